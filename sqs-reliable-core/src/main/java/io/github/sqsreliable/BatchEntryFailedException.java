@@ -1,0 +1,88 @@
+package io.github.sqsreliable;
+
+/**
+ * SQS refused one entry of a DeleteMessageBatch or ChangeMessageVisibilityBatch request, or the request kept
+ * failing until its retries ran out. Reported through {@code ConsumerListener} events.
+ */
+public final class BatchEntryFailedException extends SqsReliableException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String errorCode;
+    private final boolean senderFault;
+    private final int attempts;
+
+    private BatchEntryFailedException(String message, String errorCode, boolean senderFault, int attempts,
+                                      Throwable cause) {
+        super(message, cause);
+        this.errorCode = errorCode;
+        this.senderFault = senderFault;
+        this.attempts = attempts;
+    }
+
+    /**
+     * An entry SQS answered with an error.
+     *
+     * @param action the batch action, e.g. {@code "DeleteMessageBatch"}
+     * @param queueUrl the queue
+     * @param errorCode SQS's code, e.g. {@code ReceiptHandleIsInvalid}
+     * @param errorMessage SQS's message, possibly null
+     * @param senderFault whether SQS blamed the request
+     * @param attempts how many times the entry was sent
+     * @return the exception
+     */
+    public static BatchEntryFailedException entryRejected(String action, String queueUrl, String errorCode,
+                                                          String errorMessage, boolean senderFault, int attempts) {
+        return new BatchEntryFailedException(action + " entry for queue " + queueUrl + " failed with " + errorCode
+                + (errorMessage == null ? "" : " (" + errorMessage + ")") + " after " + attempts + " attempt(s)",
+                errorCode, senderFault, attempts, null);
+    }
+
+    /**
+     * A whole request that failed.
+     *
+     * @param action the batch action
+     * @param queueUrl the queue
+     * @param attempts how many times the entry was sent
+     * @param cause the SDK's failure
+     * @return the exception
+     */
+    public static BatchEntryFailedException requestFailed(String action, String queueUrl, int attempts,
+                                                          Throwable cause) {
+        return new BatchEntryFailedException(action + " request for queue " + queueUrl + " failed after " + attempts
+                + " attempt(s): " + cause, null, false, attempts, cause);
+    }
+
+    /**
+     * The consumer closed before SQS confirmed the entry.
+     *
+     * @param action the batch action
+     * @param queueUrl the queue
+     * @return the exception
+     */
+    public static BatchEntryFailedException closedBeforeConfirmation(String action, String queueUrl) {
+        return new BatchEntryFailedException(action + " for queue " + queueUrl
+                + " was not confirmed before the consumer closed", null, false, 0, null);
+    }
+
+    /** @return SQS's error code, or {@code null} when the whole request failed */
+    public String errorCode() {
+        return errorCode;
+    }
+
+    /** @return whether SQS blamed the request rather than itself */
+    public boolean senderFault() {
+        return senderFault;
+    }
+
+    /** @return how many times the entry was sent */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** @return whether SQS refused the receipt handle: the message was deleted or received again elsewhere */
+    public boolean isReceiptHandleInvalid() {
+        return "ReceiptHandleIsInvalid".equals(errorCode) || "MessageNotInflight".equals(errorCode)
+                || "AWS.SimpleQueueService.MessageNotInflight".equals(errorCode);
+    }
+}

@@ -1,0 +1,374 @@
+package io.github.sqsreliable;
+
+import io.github.sqsreliable.internal.ConsumerEngine;
+import io.github.sqsreliable.internal.ConsumerSettings;
+import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.observe.ConsumerMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/**
+ * Consumes one SQS queue reliably: long-polls within a bounded capacity, runs the handler on a bounded
+ * executor, extends each message's visibility while it is held, deletes in batches only after the handler
+ * returned, and keeps FIFO message groups in order.
+ *
+ * <pre>{@code
+ * try (SqsConsumer consumer = SqsConsumer.builder()
+ *         .sqsClient(sqsAsyncClient)
+ *         .queueUrl(queueUrl)
+ *         .handler(message -> orders.apply(message.body()))
+ *         .maxConcurrency(64)
+ *         .build()) {
+ *     consumer.start();
+ *     awaitShutdownSignal();
+ * }
+ * }</pre>
+ *
+ * <p>A consumer runs once: {@link #start()} then {@link #close()}. It is thread-safe. It never closes the
+ * {@link SqsAsyncClient} or an {@link Executor} it was given; it closes every thread it created itself.
+ */
+public interface SqsConsumer extends AutoCloseable {
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder with every option at its default
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the queue's attributes (visibility timeout, FIFO) and starts receiving.
+     *
+     * @throws IllegalStateException if {@code start()} was called before, or the consumer was closed
+     * @throws SqsReliableException if the queue's attributes cannot be read (missing queue, no permission)
+     */
+    void start();
+
+    /**
+     * Stops gracefully, in this order: stop receiving (messages of a long poll still in flight are released,
+     * not lost); let running handlers finish, up to the shutdown timeout; release received messages whose
+     * handler never started (visibility 0); flush pending deletes; stop extending visibility. Handlers still
+     * running at the timeout are interrupted and their messages reappear once their visibility lapses.
+     *
+     * <p>Idempotent and safe to call from any thread; never throws. A consumer that was never started
+     * simply becomes {@link ConsumerState#STOPPED}.
+     */
+    @Override
+    void close();
+
+    /** @return where the consumer is in its lifecycle */
+    ConsumerState state();
+
+    /** @return a snapshot of the consumer's counters and handler latencies */
+    ConsumerMetrics metrics();
+
+    /** @return the queue this consumer reads */
+    String queueUrl();
+
+    /**
+     * Builds an {@link SqsConsumer}. Setters store values; {@link #build()} validates them all and names
+     * the first field it rejects. Not thread-safe.
+     */
+    final class Builder {
+
+        /** Default {@link #maxConcurrency(int)}: {@value}. */
+        public static final int DEFAULT_MAX_CONCURRENCY = 32;
+        /** Default {@link #prefetch(int)}: {@value}, one receive's worth. */
+        public static final int DEFAULT_PREFETCH = 10;
+        /** Default {@link #waitTime(Duration)}: 20 seconds, SQS's longest poll. */
+        public static final Duration DEFAULT_WAIT_TIME = Duration.ofSeconds(20);
+        /** Default {@link #maxProcessingTime(Duration)}: one hour. */
+        public static final Duration DEFAULT_MAX_PROCESSING_TIME = Duration.ofHours(1);
+        /** Default {@link #shutdownTimeout(Duration)}: 30 seconds. */
+        public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+        /** Default {@link #batchFlushInterval(Duration)}: 20 milliseconds. */
+        public static final Duration DEFAULT_BATCH_FLUSH_INTERVAL = Duration.ofMillis(20);
+
+        static final int MAX_MAX_CONCURRENCY = 10_000;
+        static final int MAX_PREFETCH = 1_000;
+        static final int MAX_POLLERS = 64;
+        static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofHours(1);
+        static final Duration MAX_BATCH_FLUSH_INTERVAL = Duration.ofSeconds(1);
+
+        private SqsAsyncClient sqsClient;
+        private String queueUrl;
+        private MessageHandler handler;
+        private String name;
+        private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+        private int prefetch = DEFAULT_PREFETCH;
+        private Integer pollers;
+        private Duration waitTime = DEFAULT_WAIT_TIME;
+        private Duration visibilityTimeout;
+        private Duration visibilityExtensionMargin;
+        private Duration maxProcessingTime = DEFAULT_MAX_PROCESSING_TIME;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration batchFlushInterval = DEFAULT_BATCH_FLUSH_INTERVAL;
+        private Executor executor;
+        private final List<ConsumerListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * The SQS client to use. Required. The consumer never closes it. Size its HTTP client's connection
+         * pool for {@code pollers + a few} concurrent requests.
+         *
+         * @param sqsClient the client
+         * @return this builder
+         */
+        public Builder sqsClient(SqsAsyncClient sqsClient) {
+            this.sqsClient = sqsClient;
+            return this;
+        }
+
+        /**
+         * The queue to consume. Required. A URL ending in {@code .fifo} (or a queue whose {@code FifoQueue}
+         * attribute is true) is consumed with FIFO ordering.
+         *
+         * @param queueUrl the queue URL, as returned by GetQueueUrl or CreateQueue
+         * @return this builder
+         */
+        public Builder queueUrl(String queueUrl) {
+            this.queueUrl = queueUrl;
+            return this;
+        }
+
+        /**
+         * What to do with each message. Required.
+         *
+         * @param handler the handler; must be thread-safe
+         * @return this builder
+         */
+        public Builder handler(MessageHandler handler) {
+            this.handler = handler;
+            return this;
+        }
+
+        /**
+         * A name for logs and thread names ({@code sqs-reliable-NAME-worker-1}). Default: the queue's name.
+         *
+         * @param name 1 to 80 characters
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * How many handlers may run at once. Default {@value #DEFAULT_MAX_CONCURRENCY}.
+         *
+         * @param maxConcurrency 1 to 10,000
+         * @return this builder
+         */
+        public Builder maxConcurrency(int maxConcurrency) {
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        /**
+         * How many messages may be held beyond those being handled, so that the next handler starts without
+         * waiting for a receive. Prefetched messages have their visibility extended like running ones. Default
+         * {@value #DEFAULT_PREFETCH}.
+         *
+         * @param prefetch 0 to 1,000
+         * @return this builder
+         */
+        public Builder prefetch(int prefetch) {
+            this.prefetch = prefetch;
+            return this;
+        }
+
+        /**
+         * How many receive loops run at once. Default: one per 10 messages of capacity
+         * ({@code maxConcurrency + prefetch}), at least 1 and at most 8.
+         *
+         * @param pollers 1 to 64
+         * @return this builder
+         */
+        public Builder pollers(int pollers) {
+            this.pollers = pollers;
+            return this;
+        }
+
+        /**
+         * How long one ReceiveMessage call waits for messages (long polling). Default 20 s. {@code close()} may
+         * wait this long for a poll in flight, to release what it returns.
+         *
+         * @param waitTime whole seconds, 0 to 20
+         * @return this builder
+         */
+        public Builder waitTime(Duration waitTime) {
+            this.waitTime = waitTime;
+            return this;
+        }
+
+        /**
+         * The visibility timeout requested with each receive and used for each extension. Default: the queue's
+         * {@code VisibilityTimeout} attribute, read by {@code start()}.
+         *
+         * @param visibilityTimeout whole seconds, 1 s to 12 h
+         * @return this builder
+         */
+        public Builder visibilityTimeout(Duration visibilityTimeout) {
+            this.visibilityTimeout = visibilityTimeout;
+            return this;
+        }
+
+        /**
+         * How much visibility must remain when the consumer extends it. Default: half the visibility timeout.
+         *
+         * @param visibilityExtensionMargin positive and less than the visibility timeout
+         * @return this builder
+         */
+        public Builder visibilityExtensionMargin(Duration visibilityExtensionMargin) {
+            this.visibilityExtensionMargin = visibilityExtensionMargin;
+            return this;
+        }
+
+        /**
+         * How long, counted from receipt, the consumer keeps extending a message's visibility. After that the
+         * message reappears on the queue even if its handler still runs. Default 1 h; SQS's own ceiling is 12 h.
+         *
+         * @param maxProcessingTime positive, at most 12 h
+         * @return this builder
+         */
+        public Builder maxProcessingTime(Duration maxProcessingTime) {
+            this.maxProcessingTime = maxProcessingTime;
+            return this;
+        }
+
+        /**
+         * How long {@code close()} lets running handlers finish before interrupting them. Default 30 s.
+         *
+         * @param shutdownTimeout zero to 1 h
+         * @return this builder
+         */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        /**
+         * How long a partial batch of deletes or visibility changes waits for more entries before it is sent.
+         * Full batches of 10 go at once. Default 20 ms.
+         *
+         * @param batchFlushInterval zero to 1 s
+         * @return this builder
+         */
+        public Builder batchFlushInterval(Duration batchFlushInterval) {
+            this.batchFlushInterval = batchFlushInterval;
+            return this;
+        }
+
+        /**
+         * Where handlers run. Default: a pool of {@code maxConcurrency} named platform threads that the consumer
+         * owns. A given executor is never shut down by the consumer, and it is never handed more than
+         * {@code maxConcurrency} tasks at once, so an unbounded one such as
+         * {@code Executors.newVirtualThreadPerTaskExecutor()} (Java 21+) is safe.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /**
+         * Adds a listener; may be called several times.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(ConsumerListener listener) {
+            this.listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * Validates every option and builds the consumer, which is {@link ConsumerState#NEW} until
+         * {@link SqsConsumer#start()}.
+         *
+         * @return the consumer
+         * @throws InvalidConfigurationException naming the first field it rejects and its value
+         */
+        public SqsConsumer build() {
+            return new ConsumerEngine(settings());
+        }
+
+        ConsumerSettings settings() {
+            require(sqsClient != null, "sqsClient", "must be set");
+            require(queueUrl != null, "queueUrl", "must be set");
+            require(queueUrl.startsWith("https://") || queueUrl.startsWith("http://"), "queueUrl",
+                    "(" + queueUrl + ") must be a queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/orders");
+            String queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+            require(!queueName.isBlank(), "queueUrl", "(" + queueUrl + ") must end with the queue's name");
+            require(handler != null, "handler", "must be set");
+            require(name == null || (!name.isBlank() && name.length() <= 80), "name",
+                    "(" + name + ") must be 1 to 80 characters and not blank");
+            require(maxConcurrency >= 1 && maxConcurrency <= MAX_MAX_CONCURRENCY, "maxConcurrency",
+                    "(" + maxConcurrency + ") must be between 1 and " + MAX_MAX_CONCURRENCY);
+            require(prefetch >= 0 && prefetch <= MAX_PREFETCH, "prefetch",
+                    "(" + prefetch + ") must be between 0 and " + MAX_PREFETCH);
+            require(pollers == null || (pollers >= 1 && pollers <= MAX_POLLERS), "pollers",
+                    "(" + pollers + ") must be between 1 and " + MAX_POLLERS);
+            requireWholeSeconds("waitTime", waitTime, Duration.ZERO, SqsLimits.MAX_WAIT_TIME);
+            if (visibilityTimeout != null) {
+                requireWholeSeconds("visibilityTimeout", visibilityTimeout, Duration.ofSeconds(1),
+                        SqsLimits.MAX_VISIBILITY_TIMEOUT);
+            }
+            if (visibilityExtensionMargin != null) {
+                require(visibilityExtensionMargin.compareTo(Duration.ZERO) > 0, "visibilityExtensionMargin",
+                        "(" + visibilityExtensionMargin + ") must be positive");
+                require(visibilityTimeout == null || visibilityExtensionMargin.compareTo(visibilityTimeout) < 0,
+                        "visibilityExtensionMargin", "(" + visibilityExtensionMargin
+                                + ") must be less than visibilityTimeout (" + visibilityTimeout + ")");
+            }
+            requireNonNull("maxProcessingTime", maxProcessingTime);
+            require(maxProcessingTime.compareTo(Duration.ZERO) > 0
+                            && maxProcessingTime.compareTo(SqsLimits.MAX_VISIBILITY_TIMEOUT) <= 0,
+                    "maxProcessingTime", "(" + maxProcessingTime + ") must be positive and at most "
+                            + SqsLimits.MAX_VISIBILITY_TIMEOUT + " (SQS's limit counted from receipt)");
+            requireBetween("shutdownTimeout", shutdownTimeout, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
+            requireBetween("batchFlushInterval", batchFlushInterval, Duration.ZERO, MAX_BATCH_FLUSH_INTERVAL);
+            for (ConsumerListener listener : listeners) {
+                require(listener != null, "listener", "must not be null");
+            }
+            int capacity = maxConcurrency + prefetch;
+            int pollerCount = pollers != null ? pollers
+                    : Math.max(1, Math.min(8, (capacity + SqsLimits.MAX_RECEIVE_BATCH - 1) / SqsLimits.MAX_RECEIVE_BATCH));
+            return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name != null ? name : queueName,
+                    maxConcurrency, prefetch, pollerCount, waitTime, visibilityTimeout, visibilityExtensionMargin,
+                    maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners));
+        }
+
+        private static void require(boolean condition, String field, String problem) {
+            if (!condition) {
+                throw InvalidConfigurationException.of(field, problem);
+            }
+        }
+
+        private static void requireNonNull(String field, Duration value) {
+            require(value != null, field, "must not be null");
+        }
+
+        private static void requireBetween(String field, Duration value, Duration min, Duration max) {
+            requireNonNull(field, value);
+            require(value.compareTo(min) >= 0 && value.compareTo(max) <= 0, field,
+                    "(" + value + ") must be between " + min + " and " + max);
+        }
+
+        private static void requireWholeSeconds(String field, Duration value, Duration min, Duration max) {
+            requireBetween(field, value, min, max);
+            require(value.toNanos() % 1_000_000_000L == 0, field,
+                    "(" + value + ") must be a whole number of seconds: SQS accepts no finer unit");
+        }
+    }
+}

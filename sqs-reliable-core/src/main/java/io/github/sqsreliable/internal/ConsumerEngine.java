@@ -1,0 +1,307 @@
+package io.github.sqsreliable.internal;
+
+import io.github.sqsreliable.ConsumerState;
+import io.github.sqsreliable.InvalidConfigurationException;
+import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.SqsReliableException;
+import io.github.sqsreliable.internal.classify.Outcome;
+import io.github.sqsreliable.internal.classify.OutcomeClassifier;
+import io.github.sqsreliable.internal.dispatch.Dispatcher;
+import io.github.sqsreliable.internal.handle.HandlerInvoker;
+import io.github.sqsreliable.internal.handle.HandlerResult;
+import io.github.sqsreliable.internal.lease.VisibilityExtender;
+import io.github.sqsreliable.internal.observe.ConsumerEvents;
+import io.github.sqsreliable.internal.receive.Poller;
+import io.github.sqsreliable.internal.receive.QueueProfile;
+import io.github.sqsreliable.internal.receive.ReceivePermits;
+import io.github.sqsreliable.internal.settle.Settler;
+import io.github.sqsreliable.internal.settle.SqsBatcher;
+import io.github.sqsreliable.observe.ConsumerMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The {@link SqsConsumer}: wires the stages and runs the lifecycle. A message flows one way:
+ * {@link Poller receive} → {@link Dispatcher dispatch} → {@link HandlerInvoker handle} →
+ * {@link OutcomeClassifier classify} → {@link Settler settle} (delete, or leave to reappear), while the
+ * {@link VisibilityExtender} keeps it invisible from receipt to settlement. The only thing flowing back is
+ * the receive permit a settled message returns.
+ */
+public final class ConsumerEngine implements SqsConsumer {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerEngine.class);
+    private static final Duration QUEUE_ATTRIBUTES_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MIN_FLUSH_BUDGET = Duration.ofSeconds(1);
+
+    private final ConsumerSettings settings;
+    private final ConsumerEvents events;
+    private final Object lifecycle = new Object();
+    private volatile ConsumerState state = ConsumerState.NEW;
+
+    // Built by start(), under the lifecycle lock.
+    private ReceivePermits permits;
+    private ThreadPoolExecutor ownedExecutor;
+    private ScheduledThreadPoolExecutor ackScheduler;
+    private ScheduledThreadPoolExecutor visibilityScheduler;
+    private SqsBatcher deletes;
+    private SqsBatcher visibilityChanges;
+    private VisibilityExtender extender;
+    private Settler settler;
+    private Dispatcher dispatcher;
+    private HandlerInvoker invoker;
+    private final OutcomeClassifier classifier = new OutcomeClassifier();
+    private final List<Poller> pollers = new ArrayList<>();
+    private final List<Thread> pollerThreads = new ArrayList<>();
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final Set<InFlightMessage> handling = ConcurrentHashMap.newKeySet();
+    private boolean fifo;
+    private long visibilityTimeoutNanos;
+
+    public ConsumerEngine(ConsumerSettings settings) {
+        this.settings = settings;
+        this.events = new ConsumerEvents(settings.listeners());
+    }
+
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (state != ConsumerState.NEW) {
+                throw new IllegalStateException("consumer " + settings.name() + " is " + state
+                        + "; start() may be called once on a new consumer (build another to start again)");
+            }
+            try {
+                startStages(QueueProfile.read(settings.sqsClient(), settings.queueUrl(), QUEUE_ATTRIBUTES_TIMEOUT));
+            } catch (RuntimeException e) {
+                state = ConsumerState.STOPPED;
+                shutDownThreads();
+                throw e;
+            }
+            state = ConsumerState.RUNNING;
+        }
+    }
+
+    private void startStages(QueueProfile profile) {
+        fifo = profile.fifo();
+        Duration visibilityTimeout = settings.visibilityTimeout() != null ? settings.visibilityTimeout()
+                : profile.visibilityTimeout();
+        if (visibilityTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new SqsReliableException("queue " + settings.queueUrl() + " has a VisibilityTimeout of "
+                    + visibilityTimeout + ", too short to hold a message while it is handled; set "
+                    + "visibilityTimeout(...) on the builder or raise the queue's attribute");
+        }
+        Duration margin = settings.visibilityExtensionMargin() != null ? settings.visibilityExtensionMargin()
+                : visibilityTimeout.dividedBy(2);
+        if (margin.compareTo(visibilityTimeout) >= 0) {
+            throw InvalidConfigurationException.of("visibilityExtensionMargin", "(" + margin
+                    + ") must be less than the queue's visibility timeout (" + visibilityTimeout + ")");
+        }
+        visibilityTimeoutNanos = visibilityTimeout.toNanos();
+        String prefix = settings.threadPrefix();
+
+        permits = new ReceivePermits(settings.capacity());
+        ackScheduler = singleThreadScheduler(prefix + "-acks");
+        visibilityScheduler = singleThreadScheduler(prefix + "-visibility");
+        deletes = SqsBatcher.deletes(settings.sqsClient(), settings.queueUrl(), ackScheduler,
+                settings.batchFlushInterval(), Math.max(100, 2 * settings.capacity()));
+        visibilityChanges = SqsBatcher.visibilityChanges(settings.sqsClient(), settings.queueUrl(), ackScheduler,
+                settings.batchFlushInterval());
+        extender = new VisibilityExtender(visibilityChanges, events, System::nanoTime, visibilityTimeout, margin,
+                settings.maxProcessingTime());
+        settler = new Settler(deletes, visibilityChanges, extender, permits, events);
+        invoker = new HandlerInvoker(settings.handler(), settings.queueName());
+        Executor executor = settings.executor();
+        if (executor == null) {
+            ownedExecutor = new ThreadPoolExecutor(settings.maxConcurrency(), settings.maxConcurrency(),
+                    60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.maxConcurrency()),
+                    new NamedThreadFactory(prefix + "-worker", true, true));
+            ownedExecutor.allowCoreThreadTimeOut(true);
+            executor = ownedExecutor;
+        }
+        dispatcher = new Dispatcher(settings.maxConcurrency(), executor, this::process, settler::release);
+        extender.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
+
+        NamedThreadFactory pollerThreadFactory = new NamedThreadFactory(prefix + "-poller", true, false);
+        for (int i = 0; i < settings.pollers(); i++) {
+            Poller poller = new Poller(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
+                    settings.visibilityTimeout(), permits, this::received, events, stopSignal);
+            pollers.add(poller);
+            pollerThreads.add(pollerThreadFactory.newThread(poller));
+        }
+        pollerThreads.forEach(Thread::start);
+        log.info("consumer {} started on {} ({} queue, visibility timeout {}, max concurrency {}, prefetch {}, "
+                        + "{} poller(s))", settings.name(), settings.queueUrl(), fifo ? "FIFO" : "standard",
+                visibilityTimeout, settings.maxConcurrency(), settings.prefetch(), settings.pollers());
+    }
+
+    /** Receive → dispatch: on a poller thread. */
+    private void received(List<Message> messages, long leaseStartNanos) {
+        List<InFlightMessage> batch = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            SqsMessage view = SqsMessage.builder()
+                    .queueUrl(settings.queueUrl())
+                    .messageId(message.messageId())
+                    .body(message.body())
+                    .attributes(message.attributesAsStrings())
+                    .messageAttributes(message.messageAttributes())
+                    .build();
+            InFlightMessage inFlight = new InFlightMessage(message, view, fifo, leaseStartNanos, visibilityTimeoutNanos);
+            extender.track(inFlight);
+            events.received(view);
+            batch.add(inFlight);
+        }
+        dispatcher.dispatch(batch);
+    }
+
+    /** Handle → classify → settle: on a worker thread. Answers whether the message succeeded. */
+    private boolean process(InFlightMessage message) {
+        handling.add(message);
+        try {
+            HandlerResult result = invoker.invoke(message.view());
+            if (result.succeeded()) {
+                events.succeeded(message.view(), result.duration());
+            } else {
+                events.failed(message.view(), result.error(), result.duration());
+                log.warn("handler failed for message {} (receive {}); it will be delivered again",
+                        message.view().messageId(), message.view().receiveCount(), result.error());
+            }
+            Outcome outcome = classifier.classify(result);
+            settler.apply(message, outcome);
+            return outcome.succeeded();
+        } finally {
+            handling.remove(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (state == ConsumerState.STOPPED) {
+                return;
+            }
+            if (state == ConsumerState.NEW) {
+                state = ConsumerState.STOPPED;
+                return;
+            }
+            state = ConsumerState.STOPPING;
+            try {
+                drain();
+            } catch (RuntimeException e) {
+                log.error("consumer {} did not close cleanly", settings.name(), e);
+            } finally {
+                shutDownThreads();
+                state = ConsumerState.STOPPED;
+            }
+        }
+    }
+
+    private void drain() {
+        long started = System.nanoTime();
+        long deadline = started + settings.shutdownTimeout().toNanos();
+        // 1. Stop receiving; from now on the dispatcher releases whatever a poll in flight still returns.
+        pollers.forEach(Poller::stop);
+        stopSignal.countDown();
+        // 2. Release the messages that were waiting for a handler.
+        dispatcher.close();
+        // 3. Let running handlers and polls in flight finish, up to the shutdown timeout.
+        boolean idle = awaitHandlers(deadline);
+        boolean pollsReturned = awaitPollers(deadline);
+        if (!pollsReturned) {
+            log.warn("consumer {}: a receive was still in flight at the shutdown timeout; messages it returns "
+                    + "reappear when their visibility lapses", settings.name());
+            pollers.forEach(Poller::cancelInFlight);
+        }
+        if (!idle) {
+            List<InFlightMessage> abandoned = List.copyOf(handling);
+            log.warn("consumer {}: {} handler(s) still running at the shutdown timeout ({}); interrupting them; "
+                    + "their messages reappear when their visibility lapses", settings.name(), abandoned.size(),
+                    settings.shutdownTimeout());
+            abandoned.forEach(settler::abandon);
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdownNow();
+            }
+        }
+        // 4. Flush acknowledgements and releases.
+        Duration flushBudget = Duration.ofNanos(Math.max(MIN_FLUSH_BUDGET.toNanos(), deadline - System.nanoTime()));
+        deletes.flushAndClose(flushBudget);
+        visibilityChanges.flushAndClose(flushBudget);
+        // 5. The extender stops with shutDownThreads().
+        ConsumerMetrics metrics = events.snapshot();
+        log.info("consumer {} closed in {} ms: {} received, {} succeeded, {} failed, {} deleted, {} released",
+                settings.name(), Duration.ofNanos(System.nanoTime() - started).toMillis(), metrics.received(),
+                metrics.succeeded(), metrics.failed(), metrics.deleted(), metrics.released());
+    }
+
+    private boolean awaitHandlers(long deadline) {
+        try {
+            return dispatcher.awaitIdle(Math.max(0, deadline - System.nanoTime()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean awaitPollers(long deadline) {
+        for (Thread thread : pollerThreads) {
+            try {
+                long remaining = deadline - System.nanoTime();
+                if (remaining > 0) {
+                    TimeUnit.NANOSECONDS.timedJoin(thread, remaining);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (thread.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void shutDownThreads() {
+        if (visibilityScheduler != null) {
+            visibilityScheduler.shutdownNow();
+        }
+        if (ackScheduler != null) {
+            ackScheduler.shutdownNow();
+        }
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
+    }
+
+    @Override
+    public ConsumerState state() {
+        return state;
+    }
+
+    @Override
+    public ConsumerMetrics metrics() {
+        return events.snapshot();
+    }
+
+    @Override
+    public String queueUrl() {
+        return settings.queueUrl();
+    }
+
+    private static ScheduledThreadPoolExecutor singleThreadScheduler(String name) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+                new NamedThreadFactory(name, false, true));
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.sqsreliable.internal;
+
+import io.github.sqsreliable.MessageHandler;
+import io.github.sqsreliable.observe.ConsumerListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/**
+ * A consumer's validated configuration, as {@code SqsConsumer.Builder#build()} leaves it. Optional values
+ * ({@code visibilityTimeout}, {@code visibilityExtensionMargin}, {@code executor}) are {@code null} when unset.
+ */
+public record ConsumerSettings(
+        SqsAsyncClient sqsClient,
+        String queueUrl,
+        String queueName,
+        MessageHandler handler,
+        String name,
+        int maxConcurrency,
+        int prefetch,
+        int pollers,
+        Duration waitTime,
+        Duration visibilityTimeout,
+        Duration visibilityExtensionMargin,
+        Duration maxProcessingTime,
+        Duration shutdownTimeout,
+        Duration batchFlushInterval,
+        Executor executor,
+        List<ConsumerListener> listeners) {
+
+    /** @return messages the consumer may hold at once: running handlers plus prefetch */
+    public int capacity() {
+        return maxConcurrency + prefetch;
+    }
+
+    /** @return the prefix of every thread this consumer creates */
+    public String threadPrefix() {
+        return "sqs-reliable-" + name;
+    }
+}

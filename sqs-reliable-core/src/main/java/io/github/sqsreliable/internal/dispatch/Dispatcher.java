@@ -1,0 +1,196 @@
+package io.github.sqsreliable.internal.dispatch;
+
+import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Starts handlers for received messages, never more than {@code maxConcurrency} at once, and never two of the
+ * same dispatch key at once: on a FIFO queue the key is the message group, so a group's messages run one after
+ * another in the order received; on a standard queue it is the message id, so everything may run in parallel.
+ *
+ * <p>When a FIFO message fails, the later messages of its group that are already held are released unprocessed,
+ * so none overtakes it. Waiting messages are the only queue here, and it holds at most what the receive permits
+ * allowed in.
+ *
+ * <p>Thread-safe: one lock guards the state, and no handler, release or executor call runs under it.
+ */
+public final class Dispatcher {
+
+    private final Object lock = new Object();
+    private final int maxConcurrency;
+    private final Executor executor;
+    private final Predicate<InFlightMessage> pipeline;
+    private final BiConsumer<List<InFlightMessage>, ReleaseReason> releaser;
+
+    // Guarded by lock.
+    private final Map<String, ArrayDeque<InFlightMessage>> waitingByKey = new HashMap<>();
+    private final ArrayDeque<String> readyKeys = new ArrayDeque<>();
+    private int running;
+    private boolean closed;
+
+    /**
+     * @param maxConcurrency the most handlers running at once
+     * @param executor where handlers run
+     * @param pipeline handles, classifies and settles one message on the executor's thread; answers whether the
+     *     message succeeded (a failure releases the rest of its FIFO group)
+     * @param releaser hands messages back to the queue unprocessed
+     */
+    public Dispatcher(int maxConcurrency, Executor executor, Predicate<InFlightMessage> pipeline,
+                      BiConsumer<List<InFlightMessage>, ReleaseReason> releaser) {
+        this.maxConcurrency = maxConcurrency;
+        this.executor = executor;
+        this.pipeline = pipeline;
+        this.releaser = releaser;
+    }
+
+    /**
+     * Accepts messages from one receive, in the order SQS returned them. After {@link #close()} they are released.
+     *
+     * @param messages the messages
+     */
+    public void dispatch(List<InFlightMessage> messages) {
+        List<InFlightMessage> toStart;
+        synchronized (lock) {
+            if (closed) {
+                toStart = null;
+            } else {
+                for (InFlightMessage message : messages) {
+                    ArrayDeque<InFlightMessage> waiting = waitingByKey.get(message.dispatchKey());
+                    if (waiting == null) {
+                        waiting = new ArrayDeque<>();
+                        waitingByKey.put(message.dispatchKey(), waiting);
+                        readyKeys.add(message.dispatchKey());
+                    }
+                    // A key already present is either ready or running; it must not be queued as ready twice.
+                    waiting.add(message);
+                }
+                toStart = takeStartable();
+            }
+        }
+        if (toStart == null) {
+            releaser.accept(messages, ReleaseReason.SHUTDOWN);
+        } else {
+            start(toStart);
+        }
+    }
+
+    /**
+     * Stops starting handlers and releases every waiting message. Running handlers carry on.
+     */
+    public void close() {
+        List<InFlightMessage> waiting = new ArrayList<>();
+        synchronized (lock) {
+            closed = true;
+            for (ArrayDeque<InFlightMessage> queue : waitingByKey.values()) {
+                waiting.addAll(queue);
+                queue.clear();
+            }
+            readyKeys.clear();
+            lock.notifyAll();
+        }
+        if (!waiting.isEmpty()) {
+            releaser.accept(waiting, ReleaseReason.SHUTDOWN);
+        }
+    }
+
+    /**
+     * Waits until no handler runs.
+     *
+     * @param timeoutNanos how long to wait
+     * @return whether every handler finished in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitIdle(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (lock) {
+            while (running > 0) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+            }
+            return true;
+        }
+    }
+
+    /** @return handlers running now */
+    public int running() {
+        synchronized (lock) {
+            return running;
+        }
+    }
+
+    private void start(List<InFlightMessage> messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            InFlightMessage message = messages.get(i);
+            try {
+                executor.execute(() -> run(message));
+            } catch (RejectedExecutionException e) {
+                finished(message, false, ReleaseReason.EXECUTOR_REJECTED, true);
+            }
+        }
+    }
+
+    private void run(InFlightMessage message) {
+        boolean succeeded = false;
+        try {
+            succeeded = pipeline.test(message);
+        } finally {
+            finished(message, succeeded, ReleaseReason.FIFO_GROUP_FAILED, false);
+        }
+    }
+
+    private void finished(InFlightMessage message, boolean succeeded, ReleaseReason reason, boolean releaseItself) {
+        List<InFlightMessage> toRelease = new ArrayList<>();
+        if (releaseItself) {
+            toRelease.add(message);
+        }
+        List<InFlightMessage> toStart;
+        synchronized (lock) {
+            running--;
+            String key = message.dispatchKey();
+            ArrayDeque<InFlightMessage> waiting = waitingByKey.get(key);
+            if (waiting != null) {
+                if (!succeeded) {
+                    toRelease.addAll(waiting);
+                    waiting.clear();
+                }
+                if (waiting.isEmpty()) {
+                    waitingByKey.remove(key);
+                } else {
+                    readyKeys.add(key);
+                }
+            }
+            toStart = closed ? List.of() : takeStartable();
+            if (running == 0) {
+                lock.notifyAll();
+            }
+        }
+        if (!toRelease.isEmpty()) {
+            releaser.accept(toRelease, releaseItself ? ReleaseReason.EXECUTOR_REJECTED : reason);
+        }
+        start(toStart);
+    }
+
+    /** Caller holds the lock. The head of a ready key's queue starts; the key stays mapped while it runs. */
+    private List<InFlightMessage> takeStartable() {
+        List<InFlightMessage> toStart = new ArrayList<>();
+        while (running < maxConcurrency && !readyKeys.isEmpty()) {
+            String key = readyKeys.poll();
+            toStart.add(waitingByKey.get(key).poll());
+            running++;
+        }
+        return toStart;
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.sqsreliable.internal.observe;
+
+import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.observe.ConsumerEvent;
+import io.github.sqsreliable.observe.ConsumerEvent.LeaseLostReason;
+import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
+import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.observe.ConsumerMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where every stage reports what happened: counts it for {@link ConsumerMetrics} and, only when listeners are
+ * registered, builds the event and hands it to each of them. A listener's exception is logged, never rethrown.
+ */
+public final class ConsumerEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerEvents.class);
+
+    private final List<ConsumerListener> listeners;
+    private final LongAdder received = new LongAdder();
+    private final LongAdder succeeded = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder extended = new LongAdder();
+    private final LongAdder leasesLost = new LongAdder();
+    private final LongAdder deleted = new LongAdder();
+    private final LongAdder deleteFailures = new LongAdder();
+    private final LongAdder released = new LongAdder();
+    private final LongAdder pollFailures = new LongAdder();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LatencyHistogram handlerLatency = new LatencyHistogram();
+
+    /** @param listeners the listeners to notify, possibly none */
+    public ConsumerEvents(List<ConsumerListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public void received(SqsMessage message) {
+        received.increment();
+        inFlight.incrementAndGet();
+        publish(l -> l.onReceived(new ConsumerEvent.MessageReceived(message)));
+    }
+
+    public void succeeded(SqsMessage message, Duration handlerDuration) {
+        succeeded.increment();
+        handlerLatency.record(handlerDuration);
+        publish(l -> l.onSucceeded(new ConsumerEvent.MessageSucceeded(message, handlerDuration)));
+    }
+
+    public void failed(SqsMessage message, Throwable error, Duration handlerDuration) {
+        failed.increment();
+        handlerLatency.record(handlerDuration);
+        publish(l -> l.onFailed(new ConsumerEvent.MessageFailed(message, error, handlerDuration)));
+    }
+
+    public void visibilityExtended(SqsMessage message, Duration visibilityTimeout) {
+        extended.increment();
+        publish(l -> l.onVisibilityExtended(new ConsumerEvent.VisibilityExtended(message, visibilityTimeout)));
+    }
+
+    public void leaseLost(SqsMessage message, LeaseLostReason reason, Throwable cause) {
+        leasesLost.increment();
+        publish(l -> l.onLeaseLost(new ConsumerEvent.LeaseLost(message, reason, cause)));
+    }
+
+    public void deleted(SqsMessage message) {
+        deleted.increment();
+        publish(l -> l.onDeleted(new ConsumerEvent.MessageDeleted(message)));
+    }
+
+    public void deleteFailed(SqsMessage message, Throwable cause) {
+        deleteFailures.increment();
+        publish(l -> l.onDeleteFailed(new ConsumerEvent.DeleteFailed(message, cause)));
+    }
+
+    public void released(SqsMessage message, ReleaseReason reason) {
+        released.increment();
+        publish(l -> l.onReleased(new ConsumerEvent.MessageReleased(message, reason)));
+    }
+
+    public void pollFailed(String queueUrl, Throwable error, int consecutiveFailures, Duration backoff) {
+        pollFailures.increment();
+        publish(l -> l.onPollFailed(new ConsumerEvent.PollFailed(queueUrl, error, consecutiveFailures, backoff)));
+    }
+
+    /** A held message left the consumer: deleted, released, left to lapse, or given up at shutdown. */
+    public void messageLeft() {
+        inFlight.decrementAndGet();
+    }
+
+    /** @return a snapshot of the counters */
+    public ConsumerMetrics snapshot() {
+        return new ConsumerMetrics(received.sum(), succeeded.sum(), failed.sum(), extended.sum(), leasesLost.sum(),
+                deleted.sum(), deleteFailures.sum(), released.sum(), pollFailures.sum(), inFlight.get(),
+                handlerLatency.percentile(0.50), handlerLatency.percentile(0.99), handlerLatency.max());
+    }
+
+    private void publish(Consumer<ConsumerListener> call) {
+        for (ConsumerListener listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                log.warn("ConsumerListener {} threw; the consumer carries on", listener.getClass().getName(), e);
+            }
+        }
+    }
+}

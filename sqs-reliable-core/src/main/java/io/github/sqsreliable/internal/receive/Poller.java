@@ -1,0 +1,158 @@
+package io.github.sqsreliable.internal.receive;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.observe.ConsumerEvents;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+
+/**
+ * One receive loop on its own thread: take permits, long-poll for at most that many messages, hand them on,
+ * repeat. A failed receive backs off exponentially with jitter (reset by the next success); the first failure
+ * is logged as a warning with its stack trace, the following ones only every tenth time, so an outage does not
+ * flood the log.
+ */
+public final class Poller implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(Poller.class);
+
+    /** How long a poller waits for a full batch of permits before receiving fewer messages. */
+    static final long BATCH_PERMIT_WAIT_MILLIS = 5;
+    private static final long STOP_CHECK_MILLIS = 100;
+    private static final IntervalFunction POLL_BACKOFF =
+            IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(20));
+
+    /** Where received messages go, with the time the receive was sent. */
+    @FunctionalInterface
+    public interface BatchSink {
+        void accept(List<Message> messages, long leaseStartNanos);
+    }
+
+    private final SqsAsyncClient client;
+    private final String queueUrl;
+    private final ReceivePermits permits;
+    private final BatchSink sink;
+    private final ConsumerEvents events;
+    private final CountDownLatch stopSignal;
+    private final ReceiveMessageRequest.Builder request;
+    private final AtomicReference<CompletableFuture<ReceiveMessageResponse>> inFlight = new AtomicReference<>();
+    private volatile boolean running = true;
+
+    /**
+     * @param visibilityTimeout requested with each receive, or {@code null} to use the queue's
+     * @param stopSignal counted down when the consumer stops, to cut a backoff short
+     */
+    public Poller(SqsAsyncClient client, String queueUrl, Duration waitTime, Duration visibilityTimeout,
+                  ReceivePermits permits, BatchSink sink, ConsumerEvents events, CountDownLatch stopSignal) {
+        this.client = client;
+        this.queueUrl = queueUrl;
+        this.permits = permits;
+        this.sink = sink;
+        this.events = events;
+        this.stopSignal = stopSignal;
+        this.request = ReceiveMessageRequest.builder()
+                .queueUrl(queueUrl)
+                .waitTimeSeconds(SqsLimits.toSecondsRoundingUp(waitTime))
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageAttributeNames("All");
+        if (visibilityTimeout != null) {
+            request.visibilityTimeout(SqsLimits.toSecondsRoundingUp(visibilityTimeout));
+        }
+    }
+
+    @Override
+    public void run() {
+        int consecutiveFailures = 0;
+        try {
+            while (running) {
+                int taken = permits.acquireBatch(SqsLimits.MAX_RECEIVE_BATCH, BATCH_PERMIT_WAIT_MILLIS,
+                        STOP_CHECK_MILLIS);
+                if (taken == 0) {
+                    continue;
+                }
+                if (!running) {
+                    permits.release(taken);
+                    break;
+                }
+                long leaseStart = System.nanoTime();
+                List<Message> messages;
+                try {
+                    messages = receive(taken);
+                } catch (CancellationException e) {
+                    permits.release(taken);
+                    break;
+                } catch (ExecutionException e) {
+                    permits.release(taken);
+                    consecutiveFailures++;
+                    backOff(e.getCause(), consecutiveFailures);
+                    continue;
+                }
+                if (consecutiveFailures > 0) {
+                    log.info("receiving from {} recovered after {} failed attempt(s)", queueUrl, consecutiveFailures);
+                    consecutiveFailures = 0;
+                }
+                permits.release(taken - messages.size());
+                if (!messages.isEmpty()) {
+                    sink.accept(messages, leaseStart);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("poller for {} stopped by an unexpected error", queueUrl, e);
+        }
+    }
+
+    /** Stops after the receive in flight, if any, has returned and its messages were handed on. */
+    public void stop() {
+        running = false;
+    }
+
+    /** Abandons the receive in flight: messages SQS returned to it reappear when their visibility lapses. */
+    public void cancelInFlight() {
+        running = false;
+        CompletableFuture<ReceiveMessageResponse> receive = inFlight.get();
+        if (receive != null) {
+            receive.cancel(true);
+        }
+    }
+
+    private List<Message> receive(int maxMessages) throws ExecutionException, InterruptedException {
+        CompletableFuture<ReceiveMessageResponse> receive =
+                client.receiveMessage(request.maxNumberOfMessages(maxMessages).build());
+        inFlight.set(receive);
+        try {
+            return receive.get().messages();
+        } finally {
+            inFlight.set(null);
+        }
+    }
+
+    private void backOff(Throwable error, int consecutiveFailures) throws InterruptedException {
+        Duration backoff = Duration.ofMillis(POLL_BACKOFF.apply(consecutiveFailures));
+        events.pollFailed(queueUrl, error, consecutiveFailures, backoff);
+        if (consecutiveFailures == 1) {
+            log.warn("receiving from {} failed; retrying in {} ms", queueUrl, backoff.toMillis(), error);
+        } else if (consecutiveFailures % 10 == 0) {
+            log.warn("receiving from {} still failing after {} attempts; retrying in {} ms: {}", queueUrl,
+                    consecutiveFailures, backoff.toMillis(), error.toString());
+        } else {
+            log.debug("receiving from {} failed again ({}); retrying in {} ms", queueUrl, consecutiveFailures,
+                    backoff.toMillis());
+        }
+        stopSignal.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.sqsreliable.internal.receive;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The consumer's capacity in messages: a poller takes one permit per message it may receive, and a permit comes
+ * back when its message's handler finishes or the message is released. No receive ever asks for more messages
+ * than there are free permits, so a slow handler slows receiving instead of piling up messages whose
+ * visibility ticks away.
+ */
+public final class ReceivePermits {
+
+    private final Semaphore permits;
+    private final int capacity;
+
+    public ReceivePermits(int capacity) {
+        this.capacity = capacity;
+        this.permits = new Semaphore(capacity);
+    }
+
+    /**
+     * Takes permits for one receive: a full batch if one frees up within {@code batchWaitMillis}, otherwise
+     * whatever is free, at least one. Waiting briefly for a full batch keeps requests per message low when
+     * handlers finish one at a time.
+     *
+     * @param batch the permits wanted, at most 10
+     * @param batchWaitMillis how long to wait for the full batch
+     * @param stopWaitMillis how long to wait in all before giving up (so the caller can check for shutdown)
+     * @return permits taken, 0 if none became free within {@code stopWaitMillis}
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public int acquireBatch(int batch, long batchWaitMillis, long stopWaitMillis) throws InterruptedException {
+        int wanted = Math.min(batch, capacity);
+        if (permits.tryAcquire(wanted, batchWaitMillis, TimeUnit.MILLISECONDS)) {
+            return wanted;
+        }
+        if (!permits.tryAcquire(1, stopWaitMillis, TimeUnit.MILLISECONDS)) {
+            return 0;
+        }
+        int taken = 1;
+        while (taken < wanted && permits.tryAcquire()) {
+            taken++;
+        }
+        return taken;
+    }
+
+    /** @param count permits to give back */
+    public void release(int count) {
+        if (count > 0) {
+            permits.release(count);
+        }
+    }
+
+    /** @return permits free now */
+    public int available() {
+        return permits.availablePermits();
+    }
+}

@@ -1,0 +1,386 @@
+package io.github.sqsreliable.internal.settle;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.sqsreliable.BatchEntryFailedException;
+import io.github.sqsreliable.internal.SqsLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
+
+/**
+ * Collects deletes or visibility changes into batch requests of up to 10 entries. A full batch goes at once; a
+ * partial one waits at most the flush interval. Every entry's own result is checked: server-side failures and
+ * failed requests are retried with jittered backoff, refusals (a stale receipt handle) fail the entry at once.
+ * Each entry's future completes, on the batcher's scheduler thread, with the final answer.
+ *
+ * <p>Why not the SDK's {@code SqsAsyncBatchManager}: it completes futures on SDK response threads, does not
+ * retry failed entries, and its {@code close()} neither sends a partial batch nor waits for answers; this class
+ * needs all three, plus back pressure when too many entries are outstanding (see docs/concepts.md).
+ *
+ * <p>Thread-safe. Only the scheduler thread drains the queue, so batches never interleave.
+ */
+public final class SqsBatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(SqsBatcher.class);
+
+    static final int MAX_ATTEMPTS = 5;
+    private static final IntervalFunction RETRY_BACKOFF =
+            IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(100), 2.0, 0.5, Duration.ofSeconds(2));
+
+    /** Sends one batch; implemented per SQS action. */
+    interface BatchSender {
+        CompletableFuture<BatchAnswer> send(String queueUrl, List<Entry> entries);
+    }
+
+    /** SQS's answer to a batch: ids that succeeded and the failed entries by id. */
+    record BatchAnswer(Set<String> succeededIds, Map<String, BatchResultErrorEntry> failedById) {
+    }
+
+    /** One pending delete or visibility change. */
+    static final class Entry {
+        final String receiptHandle;
+        final int visibilityTimeoutSeconds;
+        final CompletableFuture<Void> result = new CompletableFuture<>();
+        int attempts;
+
+        Entry(String receiptHandle, int visibilityTimeoutSeconds) {
+            this.receiptHandle = receiptHandle;
+            this.visibilityTimeoutSeconds = visibilityTimeoutSeconds;
+        }
+    }
+
+    private final String action;
+    private final String queueUrl;
+    private final BatchSender sender;
+    private final ScheduledExecutorService scheduler;
+    private final long flushIntervalNanos;
+    private final Semaphore slots;
+    private final Queue<Entry> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final Set<Entry> unanswered = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean timerArmed = new AtomicBoolean();
+    // Draining: partial batches go at once. Closed: nothing more is accepted.
+    private volatile boolean draining;
+    private volatile boolean closed;
+
+    SqsBatcher(String action, String queueUrl, BatchSender sender, ScheduledExecutorService scheduler,
+               Duration flushInterval, int maxOutstanding) {
+        this.action = action;
+        this.queueUrl = queueUrl;
+        this.sender = sender;
+        this.scheduler = scheduler;
+        this.flushIntervalNanos = flushInterval.toNanos();
+        this.slots = maxOutstanding == Integer.MAX_VALUE ? null : new Semaphore(maxOutstanding);
+    }
+
+    /**
+     * A batcher of DeleteMessageBatch requests. {@link #submit} blocks while {@code maxOutstanding} deletes are
+     * unconfirmed: back pressure on the workers rather than an unbounded queue.
+     */
+    public static SqsBatcher deletes(SqsAsyncClient client, String queueUrl, ScheduledExecutorService scheduler,
+                                     Duration flushInterval, int maxOutstanding) {
+        BatchSender sender = (url, entries) -> client.deleteMessageBatch(DeleteMessageBatchRequest.builder()
+                        .queueUrl(url)
+                        .entries(indexed(entries, (id, e) -> DeleteMessageBatchRequestEntry.builder()
+                                .id(id).receiptHandle(e.receiptHandle).build()))
+                        .build())
+                .thenApply(r -> new BatchAnswer(ids(r.successful(), DeleteMessageBatchResultEntry::id),
+                        byId(r.failed())));
+        return new SqsBatcher("DeleteMessageBatch", queueUrl, sender, scheduler, flushInterval, maxOutstanding);
+    }
+
+    /**
+     * A batcher of ChangeMessageVisibilityBatch requests. Never blocks: each held message has at most one change
+     * pending, so the held-message capacity already bounds it.
+     */
+    public static SqsBatcher visibilityChanges(SqsAsyncClient client, String queueUrl,
+                                               ScheduledExecutorService scheduler, Duration flushInterval) {
+        BatchSender sender = (url, entries) -> client.changeMessageVisibilityBatch(
+                        ChangeMessageVisibilityBatchRequest.builder()
+                                .queueUrl(url)
+                                .entries(indexed(entries, (id, e) -> ChangeMessageVisibilityBatchRequestEntry.builder()
+                                        .id(id).receiptHandle(e.receiptHandle)
+                                        .visibilityTimeout(e.visibilityTimeoutSeconds).build()))
+                                .build())
+                .thenApply(r -> new BatchAnswer(ids(r.successful(), ChangeMessageVisibilityBatchResultEntry::id),
+                        byId(r.failed())));
+        return new SqsBatcher("ChangeMessageVisibilityBatch", queueUrl, sender, scheduler, flushInterval,
+                Integer.MAX_VALUE);
+    }
+
+    /**
+     * Queues one entry.
+     *
+     * @param receiptHandle the message's receipt handle
+     * @param visibilityTimeoutSeconds the new visibility (visibility changes only)
+     * @return completes when SQS confirmed the entry; fails with {@link BatchEntryFailedException}
+     */
+    public CompletableFuture<Void> submit(String receiptHandle, int visibilityTimeoutSeconds) {
+        Entry entry = new Entry(receiptHandle, visibilityTimeoutSeconds);
+        if (closed || !acquireSlot()) {
+            entry.result.completeExceptionally(BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
+            return entry.result;
+        }
+        outstanding.incrementAndGet();
+        unanswered.add(entry);
+        enqueue(entry);
+        return entry.result;
+    }
+
+    /**
+     * Sends everything pending now and waits until every outstanding entry has its answer, or the timeout.
+     * Entries still unanswered then fail; entries submitted afterwards fail at once.
+     *
+     * @param timeout how long to wait for answers
+     * @return whether every entry got its answer in time
+     */
+    public boolean flushAndClose(Duration timeout) {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            scheduler.execute(() -> flush(true));
+        } catch (RejectedExecutionException e) {
+            log.debug("scheduler already stopped; nothing more can be sent");
+        }
+        synchronized (outstanding) {
+            while (outstanding.get() > 0) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(outstanding, remaining);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        closed = true;
+        int leftOver = unanswered.size();
+        for (Entry entry : List.copyOf(unanswered)) {
+            fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
+        }
+        pending.clear();
+        if (leftOver > 0) {
+            log.warn("{} for queue {}: {} entries unconfirmed when the consumer closed; those messages reappear "
+                    + "once their visibility lapses", action, queueUrl, leftOver);
+        }
+        return leftOver == 0;
+    }
+
+    private boolean acquireSlot() {
+        if (slots == null) {
+            return true;
+        }
+        boolean interrupted = false;
+        try {
+            // Deliberately deaf to interrupts: a worker interrupted at shutdown must still hand in its delete.
+            while (!closed) {
+                try {
+                    if (slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        return true;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return false;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void enqueue(Entry entry) {
+        pending.add(entry);
+        int size = pendingCount.incrementAndGet();
+        try {
+            if (size >= SqsLimits.MAX_BATCH_ENTRIES || flushIntervalNanos == 0 || draining) {
+                scheduler.execute(() -> flush(draining || flushIntervalNanos == 0));
+            } else if (timerArmed.compareAndSet(false, true)) {
+                scheduler.schedule(this::flushOnTimer, flushIntervalNanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
+        }
+    }
+
+    private void flushOnTimer() {
+        timerArmed.set(false);
+        flush(true);
+    }
+
+    /** Runs on the scheduler thread only. */
+    private void flush(boolean includePartial) {
+        while (true) {
+            int available = pendingCount.get();
+            if (available >= SqsLimits.MAX_BATCH_ENTRIES || (includePartial && available > 0)) {
+                int take = Math.min(available, SqsLimits.MAX_BATCH_ENTRIES);
+                List<Entry> batch = new ArrayList<>(take);
+                for (int i = 0; i < take; i++) {
+                    batch.add(pending.poll());
+                }
+                pendingCount.addAndGet(-take);
+                send(batch);
+            } else {
+                break;
+            }
+        }
+        if (pendingCount.get() > 0 && timerArmed.compareAndSet(false, true)) {
+            scheduler.schedule(this::flushOnTimer, flushIntervalNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void send(List<Entry> batch) {
+        for (Entry entry : batch) {
+            entry.attempts++;
+        }
+        CompletableFuture<BatchAnswer> answer;
+        try {
+            answer = sender.send(queueUrl, batch);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenCompleteAsync((result, error) -> onAnswer(batch, result, error), scheduler);
+    }
+
+    private void onAnswer(List<Entry> batch, BatchAnswer answer, Throwable error) {
+        if (error != null) {
+            Throwable cause = unwrap(error);
+            boolean retryable = isRetryable(cause);
+            for (Entry entry : batch) {
+                if (retryable && entry.attempts < MAX_ATTEMPTS) {
+                    retryLater(entry);
+                } else {
+                    fail(entry, BatchEntryFailedException.requestFailed(action, queueUrl, entry.attempts, cause));
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Entry entry = batch.get(i);
+            String id = Integer.toString(i);
+            BatchResultErrorEntry failure = answer.failedById().get(id);
+            if (failure == null && answer.succeededIds().contains(id)) {
+                succeed(entry);
+            } else if (failure == null) {
+                fail(entry, BatchEntryFailedException.entryRejected(action, queueUrl, "MissingFromResponse",
+                        "SQS answered neither success nor failure for this entry", false, entry.attempts));
+            } else {
+                BatchEntryFailedException rejection = BatchEntryFailedException.entryRejected(action, queueUrl,
+                        failure.code(), failure.message(), Boolean.TRUE.equals(failure.senderFault()), entry.attempts);
+                if (!rejection.senderFault() && !rejection.isReceiptHandleInvalid() && entry.attempts < MAX_ATTEMPTS) {
+                    log.debug("{} entry failed with {} on attempt {}; retrying", action, failure.code(), entry.attempts);
+                    retryLater(entry);
+                } else {
+                    fail(entry, rejection);
+                }
+            }
+        }
+    }
+
+    private void retryLater(Entry entry) {
+        long delayMillis = RETRY_BACKOFF.apply(entry.attempts);
+        try {
+            scheduler.schedule(() -> enqueue(entry), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
+        }
+    }
+
+    private void succeed(Entry entry) {
+        // Completing first runs the entry's dependants, which may submit more (a release after an extension),
+        // before the outstanding count can reach zero and let flushAndClose return.
+        if (entry.result.complete(null)) {
+            finished(entry);
+        }
+    }
+
+    private void fail(Entry entry, BatchEntryFailedException failure) {
+        if (entry.result.completeExceptionally(failure)) {
+            finished(entry);
+        }
+    }
+
+    private void finished(Entry entry) {
+        unanswered.remove(entry);
+        if (slots != null) {
+            slots.release();
+        }
+        if (outstanding.decrementAndGet() == 0 && draining) {
+            synchronized (outstanding) {
+                outstanding.notifyAll();
+            }
+        }
+    }
+
+    static boolean isRetryable(Throwable cause) {
+        if (cause instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500 || service.retryable();
+        }
+        if (cause instanceof SdkClientException) {
+            return true;
+        }
+        return cause instanceof SdkException sdk && sdk.retryable();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static <T> List<T> indexed(List<Entry> entries, java.util.function.BiFunction<String, Entry, T> build) {
+        List<T> built = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            built.add(build.apply(Integer.toString(i), entries.get(i)));
+        }
+        return built;
+    }
+
+    private static <T> Set<String> ids(List<T> successful, Function<T, String> id) {
+        return successful.stream().map(id).collect(Collectors.toSet());
+    }
+
+    private static Map<String, BatchResultErrorEntry> byId(List<BatchResultErrorEntry> failed) {
+        Map<String, BatchResultErrorEntry> byId = new HashMap<>();
+        for (BatchResultErrorEntry entry : failed) {
+            byId.put(entry.id(), entry);
+        }
+        return byId;
+    }
+}

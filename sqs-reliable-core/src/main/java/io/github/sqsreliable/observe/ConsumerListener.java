@@ -1,0 +1,47 @@
+package io.github.sqsreliable.observe;
+
+/**
+ * Receives the consumer's events. Every method has a no-op default, so implement only what you need.
+ *
+ * <p>Methods are called on the consumer's own threads (pollers, workers, the acknowledgement and
+ * visibility threads), never on the SDK's response threads, and possibly concurrently: keep them fast,
+ * non-blocking and thread-safe. An exception thrown by a listener is logged and otherwise ignored.
+ */
+public interface ConsumerListener {
+
+    /** @param event a message was received */
+    default void onReceived(ConsumerEvent.MessageReceived event) {
+    }
+
+    /** @param event a handler returned normally */
+    default void onSucceeded(ConsumerEvent.MessageSucceeded event) {
+    }
+
+    /** @param event a handler threw */
+    default void onFailed(ConsumerEvent.MessageFailed event) {
+    }
+
+    /** @param event a message's visibility was extended */
+    default void onVisibilityExtended(ConsumerEvent.VisibilityExtended event) {
+    }
+
+    /** @param event the consumer lost a message's lease */
+    default void onLeaseLost(ConsumerEvent.LeaseLost event) {
+    }
+
+    /** @param event SQS confirmed a delete */
+    default void onDeleted(ConsumerEvent.MessageDeleted event) {
+    }
+
+    /** @param event a delete failed for good */
+    default void onDeleteFailed(ConsumerEvent.DeleteFailed event) {
+    }
+
+    /** @param event a message was released unprocessed */
+    default void onReleased(ConsumerEvent.MessageReleased event) {
+    }
+
+    /** @param event a receive call failed */
+    default void onPollFailed(ConsumerEvent.PollFailed event) {
+    }
+}

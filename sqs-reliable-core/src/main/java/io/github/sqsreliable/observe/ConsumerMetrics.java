@@ -1,0 +1,38 @@
+package io.github.sqsreliable.observe;
+
+import java.time.Duration;
+
+/**
+ * A point-in-time snapshot of a consumer's counters, from {@code SqsConsumer.metrics()}. Counters are
+ * totals since the consumer was built; latencies cover every handler call since then, with about 3 %
+ * precision.
+ *
+ * @param received messages received
+ * @param succeeded handler calls that returned normally
+ * @param failed handler calls that threw
+ * @param visibilityExtensions visibility extensions SQS confirmed (one per message per extension)
+ * @param leasesLost leases lost (see {@link ConsumerEvent.LeaseLost})
+ * @param deleted deletes SQS confirmed
+ * @param deleteFailures deletes that failed for good
+ * @param released messages released unprocessed
+ * @param pollFailures failed ReceiveMessage calls
+ * @param inFlight messages held now: received and not yet deleted, released or given up
+ * @param handlerLatencyP50 median handler duration, zero before the first call
+ * @param handlerLatencyP99 99th percentile handler duration, zero before the first call
+ * @param handlerLatencyMax longest handler duration, zero before the first call
+ */
+public record ConsumerMetrics(
+        long received,
+        long succeeded,
+        long failed,
+        long visibilityExtensions,
+        long leasesLost,
+        long deleted,
+        long deleteFailures,
+        long released,
+        long pollFailures,
+        int inFlight,
+        Duration handlerLatencyP50,
+        Duration handlerLatencyP99,
+        Duration handlerLatencyMax) {
+}
