@@ -131,8 +131,13 @@ public final class Poller implements Runnable {
     }
 
     private List<Message> receive(int maxMessages) throws ExecutionException, InterruptedException {
-        CompletableFuture<ReceiveMessageResponse> receive =
-                client.receiveMessage(request.maxNumberOfMessages(maxMessages).build());
+        CompletableFuture<ReceiveMessageResponse> receive;
+        try {
+            receive = client.receiveMessage(request.maxNumberOfMessages(maxMessages).build());
+        } catch (RuntimeException e) {
+            // Some SDK failures (a bad endpoint, an interceptor) are thrown rather than returned.
+            throw new ExecutionException(e);
+        }
         inFlight.set(receive);
         try {
             return receive.get().messages();
