@@ -9,13 +9,15 @@ public final class BatchEntryFailedException extends SqsReliableException {
     private static final long serialVersionUID = 1L;
 
     private final String errorCode;
+    private final String errorMessage;
     private final boolean senderFault;
     private final int attempts;
 
-    private BatchEntryFailedException(String message, String errorCode, boolean senderFault, int attempts,
-                                      Throwable cause) {
+    private BatchEntryFailedException(String message, String errorCode, String errorMessage, boolean senderFault,
+                                      int attempts, Throwable cause) {
         super(message, cause);
         this.errorCode = errorCode;
+        this.errorMessage = errorMessage;
         this.senderFault = senderFault;
         this.attempts = attempts;
     }
@@ -33,9 +35,11 @@ public final class BatchEntryFailedException extends SqsReliableException {
      */
     public static BatchEntryFailedException entryRejected(String action, String queueUrl, String errorCode,
                                                           String errorMessage, boolean senderFault, int attempts) {
+        // SQS's own message is kept out of getMessage(): for a refused handle it quotes the receipt handle,
+        // which must never reach a log.
         return new BatchEntryFailedException(action + " entry for queue " + queueUrl + " failed with " + errorCode
-                + (errorMessage == null ? "" : " (" + errorMessage + ")") + " after " + attempts + " attempt(s)",
-                errorCode, senderFault, attempts, null);
+                + (senderFault ? " (sender fault)" : "") + " after " + attempts + " attempt(s)",
+                errorCode, errorMessage, senderFault, attempts, null);
     }
 
     /**
@@ -50,7 +54,7 @@ public final class BatchEntryFailedException extends SqsReliableException {
     public static BatchEntryFailedException requestFailed(String action, String queueUrl, int attempts,
                                                           Throwable cause) {
         return new BatchEntryFailedException(action + " request for queue " + queueUrl + " failed after " + attempts
-                + " attempt(s): " + cause, null, false, attempts, cause);
+                + " attempt(s): " + cause, null, null, false, attempts, cause);
     }
 
     /**
@@ -62,12 +66,21 @@ public final class BatchEntryFailedException extends SqsReliableException {
      */
     public static BatchEntryFailedException closedBeforeConfirmation(String action, String queueUrl) {
         return new BatchEntryFailedException(action + " for queue " + queueUrl
-                + " was not confirmed before the consumer closed", null, false, 0, null);
+                + " was not confirmed before the consumer closed", null, null, false, 0, null);
     }
 
     /** @return SQS's error code, or {@code null} when the whole request failed */
     public String errorCode() {
         return errorCode;
+    }
+
+    /**
+     * SQS's own explanation of a refused entry. It may quote the receipt handle: do not log it.
+     *
+     * @return the message SQS sent with the failed entry, or {@code null}
+     */
+    public String errorMessage() {
+        return errorMessage;
     }
 
     /** @return whether SQS blamed the request rather than itself */

@@ -8,8 +8,8 @@ package io.github.sqsreliable;
  * it must be thread-safe. On a FIFO queue, messages of one message group are never handled
  * concurrently and always in order.
  *
- * <p>Handlers should react to {@link Thread#interrupt()}: the consumer interrupts handlers still
- * running when its shutdown timeout expires.
+ * <p>Handlers should react to {@link Thread#interrupt()}: when its shutdown timeout expires, the consumer
+ * interrupts handlers still running on its own worker threads.
  */
 @FunctionalInterface
 public interface MessageHandler {

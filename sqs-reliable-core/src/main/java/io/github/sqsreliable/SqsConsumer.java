@@ -5,6 +5,8 @@ import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,10 +53,16 @@ public interface SqsConsumer extends AutoCloseable {
     void start();
 
     /**
-     * Stops gracefully, in this order: stop receiving (messages of a long poll still in flight are released,
-     * not lost); let running handlers finish, up to the shutdown timeout; release received messages whose
-     * handler never started (visibility 0); flush pending deletes; stop extending visibility. Handlers still
-     * running at the timeout are interrupted and their messages reappear once their visibility lapses.
+     * Stops gracefully, in this order: stop receiving; release at once every received message whose handler has
+     * not started (visibility 0), so that other consumers can take it; let running handlers and long polls in
+     * flight finish, up to the shutdown timeout (what such a poll returns is released too); flush pending deletes
+     * and releases; stop extending visibility.
+     *
+     * <p>At the shutdown timeout, a poll still in flight is cancelled and handlers still running are given up:
+     * the consumer's own worker threads are interrupted (threads of an executor you supplied are not), nothing
+     * more is extended or deleted for them, and their messages reappear when their visibility lapses. Flushing
+     * gets what is left of the timeout, but at least one second, so {@code close()} returns within about
+     * {@code shutdownTimeout + 1 s}. Do not call it from a handler: it would wait for that handler.
      *
      * <p>Idempotent and safe to call from any thread; never throws. A consumer that was never started
      * simply becomes {@link ConsumerState#STOPPED}.
@@ -117,7 +125,8 @@ public interface SqsConsumer extends AutoCloseable {
 
         /**
          * The SQS client to use. Required. The consumer never closes it. Size its HTTP client's connection
-         * pool for {@code pollers + a few} concurrent requests.
+         * pool for one connection per poller (each holds one through a long poll) plus the batched deletes and
+         * visibility changes in flight: {@code pollers + 50} is ample.
          *
          * @param sqsClient the client
          * @return this builder
@@ -233,8 +242,9 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
-         * How long, counted from receipt, the consumer keeps extending a message's visibility. After that the
-         * message reappears on the queue even if its handler still runs. Default 1 h; SQS's own ceiling is 12 h.
+         * How long, counted from receipt, the consumer keeps extending a message's visibility. After that no
+         * extension is sent, and the message reappears on the queue when its current visibility lapses, even if
+         * its handler still runs. Default 1 h; SQS's own ceiling is 12 h.
          *
          * @param maxProcessingTime positive, at most 12 h
          * @return this builder
@@ -245,7 +255,8 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
-         * How long {@code close()} lets running handlers finish before interrupting them. Default 30 s.
+         * How long {@code close()} lets running handlers and polls in flight finish before giving them up.
+         * Default 30 s.
          *
          * @param shutdownTimeout zero to 1 h
          * @return this builder
@@ -268,10 +279,10 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
-         * Where handlers run. Default: a pool of {@code maxConcurrency} named platform threads that the consumer
-         * owns. A given executor is never shut down by the consumer, and it is never handed more than
-         * {@code maxConcurrency} tasks at once, so an unbounded one such as
-         * {@code Executors.newVirtualThreadPerTaskExecutor()} (Java 21+) is safe.
+         * Where handlers run. Default: a pool of {@code maxConcurrency} named daemon threads that the consumer
+         * owns. A given executor is never shut down or interrupted by the consumer, and never runs more than
+         * {@code maxConcurrency} handlers at once (a finishing task may submit the next one just before it ends),
+         * so an unbounded one such as {@code Executors.newVirtualThreadPerTaskExecutor()} (Java 21+) is safe.
          *
          * @param executor the executor
          * @return this builder
@@ -306,10 +317,7 @@ public interface SqsConsumer extends AutoCloseable {
         ConsumerSettings settings() {
             require(sqsClient != null, "sqsClient", "must be set");
             require(queueUrl != null, "queueUrl", "must be set");
-            require(queueUrl.startsWith("https://") || queueUrl.startsWith("http://"), "queueUrl",
-                    "(" + queueUrl + ") must be a queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/orders");
-            String queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
-            require(!queueName.isBlank(), "queueUrl", "(" + queueUrl + ") must end with the queue's name");
+            String queueName = queueNameOf(queueUrl);
             require(handler != null, "handler", "must be set");
             require(name == null || (!name.isBlank() && name.length() <= 80), "name",
                     "(" + name + ") must be 1 to 80 characters and not blank");
@@ -347,6 +355,24 @@ public interface SqsConsumer extends AutoCloseable {
             return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name != null ? name : queueName,
                     maxConcurrency, prefetch, pollerCount, waitTime, visibilityTimeout, visibilityExtensionMargin,
                     maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners));
+        }
+
+        private static String queueNameOf(String queueUrl) {
+            String problem = "(" + queueUrl + ") must be a queue URL such as "
+                    + "https://sqs.us-east-1.amazonaws.com/123456789012/orders";
+            URI uri;
+            try {
+                uri = new URI(queueUrl);
+            } catch (URISyntaxException e) {
+                throw InvalidConfigurationException.of("queueUrl", problem);
+            }
+            String scheme = uri.getScheme();
+            String path = uri.getPath();
+            require(scheme != null && (scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+                    && uri.getHost() != null && path != null, "queueUrl", problem);
+            String queueName = path.substring(path.lastIndexOf('/') + 1);
+            require(!queueName.isBlank(), "queueUrl", "(" + queueUrl + ") must end with the queue's name");
+            return queueName;
         }
 
         private static void require(boolean condition, String field, String problem) {

@@ -80,6 +80,21 @@ class SqsConsumerBuilderTest {
     }
 
     @Test
+    void rejectsQueueUrlWithoutPath() {
+        SqsConsumer.Builder builder = minimal().queueUrl("https://sqs.us-east-1.amazonaws.com");
+
+        assertRejected(builder, "queueUrl", "(https://sqs.us-east-1.amazonaws.com)");
+    }
+
+    @Test
+    void acceptsQueueUrlWithUpperCaseScheme() {
+        ConsumerSettings settings = minimal().queueUrl("HTTPS://sqs.us-east-1.amazonaws.com/123456789012/orders")
+                .settings();
+
+        assertThat(settings.queueName()).isEqualTo("orders");
+    }
+
+    @Test
     void rejectsQueueUrlWithoutQueueName() {
         SqsConsumer.Builder builder = minimal().queueUrl("https://sqs.us-east-1.amazonaws.com/123/");
 

@@ -169,7 +169,14 @@ public final class ConsumerEngine implements SqsConsumer {
     private boolean process(InFlightMessage message) {
         handling.add(message);
         try {
-            HandlerResult result = invoker.invoke(message.view());
+            HandlerResult result;
+            try {
+                result = invoker.invoke(message.view());
+            } catch (VirtualMachineError e) {
+                // Return the permit and stop extending before the error goes on to the thread's handler.
+                settler.apply(message, new Outcome.Redeliver(e));
+                throw e;
+            }
             if (result.succeeded()) {
                 events.succeeded(message.view(), result.duration());
             } else {
@@ -233,10 +240,10 @@ public final class ConsumerEngine implements SqsConsumer {
                 ownedExecutor.shutdownNow();
             }
         }
-        // 4. Flush acknowledgements and releases.
-        Duration flushBudget = Duration.ofNanos(Math.max(MIN_FLUSH_BUDGET.toNanos(), deadline - System.nanoTime()));
-        deletes.flushAndClose(flushBudget);
-        visibilityChanges.flushAndClose(flushBudget);
+        // 4. Flush acknowledgements and releases, sharing what is left of the timeout (at least a second).
+        long flushDeadline = Math.max(deadline, System.nanoTime() + MIN_FLUSH_BUDGET.toNanos());
+        deletes.flushAndClose(Duration.ofNanos(Math.max(0, flushDeadline - System.nanoTime())));
+        visibilityChanges.flushAndClose(Duration.ofNanos(Math.max(0, flushDeadline - System.nanoTime())));
         // 5. The extender stops with shutDownThreads().
         ConsumerMetrics metrics = events.snapshot();
         log.info("consumer {} closed in {} ms: {} received, {} succeeded, {} failed, {} deleted, {} released",

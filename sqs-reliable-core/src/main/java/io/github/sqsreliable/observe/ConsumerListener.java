@@ -3,8 +3,9 @@ package io.github.sqsreliable.observe;
 /**
  * Receives the consumer's events. Every method has a no-op default, so implement only what you need.
  *
- * <p>Methods are called on the consumer's own threads (pollers, workers, the acknowledgement and
- * visibility threads), never on the SDK's response threads, and possibly concurrently: keep them fast,
+ * <p>Methods are called on the consumer's threads (pollers, workers or the threads of the executor you
+ * supplied, the acknowledgement and visibility threads) and, for what {@code close()} gives up, on the thread
+ * calling {@code close()}; never on the SDK's response threads. Calls may be concurrent: keep them fast,
  * non-blocking and thread-safe. An exception thrown by a listener is logged and otherwise ignored.
  */
 public interface ConsumerListener {

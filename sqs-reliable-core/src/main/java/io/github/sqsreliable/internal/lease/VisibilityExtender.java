@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Extension stops when the message is settled (no extension is ever sent after its delete or release is
  * queued: see {@link InFlightMessage#settle()}), when SQS refuses the receipt handle (lease lost), or when the
- * message has been held for {@code maxProcessingTime} (never beyond SQS's 12 hours from receipt).
+ * message is invisible until {@code maxProcessingTime} after its receipt (never beyond SQS's 12 hours); the
+ * lease is reported lost when that last visibility runs out.
  */
 public final class VisibilityExtender {
 
     private static final Logger log = LoggerFactory.getLogger(VisibilityExtender.class);
+    private static final long ONE_SECOND_NANOS = 1_000_000_000L;
 
     private final Set<InFlightMessage> tracked = ConcurrentHashMap.newKeySet();
     private final SqsBatcher visibilityChanges;
@@ -111,13 +113,23 @@ public final class VisibilityExtender {
                 continue;
             }
             long remaining = message.visibleUntilNanos() - now;
+            long budget = message.leaseStartNanos() + maxHoldNanos - now;
             if (remaining <= 0) {
-                // Every extension failed until the visibility ran out: SQS may already have redelivered it.
                 message.markLeaseLost();
                 tracked.remove(message);
-                events.leaseLost(message.view(), LeaseLostReason.EXTENSION_FAILED, null);
-                log.warn("lost the lease of message {}: its visibility ran out before an extension succeeded",
-                        message.view().messageId());
+                if (budget < ONE_SECOND_NANOS) {
+                    events.leaseLost(message.view(), LeaseLostReason.MAX_PROCESSING_TIME_REACHED, null);
+                    log.warn("message {} was held for its maximum processing time; it will be delivered again",
+                            message.view().messageId());
+                } else {
+                    // Every extension failed until the visibility ran out: SQS may already have redelivered it.
+                    events.leaseLost(message.view(), LeaseLostReason.EXTENSION_FAILED, null);
+                    log.warn("lost the lease of message {}: its visibility ran out before an extension succeeded",
+                            message.view().messageId());
+                }
+            } else if (message.visibleUntilNanos() > message.leaseStartNanos() + maxHoldNanos - ONE_SECOND_NANOS) {
+                // Already invisible until the processing-time limit: a further extension would change nothing.
+                continue;
             } else if (remaining <= marginNanos) {
                 due.add(message);
             } else if (remaining <= 2 * marginNanos) {
@@ -137,14 +149,10 @@ public final class VisibilityExtender {
 
     private void extend(InFlightMessage message, long now) {
         long budgetNanos = message.leaseStartNanos() + maxHoldNanos - now;
+        // Capped so that visibility never outlasts maxProcessingTime (nor SQS's 12 hours) counted from receipt.
         int seconds = Math.min(visibilityTimeoutSeconds, SqsLimits.toSecondsRoundingDown(Duration.ofNanos(budgetNanos)));
         if (seconds <= 0) {
-            message.markLeaseLost();
-            tracked.remove(message);
-            events.leaseLost(message.view(), LeaseLostReason.MAX_PROCESSING_TIME_REACHED, null);
-            log.warn("message {} has been held for its maximum processing time; no further visibility extension, "
-                    + "it will be delivered again when its visibility lapses", message.view().messageId());
-            return;
+            return; // reported as MAX_PROCESSING_TIME_REACHED when the visibility runs out
         }
         if (!message.tryBeginExtension()) {
             return;

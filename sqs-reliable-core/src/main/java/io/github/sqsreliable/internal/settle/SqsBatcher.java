@@ -224,6 +224,11 @@ public final class SqsBatcher {
     }
 
     private void enqueue(Entry entry) {
+        if (closed) {
+            // A retry that comes due after flushAndClose gave up on it.
+            fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
+            return;
+        }
         pending.add(entry);
         int size = pendingCount.incrementAndGet();
         try {
