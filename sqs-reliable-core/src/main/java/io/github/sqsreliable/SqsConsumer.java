@@ -5,12 +5,15 @@ import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.retry.ErrorClassifier;
+import io.github.sqsreliable.retry.RetryPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -107,6 +110,7 @@ public interface SqsConsumer extends AutoCloseable {
         private SqsAsyncClient sqsClient;
         private String queueUrl;
         private MessageHandler handler;
+        private BatchHandler batchHandler;
         private String name;
         private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
         private int prefetch = DEFAULT_PREFETCH;
@@ -119,6 +123,9 @@ public interface SqsConsumer extends AutoCloseable {
         private Duration batchFlushInterval = DEFAULT_BATCH_FLUSH_INTERVAL;
         private Executor executor;
         private final List<ConsumerListener> listeners = new ArrayList<>();
+        private ErrorClassifier errorClassifier = ErrorClassifier.defaults();
+        private RetryPolicy retryPolicy;
+        private Consumer<RetryPolicy.Builder> retryCustomizer;
 
         private Builder() {
         }
@@ -156,6 +163,18 @@ public interface SqsConsumer extends AutoCloseable {
          */
         public Builder handler(MessageHandler handler) {
             this.handler = handler;
+            return this;
+        }
+
+        /**
+         * Handles up to 10 messages per call, reporting which failed (partial batch failure). Set either this or
+         * {@link #handler(MessageHandler)}. {@code maxConcurrency} then counts batches running at once.
+         *
+         * @param batchHandler the batch handler; must be thread-safe
+         * @return this builder
+         */
+        public Builder batchHandler(BatchHandler batchHandler) {
+            this.batchHandler = batchHandler;
             return this;
         }
 
@@ -304,6 +323,46 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
+         * Decides which failures are transient (retried) and which permanent (dead-lettered at once). Default
+         * {@link ErrorClassifier#defaults()}.
+         *
+         * @param errorClassifier the classifier
+         * @return this builder
+         */
+        public Builder errorClassifier(ErrorClassifier errorClassifier) {
+            this.errorClassifier = errorClassifier;
+            return this;
+        }
+
+        /**
+         * What happens after a failure: attempts, backoff, retry queues, dead-letter queue. Default
+         * {@link RetryPolicy#defaults()}: 5 attempts on the same queue with exponential backoff from 1 s, then the
+         * queue's own RedrivePolicy decides. Replaces an earlier {@link #retry(Consumer)}.
+         *
+         * @param retryPolicy the policy
+         * @return this builder
+         */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = retryPolicy;
+            this.retryCustomizer = null;
+            return this;
+        }
+
+        /**
+         * Describes the retry policy in place, e.g.
+         * {@code retry(r -> r.onSameQueue(3, exponential(ofSeconds(1), 2.0)).thenQueue(retryUrl, fixed(ofSeconds(30)), 3)
+         * .thenDeadLetter(dlqUrl))}. Validated by {@link #build()}. Replaces an earlier {@link #retryPolicy}.
+         *
+         * @param retry fills in a {@link RetryPolicy.Builder}
+         * @return this builder
+         */
+        public Builder retry(Consumer<RetryPolicy.Builder> retry) {
+            this.retryCustomizer = retry;
+            this.retryPolicy = null;
+            return this;
+        }
+
+        /**
          * Validates every option and builds the consumer, which is {@link ConsumerState#NEW} until
          * {@link SqsConsumer#start()}.
          *
@@ -318,7 +377,9 @@ public interface SqsConsumer extends AutoCloseable {
             require(sqsClient != null, "sqsClient", "must be set");
             require(queueUrl != null, "queueUrl", "must be set");
             String queueName = queueNameOf(queueUrl);
-            require(handler != null, "handler", "must be set");
+            require(handler != null || batchHandler != null, "handler", "must be set (or batchHandler)");
+            require(handler == null || batchHandler == null, "batchHandler",
+                    "must not be set together with handler: choose one");
             require(name == null || (!name.isBlank() && name.length() <= 80), "name",
                     "(" + name + ") must be 1 to 80 characters and not blank");
             require(maxConcurrency >= 1 && maxConcurrency <= MAX_MAX_CONCURRENCY, "maxConcurrency",
@@ -349,12 +410,30 @@ public interface SqsConsumer extends AutoCloseable {
             for (ConsumerListener listener : listeners) {
                 require(listener != null, "listener", "must not be null");
             }
+            require(errorClassifier != null, "errorClassifier", "must not be null");
+            RetryPolicy policy = retryPolicy();
+            boolean fifo = queueName.endsWith(".fifo");
+            require(!fifo || !policy.usesRetryQueues(), "retryPolicy", "(" + policy + ") uses retry queues, which "
+                    + "cannot keep a FIFO queue's order: FIFO queues retry on the same queue only");
+            policy.deadLetterQueueUrl().ifPresent(dlq -> require(dlq.endsWith(".fifo") == fifo, "retryPolicy",
+                    "dead-letter queue (" + dlq + ") must be " + (fifo ? "a FIFO queue, as " : "a standard queue, as ")
+                            + queueUrl + " is"));
             int capacity = maxConcurrency + prefetch;
             int pollerCount = pollers != null ? pollers
                     : Math.max(1, Math.min(8, (capacity + SqsLimits.MAX_RECEIVE_BATCH - 1) / SqsLimits.MAX_RECEIVE_BATCH));
             return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name != null ? name : queueName,
                     maxConcurrency, prefetch, pollerCount, waitTime, visibilityTimeout, visibilityExtensionMargin,
-                    maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners));
+                    maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners),
+                    errorClassifier, policy, batchHandler);
+        }
+
+        private RetryPolicy retryPolicy() {
+            if (retryCustomizer != null) {
+                RetryPolicy.Builder builder = RetryPolicy.builder();
+                retryCustomizer.accept(builder);
+                return builder.build();
+            }
+            return retryPolicy != null ? retryPolicy : RetryPolicy.defaults();
         }
 
         private static String queueNameOf(String queueUrl) {

@@ -6,8 +6,10 @@ import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.SqsReliableException;
 import io.github.sqsreliable.internal.classify.Outcome;
-import io.github.sqsreliable.internal.classify.OutcomeClassifier;
+import io.github.sqsreliable.internal.classify.FailureRouter;
+import io.github.sqsreliable.internal.dispatch.DispatchUnit;
 import io.github.sqsreliable.internal.dispatch.Dispatcher;
+import io.github.sqsreliable.internal.dispatch.MessageBatch;
 import io.github.sqsreliable.internal.handle.HandlerInvoker;
 import io.github.sqsreliable.internal.handle.HandlerResult;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
@@ -15,12 +17,18 @@ import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.receive.Poller;
 import io.github.sqsreliable.internal.receive.QueueProfile;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
+import io.github.sqsreliable.internal.settle.MessageMover;
 import io.github.sqsreliable.internal.settle.Settler;
 import io.github.sqsreliable.internal.settle.SqsBatcher;
+import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.retry.RetryPolicy;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +44,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * The {@link SqsConsumer}: wires the stages and runs the lifecycle. A message flows one way:
  * {@link Poller receive} → {@link Dispatcher dispatch} → {@link HandlerInvoker handle} →
- * {@link OutcomeClassifier classify} → {@link Settler settle} (delete, or leave to reappear), while the
+ * {@link FailureRouter classify} → {@link Settler settle} (delete, retry later, move, release), while the
  * {@link VisibilityExtender} keeps it invisible from receipt to settlement. The only thing flowing back is
  * the receive permit a settled message returns.
  */
@@ -45,6 +53,7 @@ public final class ConsumerEngine implements SqsConsumer {
     private static final Logger log = LoggerFactory.getLogger(ConsumerEngine.class);
     private static final Duration QUEUE_ATTRIBUTES_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MIN_FLUSH_BUDGET = Duration.ofSeconds(1);
+    private static final Outcome ACKNOWLEDGE = new Outcome.Acknowledge();
 
     private final ConsumerSettings settings;
     private final ConsumerEvents events;
@@ -60,9 +69,9 @@ public final class ConsumerEngine implements SqsConsumer {
     private SqsBatcher visibilityChanges;
     private VisibilityExtender extender;
     private Settler settler;
-    private Dispatcher dispatcher;
+    private Dispatcher<DispatchUnit> dispatcher;
     private HandlerInvoker invoker;
-    private final OutcomeClassifier classifier = new OutcomeClassifier();
+    private FailureRouter router;
     private final List<Poller> pollers = new ArrayList<>();
     private final List<Thread> pollerThreads = new ArrayList<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -108,6 +117,14 @@ public final class ConsumerEngine implements SqsConsumer {
             throw InvalidConfigurationException.of("visibilityExtensionMargin", "(" + margin
                     + ") must be less than the queue's visibility timeout (" + visibilityTimeout + ")");
         }
+        RetryPolicy policy = settings.retryPolicy();
+        if (fifo && policy.usesRetryQueues()) {
+            throw InvalidConfigurationException.of("retryPolicy", "(" + policy + ") uses retry queues, which cannot "
+                    + "keep the order of FIFO queue " + settings.queueUrl() + ": FIFO queues retry on the same queue only");
+        }
+        warnAboutDeadLettering(profile, policy);
+        router = new FailureRouter(policy, settings.errorClassifier(), settings.queueUrl(), fifo,
+                profile.hasRedrivePolicy(), Clock.systemUTC(), System::nanoTime);
         visibilityTimeoutNanos = visibilityTimeout.toNanos();
         String prefix = settings.threadPrefix();
 
@@ -120,8 +137,9 @@ public final class ConsumerEngine implements SqsConsumer {
                 settings.batchFlushInterval());
         extender = new VisibilityExtender(visibilityChanges, events, System::nanoTime, visibilityTimeout, margin,
                 settings.maxProcessingTime());
-        settler = new Settler(deletes, visibilityChanges, extender, permits, events);
-        invoker = new HandlerInvoker(settings.handler(), settings.queueName());
+        settler = new Settler(deletes, visibilityChanges, new MessageMover(settings.sqsClient()), extender, permits,
+                events, ackScheduler);
+        invoker = new HandlerInvoker(settings.handler(), settings.batchHandler(), settings.queueName());
         Executor executor = settings.executor();
         if (executor == null) {
             ownedExecutor = new ThreadPoolExecutor(settings.maxConcurrency(), settings.maxConcurrency(),
@@ -130,7 +148,7 @@ public final class ConsumerEngine implements SqsConsumer {
             ownedExecutor.allowCoreThreadTimeOut(true);
             executor = ownedExecutor;
         }
-        dispatcher = new Dispatcher(settings.maxConcurrency(), executor, this::process, settler::release);
+        dispatcher = new Dispatcher<>(settings.maxConcurrency(), executor, this::process, settler::release);
         extender.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
 
         NamedThreadFactory pollerThreadFactory = new NamedThreadFactory(prefix + "-poller", true, false);
@@ -162,13 +180,38 @@ public final class ConsumerEngine implements SqsConsumer {
             events.received(view);
             batch.add(inFlight);
         }
-        dispatcher.dispatch(batch);
+        dispatcher.dispatch(settings.batchHandler() == null ? List.copyOf(batch) : batchesOf(batch));
     }
 
-    /** Handle → classify → settle: on a worker thread. Answers whether the message succeeded. */
+    /** One batch per receive on a standard queue; one per message group, in order, on a FIFO queue. */
+    private List<DispatchUnit> batchesOf(List<InFlightMessage> received) {
+        Map<String, List<InFlightMessage>> byKey = new LinkedHashMap<>();
+        for (InFlightMessage message : received) {
+            String key = fifo ? message.dispatchKey() : received.get(0).dispatchKey();
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
+        }
+        List<DispatchUnit> batches = new ArrayList<>();
+        byKey.forEach((key, messages) -> batches.add(new MessageBatch(key, messages)));
+        return batches;
+    }
+
+    /** The pipeline the dispatcher runs on a worker thread, for either kind of handler. */
+    private boolean process(DispatchUnit unit) {
+        return unit instanceof MessageBatch batch ? processBatch(batch) : process((InFlightMessage) unit);
+    }
+
+    /**
+     * Handle → classify → settle: on a worker thread. Answers whether later messages of the same FIFO group may
+     * go on (false when this one will be delivered again and must stay ahead of them).
+     */
     private boolean process(InFlightMessage message) {
         handling.add(message);
         try {
+            Outcome early = router.beforeHandling(message).orElse(null);
+            if (early != null) {
+                settler.apply(message, early);
+                return early.letsGroupContinue();
+            }
             HandlerResult result;
             try {
                 result = invoker.invoke(message.view());
@@ -177,18 +220,111 @@ public final class ConsumerEngine implements SqsConsumer {
                 settler.apply(message, new Outcome.Redeliver(e));
                 throw e;
             }
+            Outcome outcome;
             if (result.succeeded()) {
                 events.succeeded(message.view(), result.duration());
+                outcome = ACKNOWLEDGE;
             } else {
                 events.failed(message.view(), result.error(), result.duration());
-                log.warn("handler failed for message {} (receive {}); it will be delivered again",
-                        message.view().messageId(), message.view().receiveCount(), result.error());
+                outcome = router.afterFailure(message, result.error());
+                log.warn("handler failed for message {} (receive {}): {}", message.view().messageId(),
+                        message.view().receiveCount(), describe(outcome), result.error());
             }
-            Outcome outcome = classifier.classify(result);
             settler.apply(message, outcome);
-            return outcome.succeeded();
+            return outcome.letsGroupContinue();
         } finally {
             handling.remove(message);
+        }
+    }
+
+    /**
+     * Handle → classify → settle for a batch. Answers whether later units of the same FIFO group may go on.
+     */
+    private boolean processBatch(MessageBatch batch) {
+        handling.addAll(batch.messages());
+        try {
+            List<InFlightMessage> toHandle = new ArrayList<>();
+            for (InFlightMessage message : batch.messages()) {
+                Outcome early = router.beforeHandling(message).orElse(null);
+                if (early != null) {
+                    settler.apply(message, early);
+                } else {
+                    toHandle.add(message);
+                }
+            }
+            if (toHandle.isEmpty()) {
+                return !fifo;
+            }
+            List<SqsMessage> views = new ArrayList<>(toHandle.size());
+            toHandle.forEach(message -> views.add(message.view()));
+            HandlerInvoker.BatchInvocation invocation;
+            try {
+                invocation = invoker.invokeBatch(views);
+            } catch (VirtualMachineError e) {
+                toHandle.forEach(message -> settler.apply(message, new Outcome.Redeliver(e)));
+                throw e;
+            }
+            Map<String, Throwable> failures = invocation.error() != null ? null
+                    : invocation.result().failuresByMessageId();
+            boolean groupContinues = true;
+            List<InFlightMessage> behindFailure = new ArrayList<>();
+            for (InFlightMessage message : toHandle) {
+                if (fifo && !groupContinues) {
+                    // Behind a failed message of its group: it must come back after it, whatever the handler did.
+                    behindFailure.add(message);
+                    continue;
+                }
+                Throwable error = failures == null ? invocation.error() : failures.get(message.view().messageId());
+                Outcome outcome;
+                if (error == null) {
+                    events.succeeded(message.view(), invocation.duration());
+                    outcome = ACKNOWLEDGE;
+                } else {
+                    events.failed(message.view(), error, invocation.duration());
+                    outcome = router.afterFailure(message, error);
+                    log.warn("batch handler failed message {} (receive {}): {}", message.view().messageId(),
+                            message.view().receiveCount(), describe(outcome), error);
+                }
+                settler.apply(message, outcome);
+                groupContinues &= outcome.letsGroupContinue();
+            }
+            if (!behindFailure.isEmpty()) {
+                settler.release(behindFailure, ReleaseReason.FIFO_GROUP_FAILED);
+            }
+            return groupContinues;
+        } finally {
+            batch.messages().forEach(handling::remove);
+        }
+    }
+
+    private static String describe(Outcome outcome) {
+        if (outcome instanceof Outcome.RetryAfter retry) {
+            return "attempt " + retry.attempt() + ", retrying in " + retry.delay();
+        }
+        if (outcome instanceof Outcome.Move move) {
+            return (move.deadLetter() ? "dead-lettering to " : "moving to retry queue ") + move.queueUrl();
+        }
+        if (outcome instanceof Outcome.Release) {
+            return "permanent failure; releasing it for the queue's RedrivePolicy";
+        }
+        return "it will be delivered again";
+    }
+
+    /** Says at start when poison messages would not end where the user expects. */
+    private void warnAboutDeadLettering(QueueProfile profile, RetryPolicy policy) {
+        boolean ownDeadLetterQueue = policy.deadLetterQueueUrl().isPresent();
+        if (!ownDeadLetterQueue && !profile.hasRedrivePolicy()) {
+            log.warn("consumer {}: queue {} has no RedrivePolicy and the retry policy has no dead-letter queue; "
+                    + "a message that always fails is retried until its retention period ends", settings.name(),
+                    settings.queueUrl());
+            return;
+        }
+        RetryPolicy.Tier first = policy.tiers().get(0);
+        int attemptsHere = first.sameQueue() ? first.attempts() : 1;
+        if (ownDeadLetterQueue && profile.hasRedrivePolicy() && attemptsHere > profile.redriveMaxReceiveCount()) {
+            log.warn("consumer {}: the retry policy allows {} attempts on {}, but its RedrivePolicy moves a message "
+                    + "to {} after {} receives, before the policy's dead-letter queue is reached", settings.name(),
+                    attemptsHere, settings.queueUrl(), profile.redriveTargetArn(), profile.redriveMaxReceiveCount());
         }
     }
 

@@ -1,7 +1,10 @@
 package io.github.sqsreliable.internal;
 
+import io.github.sqsreliable.BatchHandler;
 import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.retry.ErrorClassifier;
+import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -9,7 +12,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
  * A consumer's validated configuration, as {@code SqsConsumer.Builder#build()} leaves it. Optional values
- * ({@code visibilityTimeout}, {@code visibilityExtensionMargin}, {@code executor}) are {@code null} when unset.
+ * ({@code visibilityTimeout}, {@code visibilityExtensionMargin}, {@code executor}) are {@code null} when unset;
+ * exactly one of {@code handler} and {@code batchHandler} is set.
  */
 public record ConsumerSettings(
         SqsAsyncClient sqsClient,
@@ -27,7 +31,10 @@ public record ConsumerSettings(
         Duration shutdownTimeout,
         Duration batchFlushInterval,
         Executor executor,
-        List<ConsumerListener> listeners) {
+        List<ConsumerListener> listeners,
+        ErrorClassifier errorClassifier,
+        RetryPolicy retryPolicy,
+        BatchHandler batchHandler) {
 
     /** @return messages the consumer may hold at once: running handlers plus prefetch */
     public int capacity() {

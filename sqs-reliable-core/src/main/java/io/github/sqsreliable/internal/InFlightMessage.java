@@ -1,6 +1,8 @@
 package io.github.sqsreliable.internal;
 
 import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.internal.dispatch.DispatchUnit;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -10,7 +12,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *
  * <p>Thread-safe: workers settle it while the visibility thread extends it.
  */
-public final class InFlightMessage {
+public final class InFlightMessage implements DispatchUnit {
 
     private static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
 
@@ -54,8 +56,15 @@ public final class InFlightMessage {
     }
 
     /** @return the FIFO message group, or the message id on a standard queue */
+    @Override
     public String dispatchKey() {
         return dispatchKey;
+    }
+
+    /** @return this message alone: the unit a single-message handler runs */
+    @Override
+    public List<InFlightMessage> messages() {
+        return List.of(this);
     }
 
     /** @return {@link System#nanoTime()} at the start of the receive that returned this message */

@@ -1,6 +1,7 @@
 package io.github.sqsreliable.observe;
 
 import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.retry.FailureRecord;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -79,6 +80,52 @@ public sealed interface ConsumerEvent {
         }
     }
 
+    /**
+     * A failed message will be tried again on the same queue after {@code delay} (its visibility was set to it).
+     * {@code error} is {@code null} when no handler ran: a message moved with a delay longer than 15 minutes
+     * waiting out the rest.
+     */
+    record RetryScheduled(SqsMessage message, int attempt, Duration delay, Throwable error) implements ConsumerEvent {
+        public RetryScheduled {
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(delay, "delay");
+        }
+    }
+
+    /** A failed message was sent to a retry queue, and the original deleted. */
+    record MovedToRetryQueue(SqsMessage message, String retryQueueUrl, Duration delay, int attempt, Throwable error)
+            implements ConsumerEvent {
+        public MovedToRetryQueue {
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(retryQueueUrl, "retryQueueUrl");
+            Objects.requireNonNull(delay, "delay");
+            Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /** A message was sent to the dead-letter queue with its failure record, and the original deleted. */
+    record DeadLettered(SqsMessage message, String deadLetterQueueUrl, FailureRecord.DeadLetterReason reason,
+                        Throwable error) implements ConsumerEvent {
+        public DeadLettered {
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /**
+     * Sending a message to a retry or dead-letter queue failed, or its original could not be deleted afterwards;
+     * the original reappears when its visibility lapses and is routed again.
+     */
+    record MoveFailed(SqsMessage message, String targetQueueUrl, Throwable cause) implements ConsumerEvent {
+        public MoveFailed {
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(targetQueueUrl, "targetQueueUrl");
+            Objects.requireNonNull(cause, "cause");
+        }
+    }
+
     /** A ReceiveMessage call failed; the poller waits {@code backoff} before the next one. */
     record PollFailed(String queueUrl, Throwable error, int consecutiveFailures, Duration backoff)
             implements ConsumerEvent {
@@ -106,6 +153,11 @@ public sealed interface ConsumerEvent {
         /** An earlier message of the same FIFO message group failed; releasing keeps the group's order. */
         FIFO_GROUP_FAILED,
         /** The executor refused the handler task. */
-        EXECUTOR_REJECTED
+        EXECUTOR_REJECTED,
+        /**
+         * The handler failed permanently and the consumer has no dead-letter queue: the message is made visible at
+         * once so that the queue's RedrivePolicy dead-letters it after maxReceiveCount receives.
+         */
+        PERMANENT_FAILURE_TO_REDRIVE_POLICY
     }
 }

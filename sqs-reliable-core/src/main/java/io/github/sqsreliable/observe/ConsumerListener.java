@@ -42,6 +42,22 @@ public interface ConsumerListener {
     default void onReleased(ConsumerEvent.MessageReleased event) {
     }
 
+    /** @param event a failed message will be retried on its queue after a delay */
+    default void onRetryScheduled(ConsumerEvent.RetryScheduled event) {
+    }
+
+    /** @param event a failed message moved to a retry queue */
+    default void onMovedToRetryQueue(ConsumerEvent.MovedToRetryQueue event) {
+    }
+
+    /** @param event a message was dead-lettered */
+    default void onDeadLettered(ConsumerEvent.DeadLettered event) {
+    }
+
+    /** @param event moving a message to a retry or dead-letter queue failed; it will be routed again */
+    default void onMoveFailed(ConsumerEvent.MoveFailed event) {
+    }
+
     /** @param event a receive call failed */
     default void onPollFailed(ConsumerEvent.PollFailed event) {
     }

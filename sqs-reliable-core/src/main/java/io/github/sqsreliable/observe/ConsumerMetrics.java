@@ -16,6 +16,10 @@ import java.time.Duration;
  * @param deleteFailures deletes that failed for good
  * @param released messages released unprocessed
  * @param pollFailures failed ReceiveMessage calls
+ * @param retriesScheduled failed messages set to be retried on the same queue after a backoff
+ * @param movedToRetryQueue failed messages moved to a retry queue
+ * @param deadLettered messages sent to the dead-letter queue
+ * @param moveFailures failed sends to a retry or dead-letter queue (the original is routed again later)
  * @param inFlight messages held now: received and not yet deleted, released or given up
  * @param handlerLatencyP50 median handler duration, zero before the first call
  * @param handlerLatencyP99 99th percentile handler duration, zero before the first call
@@ -31,6 +35,10 @@ public record ConsumerMetrics(
         long deleteFailures,
         long released,
         long pollFailures,
+        long retriesScheduled,
+        long movedToRetryQueue,
+        long deadLettered,
+        long moveFailures,
         int inFlight,
         Duration handlerLatencyP50,
         Duration handlerLatencyP99,

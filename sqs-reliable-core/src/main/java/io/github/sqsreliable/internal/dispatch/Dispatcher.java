@@ -24,16 +24,16 @@ import java.util.function.Predicate;
  *
  * <p>Thread-safe: one lock guards the state, and no handler, release or executor call runs under it.
  */
-public final class Dispatcher {
+public final class Dispatcher<U extends DispatchUnit> {
 
     private final Object lock = new Object();
     private final int maxConcurrency;
     private final Executor executor;
-    private final Predicate<InFlightMessage> pipeline;
+    private final Predicate<U> pipeline;
     private final BiConsumer<List<InFlightMessage>, ReleaseReason> releaser;
 
     // Guarded by lock.
-    private final Map<String, ArrayDeque<InFlightMessage>> waitingByKey = new HashMap<>();
+    private final Map<String, ArrayDeque<U>> waitingByKey = new HashMap<>();
     private final ArrayDeque<String> readyKeys = new ArrayDeque<>();
     private int running;
     private boolean closed;
@@ -45,7 +45,7 @@ public final class Dispatcher {
      *     message succeeded (a failure releases the rest of its FIFO group)
      * @param releaser hands messages back to the queue unprocessed
      */
-    public Dispatcher(int maxConcurrency, Executor executor, Predicate<InFlightMessage> pipeline,
+    public Dispatcher(int maxConcurrency, Executor executor, Predicate<U> pipeline,
                       BiConsumer<List<InFlightMessage>, ReleaseReason> releaser) {
         this.maxConcurrency = maxConcurrency;
         this.executor = executor;
@@ -54,31 +54,32 @@ public final class Dispatcher {
     }
 
     /**
-     * Accepts messages from one receive, in the order SQS returned them. After {@link #close()} they are released.
+     * Accepts the units of one receive, in the order SQS returned their messages. After {@link #close()} they are
+     * released.
      *
-     * @param messages the messages
+     * @param units the units
      */
-    public void dispatch(List<InFlightMessage> messages) {
-        List<InFlightMessage> toStart;
+    public void dispatch(List<U> units) {
+        List<U> toStart;
         synchronized (lock) {
             if (closed) {
                 toStart = null;
             } else {
-                for (InFlightMessage message : messages) {
-                    ArrayDeque<InFlightMessage> waiting = waitingByKey.get(message.dispatchKey());
+                for (U unit : units) {
+                    ArrayDeque<U> waiting = waitingByKey.get(unit.dispatchKey());
                     if (waiting == null) {
                         waiting = new ArrayDeque<>();
-                        waitingByKey.put(message.dispatchKey(), waiting);
-                        readyKeys.add(message.dispatchKey());
+                        waitingByKey.put(unit.dispatchKey(), waiting);
+                        readyKeys.add(unit.dispatchKey());
                     }
                     // A key already present is either ready or running; it must not be queued as ready twice.
-                    waiting.add(message);
+                    waiting.add(unit);
                 }
                 toStart = takeStartable();
             }
         }
         if (toStart == null) {
-            releaser.accept(messages, ReleaseReason.SHUTDOWN);
+            releaser.accept(flatten(units), ReleaseReason.SHUTDOWN);
         } else {
             start(toStart);
         }
@@ -88,10 +89,10 @@ public final class Dispatcher {
      * Stops starting handlers and releases every waiting message. Running handlers carry on.
      */
     public void close() {
-        List<InFlightMessage> waiting = new ArrayList<>();
+        List<U> waiting = new ArrayList<>();
         synchronized (lock) {
             closed = true;
-            for (ArrayDeque<InFlightMessage> queue : waitingByKey.values()) {
+            for (ArrayDeque<U> queue : waitingByKey.values()) {
                 waiting.addAll(queue);
                 queue.clear();
             }
@@ -99,7 +100,7 @@ public final class Dispatcher {
             lock.notifyAll();
         }
         if (!waiting.isEmpty()) {
-            releaser.accept(waiting, ReleaseReason.SHUTDOWN);
+            releaser.accept(flatten(waiting), ReleaseReason.SHUTDOWN);
         }
     }
 
@@ -131,36 +132,36 @@ public final class Dispatcher {
         }
     }
 
-    private void start(List<InFlightMessage> messages) {
-        for (int i = 0; i < messages.size(); i++) {
-            InFlightMessage message = messages.get(i);
+    private void start(List<U> units) {
+        for (int i = 0; i < units.size(); i++) {
+            U unit = units.get(i);
             try {
-                executor.execute(() -> run(message));
+                executor.execute(() -> run(unit));
             } catch (RejectedExecutionException e) {
-                finished(message, false, ReleaseReason.EXECUTOR_REJECTED, true);
+                finished(unit, false, ReleaseReason.EXECUTOR_REJECTED, true);
             }
         }
     }
 
-    private void run(InFlightMessage message) {
+    private void run(U unit) {
         boolean succeeded = false;
         try {
-            succeeded = pipeline.test(message);
+            succeeded = pipeline.test(unit);
         } finally {
-            finished(message, succeeded, ReleaseReason.FIFO_GROUP_FAILED, false);
+            finished(unit, succeeded, ReleaseReason.FIFO_GROUP_FAILED, false);
         }
     }
 
-    private void finished(InFlightMessage message, boolean succeeded, ReleaseReason reason, boolean releaseItself) {
-        List<InFlightMessage> toRelease = new ArrayList<>();
+    private void finished(U unit, boolean succeeded, ReleaseReason reason, boolean releaseItself) {
+        List<U> toRelease = new ArrayList<>();
         if (releaseItself) {
-            toRelease.add(message);
+            toRelease.add(unit);
         }
-        List<InFlightMessage> toStart;
+        List<U> toStart;
         synchronized (lock) {
             running--;
-            String key = message.dispatchKey();
-            ArrayDeque<InFlightMessage> waiting = waitingByKey.get(key);
+            String key = unit.dispatchKey();
+            ArrayDeque<U> waiting = waitingByKey.get(key);
             if (waiting != null) {
                 if (!succeeded) {
                     toRelease.addAll(waiting);
@@ -178,19 +179,27 @@ public final class Dispatcher {
             }
         }
         if (!toRelease.isEmpty()) {
-            releaser.accept(toRelease, releaseItself ? ReleaseReason.EXECUTOR_REJECTED : reason);
+            releaser.accept(flatten(toRelease), releaseItself ? ReleaseReason.EXECUTOR_REJECTED : reason);
         }
         start(toStart);
     }
 
     /** Caller holds the lock. The head of a ready key's queue starts; the key stays mapped while it runs. */
-    private List<InFlightMessage> takeStartable() {
-        List<InFlightMessage> toStart = new ArrayList<>();
+    private List<U> takeStartable() {
+        List<U> toStart = new ArrayList<>();
         while (running < maxConcurrency && !readyKeys.isEmpty()) {
             String key = readyKeys.poll();
             toStart.add(waitingByKey.get(key).poll());
             running++;
         }
         return toStart;
+    }
+
+    private List<InFlightMessage> flatten(List<U> units) {
+        List<InFlightMessage> messages = new ArrayList<>();
+        for (U unit : units) {
+            messages.addAll(unit.messages());
+        }
+        return messages;
     }
 }

@@ -1,8 +1,11 @@
 package io.github.sqsreliable.internal.handle;
 
+import io.github.sqsreliable.BatchHandler;
+import io.github.sqsreliable.BatchResult;
 import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.SqsMessage;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.MDC;
 
 /**
@@ -16,13 +19,63 @@ public final class HandlerInvoker {
     public static final String MDC_QUEUE = "sqs.queue";
     /** MDC key holding the message id while a handler runs. */
     public static final String MDC_MESSAGE_ID = "sqs.messageId";
+    /** MDC key holding the number of messages while a batch handler runs. */
+    public static final String MDC_BATCH_SIZE = "sqs.batchSize";
+
+    /**
+     * What one batch handler call did.
+     *
+     * @param result the handler's report, or {@code null} when it threw
+     * @param error what it threw, or {@code null}
+     * @param duration how long the call took
+     */
+    public record BatchInvocation(BatchResult result, Throwable error, Duration duration) {
+    }
 
     private final MessageHandler handler;
+    private final BatchHandler batchHandler;
     private final String queueName;
 
     public HandlerInvoker(MessageHandler handler, String queueName) {
+        this(handler, null, queueName);
+    }
+
+    /**
+     * @param handler the single-message handler, or {@code null}
+     * @param batchHandler the batch handler, or {@code null}
+     * @param queueName for the MDC
+     */
+    public HandlerInvoker(MessageHandler handler, BatchHandler batchHandler, String queueName) {
         this.handler = handler;
+        this.batchHandler = batchHandler;
         this.queueName = queueName;
+    }
+
+    /**
+     * Calls the batch handler. A {@code null} result counts as every message succeeding.
+     *
+     * @param messages the batch
+     * @return what happened
+     */
+    public BatchInvocation invokeBatch(List<SqsMessage> messages) {
+        MDC.put(MDC_QUEUE, queueName);
+        MDC.put(MDC_BATCH_SIZE, Integer.toString(messages.size()));
+        long started = System.nanoTime();
+        try {
+            BatchResult result = batchHandler.handle(messages);
+            return new BatchInvocation(result != null ? result : BatchResult.success(), null,
+                    Duration.ofNanos(System.nanoTime() - started));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return new BatchInvocation(null, e, Duration.ofNanos(System.nanoTime() - started));
+        } finally {
+            MDC.remove(MDC_QUEUE);
+            MDC.remove(MDC_BATCH_SIZE);
+        }
     }
 
     public HandlerResult invoke(SqsMessage message) {

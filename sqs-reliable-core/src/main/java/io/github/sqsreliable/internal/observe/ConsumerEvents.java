@@ -6,6 +6,7 @@ import io.github.sqsreliable.observe.ConsumerEvent.LeaseLostReason;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.retry.FailureRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,10 @@ public final class ConsumerEvents {
     private final LongAdder deleteFailures = new LongAdder();
     private final LongAdder released = new LongAdder();
     private final LongAdder pollFailures = new LongAdder();
+    private final LongAdder retriesScheduled = new LongAdder();
+    private final LongAdder movedToRetryQueue = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
+    private final LongAdder moveFailures = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LatencyHistogram handlerLatency = new LatencyHistogram();
 
@@ -88,6 +93,28 @@ public final class ConsumerEvents {
         publish(l -> l.onPollFailed(new ConsumerEvent.PollFailed(queueUrl, error, consecutiveFailures, backoff)));
     }
 
+    public void retryScheduled(SqsMessage message, int attempt, Duration delay, Throwable error) {
+        retriesScheduled.increment();
+        publish(l -> l.onRetryScheduled(new ConsumerEvent.RetryScheduled(message, attempt, delay, error)));
+    }
+
+    public void movedToRetryQueue(SqsMessage message, String queueUrl, Duration delay, int attempt, Throwable error) {
+        movedToRetryQueue.increment();
+        publish(l -> l.onMovedToRetryQueue(new ConsumerEvent.MovedToRetryQueue(message, queueUrl, delay, attempt,
+                error)));
+    }
+
+    public void deadLettered(SqsMessage message, String queueUrl, FailureRecord.DeadLetterReason reason,
+                             Throwable error) {
+        deadLettered.increment();
+        publish(l -> l.onDeadLettered(new ConsumerEvent.DeadLettered(message, queueUrl, reason, error)));
+    }
+
+    public void moveFailed(SqsMessage message, String queueUrl, Throwable cause) {
+        moveFailures.increment();
+        publish(l -> l.onMoveFailed(new ConsumerEvent.MoveFailed(message, queueUrl, cause)));
+    }
+
     /** A held message left the consumer: deleted, released, left to lapse, or given up at shutdown. */
     public void messageLeft() {
         inFlight.decrementAndGet();
@@ -96,7 +123,8 @@ public final class ConsumerEvents {
     /** @return a snapshot of the counters */
     public ConsumerMetrics snapshot() {
         return new ConsumerMetrics(received.sum(), succeeded.sum(), failed.sum(), extended.sum(), leasesLost.sum(),
-                deleted.sum(), deleteFailures.sum(), released.sum(), pollFailures.sum(), inFlight.get(),
+                deleted.sum(), deleteFailures.sum(), released.sum(), pollFailures.sum(), retriesScheduled.sum(),
+                movedToRetryQueue.sum(), deadLettered.sum(), moveFailures.sum(), inFlight.get(),
                 handlerLatency.percentile(0.50), handlerLatency.percentile(0.99), handlerLatency.max());
     }
 

@@ -1,24 +1,28 @@
 package io.github.sqsreliable.internal.settle;
 
+import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.SqsLimits;
 import io.github.sqsreliable.internal.classify.Outcome;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
+import io.github.sqsreliable.retry.FailureRecord;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only stage that changes a message's state on the queue: applies each {@link Outcome} (delete, or leave
- * it to reappear), releases messages unprocessed, and gives up messages at shutdown. Every path first settles
- * the message, so its visibility is never extended after the delete or release was queued, and returns the
- * message's receive permit.
+ * The only stage that changes a message's state on the queue: applies each {@link Outcome} (delete; retry later
+ * by visibility; send to a retry or dead-letter queue, then delete; release), releases messages unprocessed, and
+ * gives up messages at shutdown. Every path first settles the message, so its visibility is never extended after
+ * the change was queued, and returns the message's receive permit.
  */
 public final class Settler {
 
@@ -27,17 +31,24 @@ public final class Settler {
 
     private final SqsBatcher deletes;
     private final SqsBatcher visibilityChanges;
+    private final MessageMover mover;
     private final VisibilityExtender extender;
     private final ReceivePermits permits;
     private final ConsumerEvents events;
+    private final Executor callbacks;
 
-    public Settler(SqsBatcher deletes, SqsBatcher visibilityChanges, VisibilityExtender extender,
-                   ReceivePermits permits, ConsumerEvents events) {
+    /**
+     * @param callbacks where follow-up work after an SQS answer runs (never an SDK response thread)
+     */
+    public Settler(SqsBatcher deletes, SqsBatcher visibilityChanges, MessageMover mover, VisibilityExtender extender,
+                   ReceivePermits permits, ConsumerEvents events, Executor callbacks) {
         this.deletes = deletes;
         this.visibilityChanges = visibilityChanges;
+        this.mover = mover;
         this.extender = extender;
         this.permits = permits;
         this.events = events;
+        this.callbacks = callbacks;
     }
 
     /**
@@ -54,18 +65,26 @@ public final class Settler {
             return; // given up at shutdown: the consumer no longer owns it
         }
         extender.untrack(message);
+        SqsMessage view = message.view();
         if (outcome instanceof Outcome.Acknowledge) {
             awaitQuietly(noExtensionInFlight);
-            deletes.submit(message.receiptHandle(), 0).whenComplete((ok, error) -> {
-                if (error == null) {
-                    events.deleted(message.view());
-                } else {
-                    events.deleteFailed(message.view(), error);
-                    log.warn("could not delete message {}; it will be delivered again: {}",
-                            message.view().messageId(), error.toString());
-                }
-                events.messageLeft();
-            });
+            delete(message, deletes.submit(message.receiptHandle(), 0), () -> { });
+        } else if (outcome instanceof Outcome.RetryAfter retry) {
+            int seconds = SqsLimits.toSecondsRoundingUp(retry.delay());
+            noExtensionInFlight.thenRun(() -> visibilityChanges.submit(message.receiptHandle(), seconds)
+                    .whenComplete((ok, error) -> {
+                        if (error == null) {
+                            events.retryScheduled(view, retry.attempt(), retry.delay(), retry.cause());
+                        } else {
+                            log.warn("could not set the retry delay of message {}; it reappears when its visibility "
+                                    + "lapses: {}", view.messageId(), error.toString());
+                        }
+                        events.messageLeft();
+                    }));
+        } else if (outcome instanceof Outcome.Move move) {
+            move(message, move, noExtensionInFlight);
+        } else if (outcome instanceof Outcome.Release) {
+            noExtensionInFlight.thenRun(() -> releaseNow(message, ReleaseReason.PERMANENT_FAILURE_TO_REDRIVE_POLICY));
         } else if (outcome instanceof Outcome.Redeliver) {
             events.messageLeft();
         }
@@ -85,16 +104,7 @@ public final class Settler {
                 continue;
             }
             extender.untrack(message);
-            noExtensionInFlight.thenRun(() -> visibilityChanges.submit(message.receiptHandle(), 0)
-                    .whenComplete((ok, error) -> {
-                        if (error == null) {
-                            events.released(message.view(), reason);
-                        } else {
-                            log.warn("could not release message {}; it reappears when its visibility lapses: {}",
-                                    message.view().messageId(), error.toString());
-                        }
-                        events.messageLeft();
-                    }));
+            noExtensionInFlight.thenRun(() -> releaseNow(message, reason));
         }
     }
 
@@ -109,6 +119,59 @@ public final class Settler {
             extender.untrack(message);
             events.messageLeft();
         }
+    }
+
+    private void releaseNow(InFlightMessage message, ReleaseReason reason) {
+        visibilityChanges.submit(message.receiptHandle(), 0).whenComplete((ok, error) -> {
+            if (error == null) {
+                events.released(message.view(), reason);
+            } else {
+                log.warn("could not release message {}; it reappears when its visibility lapses: {}",
+                        message.view().messageId(), error.toString());
+            }
+            events.messageLeft();
+        });
+    }
+
+    /** Send first; delete the original only after the send succeeded, so a failure loses nothing. */
+    private void move(InFlightMessage message, Outcome.Move move, CompletableFuture<Void> noExtensionInFlight) {
+        SqsMessage view = message.view();
+        noExtensionInFlight
+                .thenCompose(ignored -> mover.send(view, move.queueUrl(), move.delay(), move.record()))
+                .whenCompleteAsync((sent, sendError) -> {
+                    if (sendError != null) {
+                        events.moveFailed(view, move.queueUrl(), sendError);
+                        log.warn("could not send message {} to {}; it reappears when its visibility lapses and is "
+                                + "routed again: {}", view.messageId(), move.queueUrl(), sendError.toString());
+                        events.messageLeft();
+                        return;
+                    }
+                    delete(message, deletes.submitWithoutWaiting(message.receiptHandle(), 0), () -> {
+                        if (move.deadLetter()) {
+                            FailureRecord record = move.record();
+                            events.deadLettered(view, move.queueUrl(), record != null ? record.deadLetterReason()
+                                    : FailureRecord.DeadLetterReason.PERMANENT_FAILURE, move.cause());
+                        } else {
+                            events.movedToRetryQueue(view, move.queueUrl(), move.delay(), move.record().attempts(),
+                                    move.cause());
+                        }
+                    });
+                }, callbacks);
+    }
+
+    /** Reports the delete's answer; {@code onDeleted} runs first on success, for the event that explains it. */
+    private void delete(InFlightMessage message, CompletableFuture<Void> deleted, Runnable onDeleted) {
+        deleted.whenComplete((ok, error) -> {
+            if (error == null) {
+                onDeleted.run();
+                events.deleted(message.view());
+            } else {
+                events.deleteFailed(message.view(), error);
+                log.warn("could not delete message {}; it will be delivered again: {}",
+                        message.view().messageId(), error.toString());
+            }
+            events.messageLeft();
+        });
     }
 
     private static void awaitQuietly(CompletableFuture<Void> future) {

@@ -70,11 +70,13 @@ public final class SqsBatcher {
         final String receiptHandle;
         final int visibilityTimeoutSeconds;
         final CompletableFuture<Void> result = new CompletableFuture<>();
+        final boolean holdsSlot;
         int attempts;
 
-        Entry(String receiptHandle, int visibilityTimeoutSeconds) {
+        Entry(String receiptHandle, int visibilityTimeoutSeconds, boolean holdsSlot) {
             this.receiptHandle = receiptHandle;
             this.visibilityTimeoutSeconds = visibilityTimeoutSeconds;
+            this.holdsSlot = holdsSlot;
         }
     }
 
@@ -146,8 +148,24 @@ public final class SqsBatcher {
      * @return completes when SQS confirmed the entry; fails with {@link BatchEntryFailedException}
      */
     public CompletableFuture<Void> submit(String receiptHandle, int visibilityTimeoutSeconds) {
-        Entry entry = new Entry(receiptHandle, visibilityTimeoutSeconds);
-        if (closed || !acquireSlot()) {
+        return submit(receiptHandle, visibilityTimeoutSeconds, true);
+    }
+
+    /**
+     * Queues one entry without waiting for room: for callers that must not block (a delete that follows a
+     * successful send, on a callback), whose entries the held-message capacity already bounds.
+     *
+     * @param receiptHandle the message's receipt handle
+     * @param visibilityTimeoutSeconds the new visibility (visibility changes only)
+     * @return completes when SQS confirmed the entry; fails with {@link BatchEntryFailedException}
+     */
+    public CompletableFuture<Void> submitWithoutWaiting(String receiptHandle, int visibilityTimeoutSeconds) {
+        return submit(receiptHandle, visibilityTimeoutSeconds, false);
+    }
+
+    private CompletableFuture<Void> submit(String receiptHandle, int visibilityTimeoutSeconds, boolean waitForRoom) {
+        Entry entry = new Entry(receiptHandle, visibilityTimeoutSeconds, waitForRoom && slots != null);
+        if (closed || (entry.holdsSlot && !acquireSlot())) {
             entry.result.completeExceptionally(BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
             return entry.result;
         }
@@ -200,9 +218,6 @@ public final class SqsBatcher {
     }
 
     private boolean acquireSlot() {
-        if (slots == null) {
-            return true;
-        }
         boolean interrupted = false;
         try {
             // Deliberately deaf to interrupts: a worker interrupted at shutdown must still hand in its delete.
@@ -341,7 +356,7 @@ public final class SqsBatcher {
 
     private void finished(Entry entry) {
         unanswered.remove(entry);
-        if (slots != null) {
+        if (entry.holdsSlot) {
             slots.release();
         }
         if (outstanding.decrementAndGet() == 0 && draining) {

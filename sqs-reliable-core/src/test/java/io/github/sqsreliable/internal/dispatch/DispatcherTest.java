@@ -54,8 +54,8 @@ class DispatcherTest {
         // given: a dispatcher allowing 2 handlers, and a pipeline that checks the running count from inside
         ManualExecutor executor = new ManualExecutor();
         List<Integer> runningSeenByHandlers = new CopyOnWriteArrayList<>();
-        AtomicReference<Dispatcher> self = new AtomicReference<>();
-        Dispatcher dispatcher = new Dispatcher(2, executor, message -> {
+        AtomicReference<Dispatcher<InFlightMessage>> self = new AtomicReference<>();
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, executor, message -> {
             runningSeenByHandlers.add(self.get().running());
             handled.add(message.view().messageId());
             return true;
@@ -84,7 +84,7 @@ class DispatcherTest {
         // given: a real pool and a pipeline that returns only once all three handlers are inside it at once
         ExecutorService pool = pool(3);
         CountDownLatch allInside = new CountDownLatch(3);
-        Dispatcher dispatcher = new Dispatcher(3, pool, message -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(3, pool, message -> {
             allInside.countDown();
             try {
                 boolean together = allInside.await(5, TimeUnit.SECONDS);
@@ -111,7 +111,7 @@ class DispatcherTest {
     void aFailedStandardQueueMessageReleasesNothingElse() {
         // given: a standard queue whose pipeline fails m1
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher dispatcher = new Dispatcher(1, executor, recordingPipeline(id -> !id.equals("m1")),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, executor, recordingPipeline(id -> !id.equals("m1")),
                 this::recordRelease);
         dispatcher.dispatch(List.of(standard("m1"), standard("m2")));
 
@@ -132,7 +132,7 @@ class DispatcherTest {
     void runsOneFifoGroupOneMessageAtATimeWhileGroupsRunInParallel() {
         // given: room for 4 handlers and two FIFO groups received interleaved
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher dispatcher = new Dispatcher(4, executor, recordingPipeline(id -> true), this::recordRelease);
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(4, executor, recordingPipeline(id -> true), this::recordRelease);
 
         // when: the messages are dispatched
         dispatcher.dispatch(List.of(fifo("a1", "g1"), fifo("b1", "g2"), fifo("a2", "g1"), fifo("a3", "g1"),
@@ -163,7 +163,7 @@ class DispatcherTest {
     void keepsEachFifoGroupInReceivedOrderWhateverOrderTheExecutorRunsTasksIn() {
         // given: an executor that always runs the most recently submitted task first
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher dispatcher = new Dispatcher(2, executor, recordingPipeline(id -> true), this::recordRelease);
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, executor, recordingPipeline(id -> true), this::recordRelease);
         dispatcher.dispatch(List.of(fifo("a1", "g1"), fifo("a2", "g1"), fifo("b1", "g2"), fifo("a3", "g1"),
                 fifo("b2", "g2"), fifo("b3", "g2")));
 
@@ -183,7 +183,7 @@ class DispatcherTest {
     void aFailedFifoMessageReleasesTheRestOfItsGroupWhileOtherGroupsContinue() {
         // given: two FIFO groups, and a pipeline that fails a1
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher dispatcher = new Dispatcher(4, executor, recordingPipeline(id -> !id.equals("a1")),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(4, executor, recordingPipeline(id -> !id.equals("a1")),
                 this::recordRelease);
         dispatcher.dispatch(List.of(fifo("a1", "g1"), fifo("a2", "g1"), fifo("b1", "g2"), fifo("a3", "g1"),
                 fifo("b2", "g2")));
@@ -207,7 +207,7 @@ class DispatcherTest {
     void aPipelineThatThrowsCountsAsAFailureOfTheFifoGroup() {
         // given: a pipeline that throws for a1
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher dispatcher = new Dispatcher(2, executor, message -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, executor, message -> {
             handled.add(message.view().messageId());
             if (message.view().messageId().equals("a1")) {
                 throw new IllegalStateException("boom");
@@ -233,7 +233,7 @@ class DispatcherTest {
     void closeReleasesEveryWaitingMessageAndLaterDispatchesAtOnce() {
         // given: one handler slot taken by a1, with a2, b1 and b2 waiting
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher dispatcher = new Dispatcher(1, executor, recordingPipeline(id -> true), this::recordRelease);
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, executor, recordingPipeline(id -> true), this::recordRelease);
         dispatcher.dispatch(List.of(fifo("a1", "g1"), fifo("a2", "g1"), fifo("b1", "g2"), fifo("b2", "g2")));
         assertThat(executor.queued()).isEqualTo(1);
 
@@ -265,7 +265,7 @@ class DispatcherTest {
     @Test
     void closeEmptyDispatcherReleasesNothing() {
         // given: a dispatcher that never received anything
-        Dispatcher dispatcher = new Dispatcher(1, new ManualExecutor(), recordingPipeline(id -> true),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, new ManualExecutor(), recordingPipeline(id -> true),
                 this::recordRelease);
 
         // when: it closes
@@ -281,7 +281,7 @@ class DispatcherTest {
         ExecutorService pool = pool(1);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
-        Dispatcher dispatcher = new Dispatcher(1, pool, message -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, pool, message -> {
             started.countDown();
             try {
                 boolean released = proceed.await(5, TimeUnit.SECONDS);
@@ -328,7 +328,7 @@ class DispatcherTest {
     @Test
     void awaitIdleReturnsTrueAtOnceWhenNothingRuns() throws InterruptedException {
         // given: an idle dispatcher
-        Dispatcher dispatcher = new Dispatcher(1, new ManualExecutor(), recordingPipeline(id -> true),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, new ManualExecutor(), recordingPipeline(id -> true),
                 this::recordRelease);
 
         // when / then: awaiting idleness with no time to spare still succeeds
@@ -343,7 +343,7 @@ class DispatcherTest {
     void rejectedTasksAreReleasedWithExecutorRejectedWithoutLeakingTheRunningCount()
             throws InterruptedException {
         // given: an executor that rejects everything
-        Dispatcher dispatcher = new Dispatcher(2, task -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, task -> {
             throw new RejectedExecutionException("full");
         }, recordingPipeline(id -> true), this::recordRelease);
 
@@ -364,7 +364,7 @@ class DispatcherTest {
         // given: one handler slot and an executor that rejects only its first task
         ManualExecutor accepting = new ManualExecutor();
         AtomicBoolean rejectedOnce = new AtomicBoolean();
-        Dispatcher dispatcher = new Dispatcher(1, task -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, task -> {
             if (rejectedOnce.compareAndSet(false, true)) {
                 throw new RejectedExecutionException("full");
             }

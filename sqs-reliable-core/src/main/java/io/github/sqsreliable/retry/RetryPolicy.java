@@ -1,0 +1,199 @@
+package io.github.sqsreliable.retry;
+
+import io.github.sqsreliable.InvalidConfigurationException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What happens after a handler fails: how many attempts, where, after what delay, and where a message goes
+ * when it is out of attempts or its failure is permanent.
+ *
+ * <pre>{@code
+ * RetryPolicy policy = RetryPolicy.builder()
+ *         .onSameQueue(3, Backoff.exponential(Duration.ofSeconds(1), 2.0))   // attempts 1-3: visibility backoff
+ *         .thenQueue(retryQueueUrl, Backoff.fixed(Duration.ofSeconds(30)), 3) // attempts 4-6: via a retry queue
+ *         .thenDeadLetter(dlqUrl)                                            // then: the dead-letter queue
+ *         .build();
+ * }</pre>
+ *
+ * <p>Attempts are counted by receives ({@code ApproximateReceiveCount}) on each queue, plus the attempts a
+ * message carries from earlier tiers: a message released unprocessed (at shutdown, or behind a failed FIFO
+ * message) uses up a receive too. Without {@link Builder#thenDeadLetter(String)}, a message out of attempts
+ * keeps being retried with the last tier's backoff and the queue's own RedrivePolicy decides when it is
+ * dead-lettered. Immutable and thread-safe.
+ */
+public final class RetryPolicy {
+
+    /** Attempts on the same queue of {@link #defaults()}: {@value}. */
+    public static final int DEFAULT_ATTEMPTS = 5;
+    /** The backoff of {@link #defaults()}: 1 s, doubling, ±50 % jitter, at most 15 min. */
+    public static final Backoff DEFAULT_BACKOFF = Backoff.exponential(Duration.ofSeconds(1), 2.0);
+
+    static final int MAX_ATTEMPTS_PER_TIER = 1_000;
+
+    /**
+     * One stage of retrying.
+     *
+     * @param queueUrl the retry queue, or {@code null} for the consumer's own queue
+     * @param attempts how many attempts this tier allows
+     * @param backoff the delay after each failed attempt of this tier (for a retry queue, also before its first)
+     */
+    public record Tier(String queueUrl, int attempts, Backoff backoff) {
+
+        /** @return whether this tier retries on the consumer's own queue */
+        public boolean sameQueue() {
+            return queueUrl == null;
+        }
+    }
+
+    private final List<Tier> tiers;
+    private final String deadLetterQueueUrl;
+
+    private RetryPolicy(List<Tier> tiers, String deadLetterQueueUrl) {
+        this.tiers = List.copyOf(tiers);
+        this.deadLetterQueueUrl = deadLetterQueueUrl;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The policy of a consumer that sets none: {@value #DEFAULT_ATTEMPTS} attempts on the same queue with
+     * {@link #DEFAULT_BACKOFF}, no dead-letter queue of its own (the queue's RedrivePolicy applies).
+     *
+     * @return the default policy
+     */
+    public static RetryPolicy defaults() {
+        return builder().onSameQueue(DEFAULT_ATTEMPTS, DEFAULT_BACKOFF).build();
+    }
+
+    /** @return the tiers, in order */
+    public List<Tier> tiers() {
+        return tiers;
+    }
+
+    /** @return the dead-letter queue this policy sends to, if any */
+    public Optional<String> deadLetterQueueUrl() {
+        return Optional.ofNullable(deadLetterQueueUrl);
+    }
+
+    /** @return the attempts of all tiers together */
+    public int maxAttempts() {
+        return tiers.stream().mapToInt(Tier::attempts).sum();
+    }
+
+    /** @return whether any tier uses a retry queue */
+    public boolean usesRetryQueues() {
+        return tiers.stream().anyMatch(t -> !t.sameQueue());
+    }
+
+    @Override
+    public String toString() {
+        return "RetryPolicy[tiers=" + tiers + ", deadLetterQueueUrl=" + deadLetterQueueUrl + "]";
+    }
+
+    /** Builds a {@link RetryPolicy}; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private final List<Tier> tiers = new ArrayList<>();
+        private String deadLetterQueueUrl;
+        private boolean deadLetterSet;
+
+        private Builder() {
+        }
+
+        /**
+         * Retries on the consumer's own queue by setting the message's visibility to the backoff delay. Must
+         * come first if used.
+         *
+         * @param attempts attempts in this tier, counting the first; 1 to 1,000
+         * @param backoff the delay after each failed attempt
+         * @return this builder
+         */
+        public Builder onSameQueue(int attempts, Backoff backoff) {
+            tiers.add(new Tier(null, attempts, backoff));
+            return this;
+        }
+
+        /**
+         * Moves the message to a retry queue, sent with the backoff delay (DelaySeconds up to 15 min; longer
+         * delays continue as visibility when the message arrives), and retries there with the same backoff.
+         * Not available on FIFO queues, whose order a second queue would break.
+         *
+         * @param retryQueueUrl the retry queue, consumed by a consumer with the same handler and policy
+         * @param backoff the delay before each attempt of this tier
+         * @param attempts attempts in this tier; 1 to 1,000
+         * @return this builder
+         */
+        public Builder thenQueue(String retryQueueUrl, Backoff backoff, int attempts) {
+            tiers.add(new Tier(retryQueueUrl, attempts, backoff));
+            return this;
+        }
+
+        /**
+         * Sends messages that failed permanently or ran out of attempts to this queue, with the reason attached,
+         * then deletes them.
+         *
+         * @param deadLetterQueueUrl the dead-letter queue (FIFO for a FIFO source queue)
+         * @return this builder
+         */
+        public Builder thenDeadLetter(String deadLetterQueueUrl) {
+            this.deadLetterQueueUrl = deadLetterQueueUrl;
+            this.deadLetterSet = true;
+            return this;
+        }
+
+        /**
+         * @return the policy
+         * @throws InvalidConfigurationException naming the first rejected field
+         */
+        public RetryPolicy build() {
+            if (tiers.isEmpty()) {
+                throw InvalidConfigurationException.of("retryPolicy", "must have at least one tier: "
+                        + "onSameQueue(attempts, backoff) or thenQueue(url, backoff, attempts)");
+            }
+            List<String> queues = new ArrayList<>();
+            for (int i = 0; i < tiers.size(); i++) {
+                Tier tier = tiers.get(i);
+                String field = tier.sameQueue() ? "onSameQueue" : "thenQueue";
+                if (tier.attempts() < 1 || tier.attempts() > MAX_ATTEMPTS_PER_TIER) {
+                    throw InvalidConfigurationException.of(field, "attempts (" + tier.attempts()
+                            + ") must be between 1 and " + MAX_ATTEMPTS_PER_TIER);
+                }
+                if (tier.backoff() == null) {
+                    throw InvalidConfigurationException.of(field, "backoff must not be null");
+                }
+                if (tier.sameQueue() && i > 0) {
+                    throw InvalidConfigurationException.of(field, "must be the first tier and appear once");
+                }
+                if (!tier.sameQueue()) {
+                    requireQueueUrl(field, tier.queueUrl());
+                    if (queues.contains(tier.queueUrl())) {
+                        throw InvalidConfigurationException.of(field, "(" + tier.queueUrl()
+                                + ") names a retry queue twice");
+                    }
+                    queues.add(tier.queueUrl());
+                }
+            }
+            if (deadLetterSet) {
+                requireQueueUrl("thenDeadLetter", deadLetterQueueUrl);
+                if (queues.contains(deadLetterQueueUrl)) {
+                    throw InvalidConfigurationException.of("thenDeadLetter", "(" + deadLetterQueueUrl
+                            + ") is also a retry queue");
+                }
+            }
+            return new RetryPolicy(tiers, deadLetterQueueUrl);
+        }
+
+        private static void requireQueueUrl(String field, String url) {
+            if (url == null || !(url.regionMatches(true, 0, "https://", 0, 8)
+                    || url.regionMatches(true, 0, "http://", 0, 7)) || url.endsWith("/")) {
+                throw InvalidConfigurationException.of(field, "(" + url + ") must be a queue URL such as "
+                        + "https://sqs.us-east-1.amazonaws.com/123456789012/orders-retry");
+            }
+        }
+    }
+}
