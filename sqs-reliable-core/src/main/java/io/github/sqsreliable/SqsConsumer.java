@@ -126,6 +126,7 @@ public interface SqsConsumer extends AutoCloseable {
         private ErrorClassifier errorClassifier = ErrorClassifier.defaults();
         private RetryPolicy retryPolicy;
         private Consumer<RetryPolicy.Builder> retryCustomizer;
+        private boolean consumeRetryQueues = true;
 
         private Builder() {
         }
@@ -363,6 +364,20 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
+         * Whether this consumer also consumes the retry queues of its retry policy, with the same handler, policy
+         * and options (each retry queue gets its own pollers and a share of nothing else: its own
+         * {@code maxConcurrency}). Default {@code true}. Set {@code false} to consume them with separate consumers,
+         * built with the same handler and policy and {@code queueUrl(retryQueueUrl)}.
+         *
+         * @param consumeRetryQueues whether to consume the retry queues too
+         * @return this builder
+         */
+        public Builder consumeRetryQueues(boolean consumeRetryQueues) {
+            this.consumeRetryQueues = consumeRetryQueues;
+            return this;
+        }
+
+        /**
          * Validates every option and builds the consumer, which is {@link ConsumerState#NEW} until
          * {@link SqsConsumer#start()}.
          *
@@ -370,7 +385,7 @@ public interface SqsConsumer extends AutoCloseable {
          * @throws InvalidConfigurationException naming the first field it rejects and its value
          */
         public SqsConsumer build() {
-            return new ConsumerEngine(settings());
+            return ConsumerEngine.create(settings());
         }
 
         ConsumerSettings settings() {
@@ -424,7 +439,7 @@ public interface SqsConsumer extends AutoCloseable {
             return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name != null ? name : queueName,
                     maxConcurrency, prefetch, pollerCount, waitTime, visibilityTimeout, visibilityExtensionMargin,
                     maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners),
-                    errorClassifier, policy, batchHandler);
+                    errorClassifier, policy, batchHandler, consumeRetryQueues);
         }
 
         private RetryPolicy retryPolicy() {

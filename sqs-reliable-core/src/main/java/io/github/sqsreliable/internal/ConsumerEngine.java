@@ -80,8 +80,40 @@ public final class ConsumerEngine implements SqsConsumer {
     private long visibilityTimeoutNanos;
 
     public ConsumerEngine(ConsumerSettings settings) {
+        this(settings, new ConsumerEvents(settings.listeners()));
+    }
+
+    /**
+     * @param settings the configuration
+     * @param events shared with the engines of the same consumer's other queues, so metrics add up
+     */
+    public ConsumerEngine(ConsumerSettings settings, ConsumerEvents events) {
         this.settings = settings;
-        this.events = new ConsumerEvents(settings.listeners());
+        this.events = events;
+    }
+
+    /**
+     * Builds the consumer a user asked for: one engine for the queue, plus one per retry queue of the policy when
+     * the consumer consumes its retry queues itself.
+     *
+     * @param settings the validated configuration
+     * @return the consumer
+     */
+    public static SqsConsumer create(ConsumerSettings settings) {
+        List<String> retryQueues = settings.consumeRetryQueues()
+                ? settings.retryPolicy().tiers().stream().filter(t -> !t.sameQueue()).map(RetryPolicy.Tier::queueUrl)
+                        .filter(url -> !url.equals(settings.queueUrl())).toList()
+                : List.of();
+        if (retryQueues.isEmpty()) {
+            return new ConsumerEngine(settings);
+        }
+        ConsumerEvents shared = new ConsumerEvents(settings.listeners());
+        List<ConsumerEngine> engines = new ArrayList<>();
+        engines.add(new ConsumerEngine(settings, shared));
+        for (int i = 0; i < retryQueues.size(); i++) {
+            engines.add(new ConsumerEngine(settings.forRetryQueue(retryQueues.get(i), i + 1), shared));
+        }
+        return new MultiQueueConsumer(engines, shared);
     }
 
     @Override

@@ -34,11 +34,25 @@ public record ConsumerSettings(
         List<ConsumerListener> listeners,
         ErrorClassifier errorClassifier,
         RetryPolicy retryPolicy,
-        BatchHandler batchHandler) {
+        BatchHandler batchHandler,
+        boolean consumeRetryQueues) {
 
     /** @return messages the consumer may hold at once: running handlers plus prefetch */
     public int capacity() {
         return maxConcurrency + prefetch;
+    }
+
+    /**
+     * @param retryQueueUrl one of the policy's retry queues
+     * @param index its position among them, from 1
+     * @return these settings for the engine that consumes that retry queue
+     */
+    public ConsumerSettings forRetryQueue(String retryQueueUrl, int index) {
+        String retryQueueName = retryQueueUrl.substring(retryQueueUrl.lastIndexOf('/') + 1);
+        return new ConsumerSettings(sqsClient, retryQueueUrl, retryQueueName, handler, name + "-retry-" + index,
+                maxConcurrency, prefetch, pollers, waitTime, visibilityTimeout, visibilityExtensionMargin, maxProcessingTime,
+                shutdownTimeout, batchFlushInterval, executor, listeners, errorClassifier, retryPolicy, batchHandler,
+                false);
     }
 
     /** @return the prefix of every thread this consumer creates */
