@@ -1,5 +1,6 @@
 package io.github.sqsreliable;
 
+import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.ConsumerEngine;
 import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.SqsLimits;
@@ -126,7 +127,9 @@ public interface SqsConsumer extends AutoCloseable {
         private ErrorClassifier errorClassifier = ErrorClassifier.defaults();
         private RetryPolicy retryPolicy;
         private Consumer<RetryPolicy.Builder> retryCustomizer;
+        private boolean retryPolicyRejected;
         private boolean consumeRetryQueues = true;
+        private Idempotency idempotency;
 
         private Builder() {
         }
@@ -346,6 +349,7 @@ public interface SqsConsumer extends AutoCloseable {
         public Builder retryPolicy(RetryPolicy retryPolicy) {
             this.retryPolicy = retryPolicy;
             this.retryCustomizer = null;
+            this.retryPolicyRejected = retryPolicy == null;
             return this;
         }
 
@@ -360,6 +364,7 @@ public interface SqsConsumer extends AutoCloseable {
         public Builder retry(Consumer<RetryPolicy.Builder> retry) {
             this.retryCustomizer = retry;
             this.retryPolicy = null;
+            this.retryPolicyRejected = retry == null;
             return this;
         }
 
@@ -374,6 +379,17 @@ public interface SqsConsumer extends AutoCloseable {
          */
         public Builder consumeRetryQueues(boolean consumeRetryQueues) {
             this.consumeRetryQueues = consumeRetryQueues;
+            return this;
+        }
+
+        /**
+         * Handles each message once despite redeliveries and duplicate sends: see {@link Idempotency}. Default: off.
+         *
+         * @param idempotency the idempotency configuration, or {@code null} for none
+         * @return this builder
+         */
+        public Builder idempotency(Idempotency idempotency) {
+            this.idempotency = idempotency;
             return this;
         }
 
@@ -426,6 +442,7 @@ public interface SqsConsumer extends AutoCloseable {
                 require(listener != null, "listener", "must not be null");
             }
             require(errorClassifier != null, "errorClassifier", "must not be null");
+            require(!retryPolicyRejected, "retryPolicy", "must not be null (leave it unset for the default)");
             RetryPolicy policy = retryPolicy();
             boolean fifo = queueName.endsWith(".fifo");
             require(!fifo || !policy.usesRetryQueues(), "retryPolicy", "(" + policy + ") uses retry queues, which "
@@ -439,7 +456,7 @@ public interface SqsConsumer extends AutoCloseable {
             return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name != null ? name : queueName,
                     maxConcurrency, prefetch, pollerCount, waitTime, visibilityTimeout, visibilityExtensionMargin,
                     maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners),
-                    errorClassifier, policy, batchHandler, consumeRetryQueues);
+                    errorClassifier, policy, batchHandler, consumeRetryQueues, idempotency);
         }
 
         private RetryPolicy retryPolicy() {

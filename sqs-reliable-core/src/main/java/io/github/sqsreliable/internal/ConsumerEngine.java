@@ -7,6 +7,9 @@ import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.SqsReliableException;
 import io.github.sqsreliable.internal.classify.Outcome;
 import io.github.sqsreliable.internal.classify.FailureRouter;
+import io.github.sqsreliable.idempotency.Idempotency;
+import io.github.sqsreliable.internal.dedupe.HeldKeys;
+import io.github.sqsreliable.internal.dedupe.IdempotencyGate;
 import io.github.sqsreliable.internal.dispatch.DispatchUnit;
 import io.github.sqsreliable.internal.dispatch.Dispatcher;
 import io.github.sqsreliable.internal.dispatch.MessageBatch;
@@ -72,6 +75,7 @@ public final class ConsumerEngine implements SqsConsumer {
     private Dispatcher<DispatchUnit> dispatcher;
     private HandlerInvoker invoker;
     private FailureRouter router;
+    private IdempotencyGate gate;
     private final List<Poller> pollers = new ArrayList<>();
     private final List<Thread> pollerThreads = new ArrayList<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -169,8 +173,16 @@ public final class ConsumerEngine implements SqsConsumer {
                 settings.batchFlushInterval());
         extender = new VisibilityExtender(visibilityChanges, events, System::nanoTime, visibilityTimeout, margin,
                 settings.maxProcessingTime());
+        Idempotency idempotency = settings.idempotency();
+        HeldKeys heldKeys = idempotency == null ? HeldKeys.NONE
+                : new HeldKeys(idempotency.store(), idempotency.ttl(), idempotency.storeTimeout(), events);
+        extender.onExtended(heldKeys::renew);
         settler = new Settler(deletes, visibilityChanges, new MessageMover(settings.sqsClient()), extender, permits,
-                events, ackScheduler);
+                events, ackScheduler, heldKeys);
+        if (idempotency != null) {
+            gate = new IdempotencyGate(idempotency, settings.name(), visibilityTimeout, fifo, router, settler,
+                    heldKeys, events);
+        }
         invoker = new HandlerInvoker(settings.handler(), settings.batchHandler(), settings.queueName());
         Executor executor = settings.executor();
         if (executor == null) {
@@ -196,8 +208,8 @@ public final class ConsumerEngine implements SqsConsumer {
                 visibilityTimeout, settings.maxConcurrency(), settings.prefetch(), settings.pollers());
     }
 
-    /** Receive → dispatch: on a poller thread. */
-    private void received(List<Message> messages, long leaseStartNanos) {
+    /** Receive → (idempotency gate) → dispatch: on a poller thread. Answers how long the poller should pause. */
+    private Duration received(List<Message> messages, long leaseStartNanos) {
         List<InFlightMessage> batch = new ArrayList<>(messages.size());
         for (Message message : messages) {
             SqsMessage view = SqsMessage.builder()
@@ -212,7 +224,16 @@ public final class ConsumerEngine implements SqsConsumer {
             events.received(view);
             batch.add(inFlight);
         }
-        dispatcher.dispatch(settings.batchHandler() == null ? List.copyOf(batch) : batchesOf(batch));
+        Duration pause = Duration.ZERO;
+        if (gate != null) {
+            IdempotencyGate.Admission admission = gate.admit(batch);
+            batch = admission.toDispatch();
+            pause = admission.pause();
+        }
+        if (!batch.isEmpty()) {
+            dispatcher.dispatch(settings.batchHandler() == null ? List.copyOf(batch) : batchesOf(batch));
+        }
+        return pause;
     }
 
     /** One batch per receive on a standard queue; one per message group, in order, on a FIFO queue. */
@@ -353,6 +374,11 @@ public final class ConsumerEngine implements SqsConsumer {
         }
         RetryPolicy.Tier first = policy.tiers().get(0);
         int attemptsHere = first.sameQueue() ? first.attempts() : 1;
+        for (RetryPolicy.Tier tier : policy.tiers()) {
+            if (settings.queueUrl().equals(tier.queueUrl())) {
+                attemptsHere = tier.attempts(); // this engine consumes one of the policy's retry queues
+            }
+        }
         if (ownDeadLetterQueue && profile.hasRedrivePolicy() && attemptsHere > profile.redriveMaxReceiveCount()) {
             log.warn("consumer {}: the retry policy allows {} attempts on {}, but its RedrivePolicy moves a message "
                     + "to {} after {} receives, before the policy's dead-letter queue is reached", settings.name(),

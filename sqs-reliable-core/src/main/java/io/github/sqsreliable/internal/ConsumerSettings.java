@@ -2,6 +2,7 @@ package io.github.sqsreliable.internal;
 
 import io.github.sqsreliable.BatchHandler;
 import io.github.sqsreliable.MessageHandler;
+import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
@@ -13,7 +14,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 /**
  * A consumer's validated configuration, as {@code SqsConsumer.Builder#build()} leaves it. Optional values
  * ({@code visibilityTimeout}, {@code visibilityExtensionMargin}, {@code executor}) are {@code null} when unset;
- * exactly one of {@code handler} and {@code batchHandler} is set.
+ * exactly one of {@code handler} and {@code batchHandler} is set; {@code idempotency} is null when off.
  */
 public record ConsumerSettings(
         SqsAsyncClient sqsClient,
@@ -35,7 +36,8 @@ public record ConsumerSettings(
         ErrorClassifier errorClassifier,
         RetryPolicy retryPolicy,
         BatchHandler batchHandler,
-        boolean consumeRetryQueues) {
+        boolean consumeRetryQueues,
+        Idempotency idempotency) {
 
     /** @return messages the consumer may hold at once: running handlers plus prefetch */
     public int capacity() {
@@ -52,7 +54,16 @@ public record ConsumerSettings(
         return new ConsumerSettings(sqsClient, retryQueueUrl, retryQueueName, handler, name + "-retry-" + index,
                 maxConcurrency, prefetch, pollers, waitTime, visibilityTimeout, visibilityExtensionMargin, maxProcessingTime,
                 shutdownTimeout, batchFlushInterval, executor, listeners, errorClassifier, retryPolicy, batchHandler,
-                false);
+                false, sharedNamespace());
+    }
+
+    /** Retry-queue engines keep the origin's namespace: a key is one piece of work wherever it is retried. */
+    private Idempotency sharedNamespace() {
+        if (idempotency == null || idempotency.namespace() != null) {
+            return idempotency;
+        }
+        return new Idempotency(idempotency.store(), idempotency.key(), name, idempotency.ttl(),
+                idempotency.failOpen(), idempotency.validatePayload(), idempotency.storeTimeout());
     }
 
     /** @return the prefix of every thread this consumer creates */

@@ -1,6 +1,7 @@
 package io.github.sqsreliable.internal;
 
 import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.internal.dispatch.DispatchUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,10 @@ public final class InFlightMessage implements DispatchUnit {
     private final String dispatchKey;
     private final long leaseStartNanos;
     private volatile long visibleUntilNanos;
+
+    // Set once by the idempotency gate before dispatch; read by the settle stage and the extender.
+    private volatile String idempotencyKey;
+    private volatile FencingToken fencingToken;
 
     // Guarded by this: at most one extension in flight, and none started after settle().
     private boolean settled;
@@ -43,6 +48,27 @@ public final class InFlightMessage implements DispatchUnit {
         this.dispatchKey = fifo ? view.messageGroupId().orElse("") : view.messageId();
         this.leaseStartNanos = leaseStartNanos;
         this.visibleUntilNanos = leaseStartNanos + visibilityTimeoutNanos;
+    }
+
+    /**
+     * Records that this message's idempotency key is held.
+     *
+     * @param key the store key
+     * @param token the acquisition's token
+     */
+    public void holdIdempotencyKey(String key, FencingToken token) {
+        this.idempotencyKey = key;
+        this.fencingToken = token;
+    }
+
+    /** @return the store key held for this message, or null */
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    /** @return the token of the held key, or null */
+    public FencingToken fencingToken() {
+        return fencingToken;
     }
 
     /** @return the handler's view */

@@ -115,14 +115,26 @@ public sealed interface ConsumerEvent {
     }
 
     /**
-     * Sending a message to a retry or dead-letter queue failed, or its original could not be deleted afterwards;
-     * the original reappears when its visibility lapses and is routed again.
+     * Sending a message to a retry or dead-letter queue failed; the original, not deleted, reappears when its
+     * visibility lapses and is routed again. (A delete that fails after a successful send is a
+     * {@link DeleteFailed}: the copy then exists twice.)
      */
     record MoveFailed(SqsMessage message, String targetQueueUrl, Throwable cause) implements ConsumerEvent {
         public MoveFailed {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(targetQueueUrl, "targetQueueUrl");
             Objects.requireNonNull(cause, "cause");
+        }
+    }
+
+    /**
+     * The handler did not run because the message's idempotency key is done ({@code inProgress} false: the message
+     * was deleted as a duplicate) or held by another consumer right now ({@code inProgress} true: it is retried
+     * once that holder's lease would have expired).
+     */
+    record DuplicateSkipped(SqsMessage message, boolean inProgress) implements ConsumerEvent {
+        public DuplicateSkipped {
+            Objects.requireNonNull(message, "message");
         }
     }
 
@@ -154,6 +166,8 @@ public sealed interface ConsumerEvent {
         FIFO_GROUP_FAILED,
         /** The executor refused the handler task. */
         EXECUTOR_REJECTED,
+        /** An earlier message of the same FIFO group could not take its idempotency key; order comes first. */
+        FIFO_GROUP_BLOCKED,
         /**
          * The handler failed permanently and the consumer has no dead-letter queue: the message is made visible at
          * once so that the queue's RedrivePolicy dead-letters it after maxReceiveCount receives.

@@ -58,6 +58,10 @@ public interface ConsumerListener {
     default void onMoveFailed(ConsumerEvent.MoveFailed event) {
     }
 
+    /** @param event a handler was not run because of the message's idempotency key */
+    default void onDuplicateSkipped(ConsumerEvent.DuplicateSkipped event) {
+    }
+
     /** @param event a receive call failed */
     default void onPollFailed(ConsumerEvent.PollFailed event) {
     }

@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param movedToRetryQueue failed messages moved to a retry queue
  * @param deadLettered messages sent to the dead-letter queue
  * @param moveFailures failed sends to a retry or dead-letter queue (the original is routed again later)
+ * @param duplicatesSkipped messages not handled because their idempotency key was done (deleted as duplicates)
+ * @param duplicatesInProgress messages not handled yet because another consumer held their key
+ * @param idempotencyStoreFailures idempotency store calls that failed or timed out
  * @param inFlight messages held now: received and not yet deleted, released or given up
  * @param handlerLatencyP50 median handler duration, zero before the first call
  * @param handlerLatencyP99 99th percentile handler duration, zero before the first call
@@ -39,6 +42,9 @@ public record ConsumerMetrics(
         long movedToRetryQueue,
         long deadLettered,
         long moveFailures,
+        long duplicatesSkipped,
+        long duplicatesInProgress,
+        long idempotencyStoreFailures,
         int inFlight,
         Duration handlerLatencyP50,
         Duration handlerLatencyP99,

@@ -40,7 +40,7 @@ public interface Backoff {
      * Exponential backoff with the default jitter (±50 %) and cap (15 min): {@code initial}, then
      * {@code initial × multiplier}, ...
      *
-     * @param initial the delay after the first failure; positive
+     * @param initial the delay after the first failure; at least 1 ms
      * @param multiplier growth per attempt; at least 1
      * @return the backoff
      */
@@ -49,7 +49,7 @@ public interface Backoff {
     }
 
     /**
-     * @param initial the delay after the first failure; positive
+     * @param initial the delay after the first failure; at least 1 ms
      * @param multiplier growth per attempt; at least 1
      * @param max the cap, applied before jitter; at least {@code initial}
      * @param jitter each delay is drawn uniformly within {@code ±jitter} of the exponential value; 0 to 1
@@ -62,7 +62,7 @@ public interface Backoff {
     /**
      * As {@link #exponential(Duration, double, Duration, double)}, with the randomness supplied, for tests.
      *
-     * @param initial the delay after the first failure; positive
+     * @param initial the delay after the first failure; at least 1 ms
      * @param multiplier growth per attempt; at least 1
      * @param max the cap, applied before jitter; at least {@code initial}
      * @param jitter each delay is drawn uniformly within {@code ±jitter} of the exponential value; 0 to 1
@@ -74,8 +74,8 @@ public interface Backoff {
         Objects.requireNonNull(initial, "initial must not be null");
         Objects.requireNonNull(max, "max must not be null");
         Objects.requireNonNull(random, "random must not be null");
-        if (initial.isNegative() || initial.isZero()) {
-            throw new IllegalArgumentException("initial (" + initial + ") must be positive");
+        if (initial.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("initial (" + initial + ") must be at least 1 ms");
         }
         if (!(multiplier >= 1.0)) {
             throw new IllegalArgumentException("multiplier (" + multiplier + ") must be at least 1");

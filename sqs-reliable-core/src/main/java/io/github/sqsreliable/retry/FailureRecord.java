@@ -104,23 +104,29 @@ public record FailureRecord(int attempts, int tier, String originQueueUrl, Strin
             fields.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
                     URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
         }
+        return new FailureRecord(
+                parse(fields, "attempts", Integer::parseInt),
+                fields.containsKey("tier") ? parse(fields, "tier", Integer::parseInt) : 0,
+                required(fields, "originQueueUrl"),
+                required(fields, "originalMessageId"),
+                parse(fields, "firstFailureAt", Instant::parse),
+                parse(fields, "lastFailureAt", Instant::parse),
+                required(fields, "errorClass"),
+                fields.getOrDefault("errorMessage", ""),
+                parse(fields, "kind", FailureKind::valueOf),
+                fields.containsKey("notBefore") ? parse(fields, "notBefore", Instant::parse) : null,
+                fields.containsKey("deadLetterReason") ? parse(fields, "deadLetterReason", DeadLetterReason::valueOf)
+                        : null,
+                fields.containsKey("deadLetteredAt") ? parse(fields, "deadLetteredAt", Instant::parse) : null);
+    }
+
+    private static <T> T parse(Map<String, String> fields, String name, java.util.function.Function<String, T> parser) {
+        String value = required(fields, name);
         try {
-            return new FailureRecord(
-                    Integer.parseInt(required(fields, "attempts")),
-                    Integer.parseInt(fields.getOrDefault("tier", "0")),
-                    required(fields, "originQueueUrl"),
-                    required(fields, "originalMessageId"),
-                    Instant.parse(required(fields, "firstFailureAt")),
-                    Instant.parse(required(fields, "lastFailureAt")),
-                    required(fields, "errorClass"),
-                    fields.getOrDefault("errorMessage", ""),
-                    FailureKind.valueOf(required(fields, "kind")),
-                    fields.containsKey("notBefore") ? Instant.parse(fields.get("notBefore")) : null,
-                    fields.containsKey("deadLetterReason") ? DeadLetterReason.valueOf(fields.get("deadLetterReason"))
-                            : null,
-                    fields.containsKey("deadLetteredAt") ? Instant.parse(fields.get("deadLetteredAt")) : null);
+            return parser.apply(value);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(ATTRIBUTE_NAME + " is malformed: " + e.getMessage(), e);
+            throw new IllegalArgumentException(ATTRIBUTE_NAME + " is malformed: field " + name + " has the value \""
+                    + value + "\"", e);
         }
     }
 
@@ -191,14 +197,20 @@ public record FailureRecord(int attempts, int tier, String originQueueUrl, Strin
             return "";
         }
         String cleaned = message.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
-        return cleaned.length() <= MAX_ERROR_MESSAGE_LENGTH ? cleaned
-                : cleaned.substring(0, MAX_ERROR_MESSAGE_LENGTH - 1) + "…";
+        if (cleaned.length() <= MAX_ERROR_MESSAGE_LENGTH) {
+            return cleaned;
+        }
+        int cut = MAX_ERROR_MESSAGE_LENGTH - 1;
+        if (Character.isHighSurrogate(cleaned.charAt(cut - 1))) {
+            cut--; // never split a surrogate pair
+        }
+        return cleaned.substring(0, cut) + "…";
     }
 
     private static String required(Map<String, String> fields, String name) {
         String value = fields.get(name);
         if (value == null) {
-            throw new IllegalArgumentException("field " + name + " is missing");
+            throw new IllegalArgumentException(ATTRIBUTE_NAME + " is malformed: field " + name + " is missing");
         }
         return value;
     }

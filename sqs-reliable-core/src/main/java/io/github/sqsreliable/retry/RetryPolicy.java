@@ -99,6 +99,7 @@ public final class RetryPolicy {
     /** Builds a {@link RetryPolicy}; {@link #build()} validates. Not thread-safe. */
     public static final class Builder {
         private final List<Tier> tiers = new ArrayList<>();
+        private final List<Boolean> declaredAsRetryQueue = new ArrayList<>();
         private String deadLetterQueueUrl;
         private boolean deadLetterSet;
 
@@ -115,6 +116,7 @@ public final class RetryPolicy {
          */
         public Builder onSameQueue(int attempts, Backoff backoff) {
             tiers.add(new Tier(null, attempts, backoff));
+            declaredAsRetryQueue.add(false);
             return this;
         }
 
@@ -130,6 +132,7 @@ public final class RetryPolicy {
          */
         public Builder thenQueue(String retryQueueUrl, Backoff backoff, int attempts) {
             tiers.add(new Tier(retryQueueUrl, attempts, backoff));
+            declaredAsRetryQueue.add(true);
             return this;
         }
 
@@ -158,7 +161,10 @@ public final class RetryPolicy {
             List<String> queues = new ArrayList<>();
             for (int i = 0; i < tiers.size(); i++) {
                 Tier tier = tiers.get(i);
-                String field = tier.sameQueue() ? "onSameQueue" : "thenQueue";
+                String field = declaredAsRetryQueue.get(i) ? "thenQueue" : "onSameQueue";
+                if (declaredAsRetryQueue.get(i)) {
+                    requireQueueUrl(field, tier.queueUrl());
+                }
                 if (tier.attempts() < 1 || tier.attempts() > MAX_ATTEMPTS_PER_TIER) {
                     throw InvalidConfigurationException.of(field, "attempts (" + tier.attempts()
                             + ") must be between 1 and " + MAX_ATTEMPTS_PER_TIER);

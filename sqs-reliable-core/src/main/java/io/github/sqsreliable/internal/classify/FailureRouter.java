@@ -109,17 +109,21 @@ public final class FailureRouter {
         int attempt = priorAttempts + attemptsInTier;
         FailureKind kind = classify(error, view);
         Instant now = clock.instant();
+        // Same-queue retries carry no record, so the first failure of a message received before is approximated
+        // by its first receive.
+        Instant firstFailure = previous != null ? previous.firstFailureAt()
+                : attemptsInTier > 1 ? view.firstReceiveTimestamp().orElse(now) : now;
         FailureRecord record = new FailureRecord(attempt, currentTier,
                 previous != null ? previous.originQueueUrl() : queueUrl,
                 previous != null ? previous.originalMessageId() : view.messageId(),
-                previous != null ? previous.firstFailureAt() : now, now,
+                firstFailure, now,
                 error.getClass().getName(), error.getMessage(), kind, null, null, null);
         Tier tier = tiers.get(currentTier);
         Duration requested = requestedDelay(error);
 
         if (kind == FailureKind.PERMANENT) {
             if (deadLetterQueueUrl != null) {
-                return deadLetter(view, record, DeadLetterReason.PERMANENT_FAILURE, error, now);
+                return deadLetter(view, record, DeadLetterReason.PERMANENT_FAILURE, attempt, error, now);
             }
             if (queueHasRedrivePolicy) {
                 return new Outcome.Release(error);
@@ -134,9 +138,17 @@ public final class FailureRouter {
         if (currentTier + 1 < tiers.size() && !fifo) {
             Tier next = tiers.get(currentTier + 1);
             if (!roomForRecord(view)) {
-                log.warn("message {} already has {} message attributes, leaving no room for the failure record: "
-                        + "retrying it on this queue instead of moving it to {}", view.messageId(),
-                        MAX_MESSAGE_ATTRIBUTES, next.queueUrl());
+                // Without the record a retry queue could not count attempts: spend the remaining ones here.
+                if (attemptsInTier < attemptsFromHere()) {
+                    log.warn("message {} already has {} message attributes, leaving no room for the failure record: "
+                            + "retrying it on this queue instead of moving it to {}", view.messageId(),
+                            MAX_MESSAGE_ATTRIBUTES, next.queueUrl());
+                    return new Outcome.RetryAfter(capToLease(message, requested != null ? requested
+                            : next.backoff().delayAfter(1)), attempt, error);
+                }
+                if (deadLetterQueueUrl != null) {
+                    return deadLetter(view, record, DeadLetterReason.ATTEMPTS_EXHAUSTED, attempt, error, now);
+                }
                 return retryHere(message, tier, attemptsInTier, requested, attempt, error);
             }
             Duration delay = requested != null ? requested : next.backoff().delayAfter(1);
@@ -147,10 +159,10 @@ public final class FailureRouter {
                 moved = moved.withNotBefore(now.plus(delay));
                 delay = SqsLimits.MAX_DELAY;
             }
-            return new Outcome.Move(next.queueUrl(), delay, moved, false, error);
+            return new Outcome.Move(next.queueUrl(), delay, moved, null, attempt, error);
         }
         if (deadLetterQueueUrl != null) {
-            return deadLetter(view, record, DeadLetterReason.ATTEMPTS_EXHAUSTED, error, now);
+            return deadLetter(view, record, DeadLetterReason.ATTEMPTS_EXHAUSTED, attempt, error, now);
         }
         // Out of attempts with nowhere to go: keep backing off and let the queue's RedrivePolicy decide.
         return retryHere(message, tier, attemptsInTier, requested, attempt, error);
@@ -164,15 +176,24 @@ public final class FailureRouter {
         return new Outcome.RetryAfter(capToLease(message, delay), attempt, error);
     }
 
-    private Outcome deadLetter(SqsMessage view, FailureRecord record, DeadLetterReason reason, Throwable error,
-                               Instant now) {
+    /** @return the attempts the policy allows from the current tier on */
+    private int attemptsFromHere() {
+        int attempts = 0;
+        for (int i = currentTier; i < tiers.size(); i++) {
+            attempts += tiers.get(i).attempts();
+        }
+        return attempts;
+    }
+
+    private Outcome deadLetter(SqsMessage view, FailureRecord record, DeadLetterReason reason, int attempt,
+                               Throwable error, Instant now) {
         FailureRecord deadLettered = record.deadLettered(reason, now);
         if (!roomForRecord(view)) {
             log.warn("message {} already has {} message attributes: dead-lettering it without its failure record",
                     view.messageId(), MAX_MESSAGE_ATTRIBUTES);
             deadLettered = null;
         }
-        return new Outcome.Move(deadLetterQueueUrl, Duration.ZERO, deadLettered, true, error);
+        return new Outcome.Move(deadLetterQueueUrl, Duration.ZERO, deadLettered, reason, attempt, error);
     }
 
     /** SQS keeps a message invisible at most 12 hours from its receipt. */

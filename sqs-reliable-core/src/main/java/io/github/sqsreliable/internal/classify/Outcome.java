@@ -29,12 +29,18 @@ public sealed interface Outcome {
      *
      * @param queueUrl the retry queue or dead-letter queue
      * @param delay the DelaySeconds of the copy, at most 15 minutes
-     * @param record the failure history the copy carries
-     * @param deadLetter whether the target is the dead-letter queue
+     * @param record the failure history the copy carries, or null when the message has no room for it
+     * @param deadLetterReason why the message is dead-lettered, or null for a move to a retry queue
+     * @param attempt the attempt that failed, counted across tiers
      * @param cause what the handler threw
      */
-    record Move(String queueUrl, Duration delay, FailureRecord record, boolean deadLetter, Throwable cause)
-            implements Outcome {
+    record Move(String queueUrl, Duration delay, FailureRecord record, FailureRecord.DeadLetterReason deadLetterReason,
+                int attempt, Throwable cause) implements Outcome {
+
+        /** @return whether the target is the dead-letter queue */
+        public boolean deadLetter() {
+            return deadLetterReason != null;
+        }
     }
 
     /**

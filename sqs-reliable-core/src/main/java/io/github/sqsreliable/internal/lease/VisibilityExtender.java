@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class VisibilityExtender {
     private final int visibilityTimeoutSeconds;
     private final long marginNanos;
     private final long maxHoldNanos;
+    private volatile BiConsumer<InFlightMessage, Duration> onExtended = (message, visibility) -> { };
 
     /**
      * @param visibilityChanges where extensions are sent
@@ -78,6 +80,14 @@ public final class VisibilityExtender {
      */
     public void start(ScheduledExecutorService scheduler, Duration interval) {
         scheduler.scheduleWithFixedDelay(this::tickSafely, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * @param onExtended called after each confirmed extension with the new visibility (the idempotency lease is
+     *     renewed with it); must not block
+     */
+    public void onExtended(BiConsumer<InFlightMessage, Duration> onExtended) {
+        this.onExtended = onExtended;
     }
 
     /** @param message a message just received */
@@ -162,6 +172,7 @@ public final class VisibilityExtender {
             if (error == null) {
                 message.endExtension(newVisibleUntil);
                 events.visibilityExtended(message.view(), Duration.ofSeconds(seconds));
+                onExtended.accept(message, Duration.ofSeconds(seconds));
                 return;
             }
             message.endExtension(-1);

@@ -37,6 +37,9 @@ public final class ConsumerEvents {
     private final LongAdder movedToRetryQueue = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
     private final LongAdder moveFailures = new LongAdder();
+    private final LongAdder duplicatesSkipped = new LongAdder();
+    private final LongAdder duplicatesInProgress = new LongAdder();
+    private final LongAdder idempotencyStoreFailures = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LatencyHistogram handlerLatency = new LatencyHistogram();
 
@@ -115,6 +118,16 @@ public final class ConsumerEvents {
         publish(l -> l.onMoveFailed(new ConsumerEvent.MoveFailed(message, queueUrl, cause)));
     }
 
+    public void duplicateSkipped(SqsMessage message, boolean inProgress) {
+        (inProgress ? duplicatesInProgress : duplicatesSkipped).increment();
+        publish(l -> l.onDuplicateSkipped(new ConsumerEvent.DuplicateSkipped(message, inProgress)));
+    }
+
+    /** An idempotency store call failed or timed out. */
+    public void idempotencyStoreFailed() {
+        idempotencyStoreFailures.increment();
+    }
+
     /** A held message left the consumer: deleted, released, left to lapse, or given up at shutdown. */
     public void messageLeft() {
         inFlight.decrementAndGet();
@@ -124,7 +137,8 @@ public final class ConsumerEvents {
     public ConsumerMetrics snapshot() {
         return new ConsumerMetrics(received.sum(), succeeded.sum(), failed.sum(), extended.sum(), leasesLost.sum(),
                 deleted.sum(), deleteFailures.sum(), released.sum(), pollFailures.sum(), retriesScheduled.sum(),
-                movedToRetryQueue.sum(), deadLettered.sum(), moveFailures.sum(), inFlight.get(),
+                movedToRetryQueue.sum(), deadLettered.sum(), moveFailures.sum(), duplicatesSkipped.sum(),
+                duplicatesInProgress.sum(), idempotencyStoreFailures.sum(), inFlight.get(),
                 handlerLatency.percentile(0.50), handlerLatency.percentile(0.99), handlerLatency.max());
     }
 

@@ -38,7 +38,11 @@ public final class Poller implements Runnable {
     /** Where received messages go, with the time the receive was sent. */
     @FunctionalInterface
     public interface BatchSink {
-        void accept(List<Message> messages, long leaseStartNanos);
+        /**
+         * @return how long to wait before the next receive: zero, or a backoff while something downstream (the
+         *     idempotency store) is unavailable
+         */
+        Duration accept(List<Message> messages, long leaseStartNanos);
     }
 
     private final SqsAsyncClient client;
@@ -106,7 +110,10 @@ public final class Poller implements Runnable {
                 }
                 permits.release(taken - messages.size());
                 if (!messages.isEmpty()) {
-                    sink.accept(messages, leaseStart);
+                    Duration pause = sink.accept(messages, leaseStart);
+                    if (!pause.isZero()) {
+                        stopSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS);
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -4,11 +4,11 @@ import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.internal.InFlightMessage;
 import io.github.sqsreliable.internal.SqsLimits;
 import io.github.sqsreliable.internal.classify.Outcome;
+import io.github.sqsreliable.internal.dedupe.HeldKeys;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
-import io.github.sqsreliable.retry.FailureRecord;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -36,12 +36,14 @@ public final class Settler {
     private final ReceivePermits permits;
     private final ConsumerEvents events;
     private final Executor callbacks;
+    private final HeldKeys heldKeys;
 
     /**
      * @param callbacks where follow-up work after an SQS answer runs (never an SDK response thread)
+     * @param heldKeys completes or releases a message's idempotency key as it is settled
      */
     public Settler(SqsBatcher deletes, SqsBatcher visibilityChanges, MessageMover mover, VisibilityExtender extender,
-                   ReceivePermits permits, ConsumerEvents events, Executor callbacks) {
+                   ReceivePermits permits, ConsumerEvents events, Executor callbacks, HeldKeys heldKeys) {
         this.deletes = deletes;
         this.visibilityChanges = visibilityChanges;
         this.mover = mover;
@@ -49,6 +51,7 @@ public final class Settler {
         this.permits = permits;
         this.events = events;
         this.callbacks = callbacks;
+        this.heldKeys = heldKeys;
     }
 
     /**
@@ -67,9 +70,14 @@ public final class Settler {
         extender.untrack(message);
         SqsMessage view = message.view();
         if (outcome instanceof Outcome.Acknowledge) {
+            heldKeys.complete(message);
             awaitQuietly(noExtensionInFlight);
             delete(message, deletes.submit(message.receiptHandle(), 0), () -> { });
-        } else if (outcome instanceof Outcome.RetryAfter retry) {
+            return;
+        }
+        // Every other outcome means the work was not done: the key goes back so the next delivery can take it.
+        heldKeys.release(message);
+        if (outcome instanceof Outcome.RetryAfter retry) {
             int seconds = SqsLimits.toSecondsRoundingUp(retry.delay());
             noExtensionInFlight.thenRun(() -> visibilityChanges.submit(message.receiptHandle(), seconds)
                     .whenComplete((ok, error) -> {
@@ -104,6 +112,7 @@ public final class Settler {
                 continue;
             }
             extender.untrack(message);
+            heldKeys.release(message);
             noExtensionInFlight.thenRun(() -> releaseNow(message, reason));
         }
     }
@@ -148,12 +157,9 @@ public final class Settler {
                     }
                     delete(message, deletes.submitWithoutWaiting(message.receiptHandle(), 0), () -> {
                         if (move.deadLetter()) {
-                            FailureRecord record = move.record();
-                            events.deadLettered(view, move.queueUrl(), record != null ? record.deadLetterReason()
-                                    : FailureRecord.DeadLetterReason.PERMANENT_FAILURE, move.cause());
+                            events.deadLettered(view, move.queueUrl(), move.deadLetterReason(), move.cause());
                         } else {
-                            events.movedToRetryQueue(view, move.queueUrl(), move.delay(), move.record().attempts(),
-                                    move.cause());
+                            events.movedToRetryQueue(view, move.queueUrl(), move.delay(), move.attempt(), move.cause());
                         }
                     });
                 }, callbacks);

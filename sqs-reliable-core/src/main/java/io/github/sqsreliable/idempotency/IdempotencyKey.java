@@ -1,0 +1,32 @@
+package io.github.sqsreliable.idempotency;
+
+import io.github.sqsreliable.SqsMessage;
+
+/**
+ * Derives the idempotency key of a message. The consumer namespaces and hashes it (SHA-256) before it reaches a
+ * store, so message data never shapes backend keys.
+ *
+ * <ul>
+ *   <li>{@link #messageId()} (the default) catches redeliveries of the same message.</li>
+ *   <li>A business key, e.g. {@code message -> Orders.parse(message.body()).orderId()}, also catches the same
+ *       order sent twice by a producer.</li>
+ * </ul>
+ *
+ * A key function that throws, or returns null or an empty key, marks the message as malformed: it is failed
+ * permanently (dead-lettered, with the reason) without running the handler. Must be thread-safe.
+ */
+@FunctionalInterface
+public interface IdempotencyKey {
+
+    /**
+     * @param message the received message
+     * @return its key; not null or empty
+     * @throws Exception if the message is malformed
+     */
+    String keyOf(SqsMessage message) throws Exception;
+
+    /** @return the message id as the key */
+    static IdempotencyKey messageId() {
+        return SqsMessage::messageId;
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.sqsreliable.tools;
+
+import io.github.sqsreliable.InvalidConfigurationException;
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** Checks of queue URLs shared by the builders and the command line. */
+final class QueueUrls {
+
+    private QueueUrls() {
+    }
+
+    /**
+     * Rejects anything that is not an http(s) URL ending with a queue name.
+     *
+     * @param field the builder field, for the exception
+     * @param queueUrl the value, not null
+     * @throws InvalidConfigurationException naming the field and showing the value
+     */
+    static void requireQueueUrl(String field, String queueUrl) {
+        String problem = "(" + queueUrl + ") must be a queue URL such as "
+                + "https://sqs.us-east-1.amazonaws.com/123456789012/orders";
+        URI uri;
+        try {
+            uri = new URI(queueUrl);
+        } catch (URISyntaxException e) {
+            throw InvalidConfigurationException.of(field, problem);
+        }
+        String scheme = uri.getScheme();
+        String path = uri.getPath();
+        if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+                || uri.getHost() == null || path == null || path.substring(path.lastIndexOf('/') + 1).isBlank()) {
+            throw InvalidConfigurationException.of(field, problem);
+        }
+    }
+
+    /**
+     * @param queueUrl a valid queue URL
+     * @return whether it names a FIFO queue (SQS requires FIFO queue names to end with {@code .fifo})
+     */
+    static boolean isFifo(String queueUrl) {
+        return queueUrl.endsWith(".fifo");
+    }
+}

@@ -1,0 +1,200 @@
+package io.github.sqsreliable.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.sqsreliable.InvalidConfigurationException;
+import java.time.Duration;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link RetryPolicy.Builder#build()}'s validation, one rule per test, each expecting
+ * {@link InvalidConfigurationException} naming the builder method; and the policy's accessors.
+ */
+class RetryPolicyTest {
+
+    private static final String RETRY_1 = "https://sqs.us-east-1.amazonaws.com/123456789012/orders-retry-1";
+    private static final String RETRY_2 = "https://sqs.us-east-1.amazonaws.com/123456789012/orders-retry-2";
+    private static final String DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq";
+    private static final Backoff ONE_SECOND = Backoff.fixed(Duration.ofSeconds(1));
+
+    private static void assertRejected(ThrowingCallable build, String field, String shown) {
+        assertThatThrownBy(build)
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith(field + " ")
+                .hasMessageContaining(shown)
+                .satisfies(e -> assertThat(((InvalidConfigurationException) e).field()).isEqualTo(field));
+    }
+
+    @Test
+    void rejectsAPolicyWithoutTiers() {
+        assertRejected(() -> RetryPolicy.builder().build(), "retryPolicy", "must have at least one tier");
+        assertRejected(() -> RetryPolicy.builder().thenDeadLetter(DLQ).build(), "retryPolicy",
+                "must have at least one tier");
+    }
+
+    @Test
+    void rejectsZeroAttemptsOnTheSameQueue() {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(0, ONE_SECOND).build(), "onSameQueue",
+                "attempts (0) must be between 1 and 1000");
+    }
+
+    @Test
+    void rejectsMoreThanOneThousandAttemptsInARetryQueue() {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 1001)
+                .build(), "thenQueue", "attempts (1001) must be between 1 and 1000");
+    }
+
+    @Test
+    void acceptsOneAndOneThousandAttempts() {
+        RetryPolicy policy = RetryPolicy.builder().onSameQueue(1, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 1000)
+                .build();
+
+        assertThat(policy.maxAttempts()).isEqualTo(1001);
+    }
+
+    @Test
+    void rejectsANullBackoff() {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, null).build(), "onSameQueue",
+                "backoff must not be null");
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, null, 3).build(),
+                "thenQueue", "backoff must not be null");
+    }
+
+    @Test
+    void rejectsOnSameQueueAfterARetryQueue() {
+        assertRejected(() -> RetryPolicy.builder().thenQueue(RETRY_1, ONE_SECOND, 3).onSameQueue(3, ONE_SECOND)
+                .build(), "onSameQueue", "must be the first tier and appear once");
+    }
+
+    @Test
+    void rejectsOnSameQueueTwice() {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).onSameQueue(2, ONE_SECOND).build(),
+                "onSameQueue", "must be the first tier and appear once");
+    }
+
+    @ParameterizedTest(name = "retry queue URL \"{0}\" is rejected")
+    @ValueSource(strings = {"orders-retry", "sqs://sqs.us-east-1.amazonaws.com/123456789012/orders-retry",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/", ""})
+    void rejectsARetryQueueThatIsNotAQueueUrl(String url) {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(url, ONE_SECOND, 3).build(),
+                "thenQueue", "(" + url + ") must be a queue URL");
+    }
+
+    @Test
+    void rejectsANullRetryQueueAfterTheSameQueueTier() {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(null, ONE_SECOND, 3).build(),
+                "thenQueue", "(null) must be a queue URL");
+    }
+
+    @Test
+    void rejectsANullRetryQueueAsTheFirstTier() {
+        assertRejected(() -> RetryPolicy.builder().thenQueue(null, ONE_SECOND, 3).build(),
+                "thenQueue", "(null) must be a queue URL");
+    }
+
+    @Test
+    void acceptsAnUpperCaseSchemeAndPlainHttp() {
+        RetryPolicy policy = RetryPolicy.builder()
+                .thenQueue("HTTPS://sqs.us-east-1.amazonaws.com/123456789012/a", ONE_SECOND, 1)
+                .thenQueue("http://localhost:9324/000000000000/b", ONE_SECOND, 1)
+                .build();
+
+        assertThat(policy.tiers()).hasSize(2);
+    }
+
+    @Test
+    void rejectsTheSameRetryQueueTwice() {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 3)
+                .thenQueue(RETRY_1, ONE_SECOND, 3).build(), "thenQueue", "(" + RETRY_1 + ") names a retry queue twice");
+    }
+
+    @ParameterizedTest(name = "dead-letter queue URL \"{0}\" is rejected")
+    @ValueSource(strings = {"orders-dlq", "ftp://example.com/orders-dlq",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/"})
+    void rejectsADeadLetterQueueThatIsNotAQueueUrl(String url) {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenDeadLetter(url).build(),
+                "thenDeadLetter", "(" + url + ") must be a queue URL");
+    }
+
+    @Test
+    void rejectsANullDeadLetterQueueOnceItWasSet() {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenDeadLetter(null).build(),
+                "thenDeadLetter", "(null) must be a queue URL");
+    }
+
+    @Test
+    void rejectsADeadLetterQueueThatIsAlsoARetryQueue() {
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 3)
+                .thenDeadLetter(RETRY_1).build(), "thenDeadLetter", "(" + RETRY_1 + ") is also a retry queue");
+    }
+
+    @Test
+    void defaultsAreFiveAttemptsOnTheSameQueueWithTheDefaultBackoffAndNoDeadLetterQueue() {
+        RetryPolicy policy = RetryPolicy.defaults();
+
+        assertThat(policy.tiers()).hasSize(1);
+        RetryPolicy.Tier tier = policy.tiers().get(0);
+        assertThat(tier.sameQueue()).isTrue();
+        assertThat(tier.queueUrl()).isNull();
+        assertThat(tier.attempts()).isEqualTo(RetryPolicy.DEFAULT_ATTEMPTS).isEqualTo(5);
+        assertThat(tier.backoff()).isSameAs(RetryPolicy.DEFAULT_BACKOFF);
+        assertThat(policy.deadLetterQueueUrl()).isEmpty();
+        assertThat(policy.maxAttempts()).isEqualTo(5);
+        assertThat(policy.usesRetryQueues()).isFalse();
+    }
+
+    @Test
+    void theDefaultBackoffStartsAroundOneSecondAndDoubles() {
+        for (int i = 0; i < 100; i++) {
+            assertThat(RetryPolicy.DEFAULT_BACKOFF.delayAfter(1)).isBetween(Duration.ofMillis(500),
+                    Duration.ofMillis(1500));
+            assertThat(RetryPolicy.DEFAULT_BACKOFF.delayAfter(3)).isBetween(Duration.ofSeconds(2),
+                    Duration.ofSeconds(6));
+        }
+    }
+
+    @Test
+    void maxAttemptsAddsUpEveryTier() {
+        RetryPolicy policy = RetryPolicy.builder()
+                .onSameQueue(3, ONE_SECOND)
+                .thenQueue(RETRY_1, ONE_SECOND, 2)
+                .thenQueue(RETRY_2, ONE_SECOND, 4)
+                .thenDeadLetter(DLQ)
+                .build();
+
+        assertThat(policy.maxAttempts()).isEqualTo(9);
+        assertThat(policy.deadLetterQueueUrl()).contains(DLQ);
+        assertThat(policy.tiers()).extracting(RetryPolicy.Tier::queueUrl).containsExactly(null, RETRY_1, RETRY_2);
+    }
+
+    @Test
+    void usesRetryQueuesOnlyWithAThenQueueTier() {
+        assertThat(RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenDeadLetter(DLQ).build().usesRetryQueues())
+                .isFalse();
+        assertThat(RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 1).build()
+                .usesRetryQueues()).isTrue();
+        assertThat(RetryPolicy.builder().thenQueue(RETRY_1, ONE_SECOND, 1).build().usesRetryQueues()).isTrue();
+    }
+
+    @Test
+    void tiersCannotBeChangedAfterBuild() {
+        RetryPolicy.Builder builder = RetryPolicy.builder().onSameQueue(3, ONE_SECOND);
+        RetryPolicy policy = builder.build();
+        builder.thenQueue(RETRY_1, ONE_SECOND, 3);
+
+        assertThat(policy.tiers()).hasSize(1);
+        assertThatThrownBy(() -> policy.tiers().add(new RetryPolicy.Tier(RETRY_2, 1, ONE_SECOND)))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void toStringNamesTheTiersAndTheDeadLetterQueue() {
+        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenDeadLetter(DLQ).build();
+
+        assertThat(policy.toString()).contains("attempts=3").contains(DLQ);
+    }
+}
