@@ -224,16 +224,45 @@ public final class ConsumerEngine implements SqsConsumer {
             events.received(view);
             batch.add(inFlight);
         }
-        Duration pause = Duration.ZERO;
-        if (gate != null) {
-            IdempotencyGate.Admission admission = gate.admit(batch);
-            batch = admission.toDispatch();
-            pause = admission.pause();
+        if (gate == null) {
+            dispatch(batch);
+            return Duration.ZERO;
         }
-        if (!batch.isEmpty()) {
-            dispatcher.dispatch(settings.batchHandler() == null ? List.copyOf(batch) : batchesOf(batch));
+        IdempotencyGate.Admission admission = gate.admit(batch);
+        dispatch(admission.toDispatch());
+        // Failing closed: keep what the store could not admit invisible and owned (no new receive, which SQS would
+        // count), and try again on this poller thread, which therefore receives nothing meanwhile.
+        long holdUntil = System.nanoTime() + settings.maxProcessingTime().toNanos() / 2;
+        while (!admission.held().isEmpty()) {
+            boolean stopping = awaitStop(admission.pause());
+            if (stopping || state != ConsumerState.RUNNING || System.nanoTime() > holdUntil) {
+                if (!stopping && state == ConsumerState.RUNNING) {
+                    log.warn("consumer {}: the idempotency store has been unavailable for half of maxProcessingTime; "
+                            + "handing {} held message(s) back to the queue", settings.name(), admission.held().size());
+                }
+                settler.release(admission.held(), ReleaseReason.SHUTDOWN);
+                break;
+            }
+            admission = gate.admit(admission.held());
+            dispatch(admission.toDispatch());
         }
-        return pause;
+        return Duration.ZERO;
+    }
+
+    private void dispatch(List<InFlightMessage> messages) {
+        if (!messages.isEmpty()) {
+            dispatcher.dispatch(settings.batchHandler() == null ? List.copyOf(messages) : batchesOf(messages));
+        }
+    }
+
+    /** @return whether the consumer began to stop while waiting */
+    private boolean awaitStop(Duration wait) {
+        try {
+            return stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     /** One batch per receive on a standard queue; one per message group, in order, on a FIFO queue. */

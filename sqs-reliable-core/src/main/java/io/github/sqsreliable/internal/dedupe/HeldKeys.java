@@ -101,7 +101,7 @@ public final class HeldKeys {
      */
     public void renew(InFlightMessage message, Duration visibility) {
         String key = message.idempotencyKey();
-        if (store == null || key == null) {
+        if (store == null || key == null || message.isSettled()) {
             return;
         }
         store.renew(key, message.fencingToken(), visibility.plus(LEASE_SLACK)).whenComplete((renewed, error) -> {
@@ -109,7 +109,8 @@ public final class HeldKeys {
                 events.idempotencyStoreFailed();
                 log.warn("could not renew the idempotency lease of message {}: {}", message.view().messageId(),
                         error.toString());
-            } else if (!renewed) {
+            } else if (!renewed && !message.isSettled()) {
+                // (A renew that lands after the key was completed or released answers false too: that is no loss.)
                 log.warn("the idempotency lease of message {} was lost while its handler runs; another consumer may "
                         + "handle it too", message.view().messageId());
             }

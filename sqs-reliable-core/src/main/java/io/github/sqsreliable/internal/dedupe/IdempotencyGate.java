@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * lets through only the messages whose key it now holds. A message whose key is done is deleted as a duplicate;
  * one whose key another consumer holds comes back when that lease would have expired; one whose key cannot be
  * derived, or whose key was seen with another body, fails permanently. While the store is unavailable, messages
- * are held back (fail closed) and receiving pauses with backoff, unless the consumer fails open.
+ * are held back (fail closed): kept invisible in memory and admitted again after a backoff, while their poller
+ * receives nothing more; unless the consumer fails open.
  *
  * <p>Keys are namespaced and hashed (SHA-256) here, so message data never shapes backend keys. On FIFO queues a
  * message that cannot go on blocks the later messages of its group in the same receive: they are released.
@@ -48,9 +49,12 @@ public final class IdempotencyGate {
 
     /**
      * @param toDispatch the messages whose key is held (or all of them, failing open), in received order
-     * @param pause how long the poller should wait before its next receive (a store outage), or zero
+     * @param held the messages kept back because the store is unavailable (failing closed): still owned and kept
+     *     invisible, to be admitted again after {@code pause}; settling them instead would make SQS count another
+     *     receive each time, and a RedrivePolicy could dead-letter messages that never ran
+     * @param pause how long to wait before trying the held messages again, or zero
      */
-    public record Admission(List<InFlightMessage> toDispatch, Duration pause) {
+    public record Admission(List<InFlightMessage> toDispatch, List<InFlightMessage> held, Duration pause) {
     }
 
     private final Idempotency config;
@@ -118,10 +122,16 @@ public final class IdempotencyGate {
             }
         }
         List<InFlightMessage> toDispatch = new ArrayList<>(received.size());
+        List<InFlightMessage> held = new ArrayList<>();
         Set<String> blockedGroups = new HashSet<>();
         for (InFlightMessage message : received) {
             Decision decision = decisions.get(message);
-            if (fifo && blockedGroups.contains(message.dispatchKey()) && !holdsBackAnyway(decision)) {
+            if (decision.hold()) {
+                held.add(message);
+                if (fifo) {
+                    blockedGroups.add(message.dispatchKey());
+                }
+            } else if (fifo && blockedGroups.contains(message.dispatchKey()) && !holdsBackAnyway(decision)) {
                 // It would run (or leave the queue) ahead of an earlier message of its group: hand it back.
                 settler.release(List.of(message), ReleaseReason.FIFO_GROUP_BLOCKED);
             } else if (decision.outcome() == null) {
@@ -136,7 +146,7 @@ public final class IdempotencyGate {
                 }
             }
         }
-        return new Admission(toDispatch, pause);
+        return new Admission(toDispatch, held, pause);
     }
 
     /** A retry later keeps the message behind its group anyway, and deleting a duplicate changes no order. */
@@ -144,16 +154,20 @@ public final class IdempotencyGate {
         return decision.outcome() instanceof Outcome.RetryAfter || decision.outcome() instanceof Outcome.Acknowledge;
     }
 
-    /** What to do with one message: dispatch it ({@code outcome} null) or settle it without a handler. */
-    private record Decision(Outcome outcome, boolean duplicate, boolean inProgress) {
-        static final Decision DISPATCH = new Decision(null, false, false);
+    /**
+     * What to do with one message: dispatch it ({@code outcome} null), hold it back while the store is down, or
+     * settle it without a handler.
+     */
+    private record Decision(Outcome outcome, boolean duplicate, boolean inProgress, boolean hold) {
+        static final Decision DISPATCH = new Decision(null, false, false, false);
+        static final Decision HOLD = new Decision(null, false, false, true);
 
         static Decision settle(Outcome outcome) {
-            return new Decision(outcome, false, false);
+            return new Decision(outcome, false, false, false);
         }
 
         static Decision skip(Outcome outcome, boolean inProgress) {
-            return new Decision(outcome, true, inProgress);
+            return new Decision(outcome, true, inProgress, false);
         }
     }
 
@@ -215,8 +229,7 @@ public final class IdempotencyGate {
                             : "holding messages back for " + backoff.toMillis() + " ms", String.valueOf(lastFailure));
         }
         for (InFlightMessage message : keyed) {
-            decisions.put(message, config.failOpen() ? Decision.DISPATCH
-                    : Decision.settle(new Outcome.RetryAfter(backoff, message.view().receiveCount(), null)));
+            decisions.put(message, config.failOpen() ? Decision.DISPATCH : Decision.HOLD);
         }
         return config.failOpen() ? Duration.ZERO : backoff;
     }

@@ -645,9 +645,8 @@ class IdempotencyGateTest {
     }
 
     @Test
-    void aNullResultForOneKeyLeavesNoMessageUnaccountedFor() {
-        // The SPI promises one result per request; a store breaking that with a null element must not make the
-        // gate forget the message (neither dispatched nor settled: its permit and its extension would leak).
+    void aNullResultForOneKeyIsAFailure() {
+        // The SPI promises one result per request; a null among them breaks it like a wrong count does.
         IdempotencyStore store = mockedStore(requests -> {
             List<AcquireResult> results = new ArrayList<>();
             results.add(new AcquireResult.Acquired(FencingToken.random()));
@@ -655,26 +654,22 @@ class IdempotencyGateTest {
             return CompletableFuture.completedFuture(results);
         });
         IdempotencyGate gate = gate(config(store).build());
-        InFlightMessage first = message("m-1", "a");
-        InFlightMessage second = message("m-2", "b");
+        List<InFlightMessage> messages = List.of(message("m-1", "a"), message("m-2", "b"));
 
-        IdempotencyGate.Admission admission = gate.admit(List.of(first, second));
-
-        boolean dispatched = admission.toDispatch().contains(second);
-        ArgumentCaptor<Outcome> outcome = ArgumentCaptor.forClass(Outcome.class);
-        verify(settler, times(dispatched ? 0 : 1)).apply(same(second), outcome.capture());
+        assertFailedClosed(gate.admit(messages), messages);
+        assertThat(messages).allSatisfy(message -> assertThat(message.idempotencyKey()).isNull());
+        assertThat(metrics().idempotencyStoreFailures()).isEqualTo(1);
     }
 
+    /**
+     * Failing closed holds the messages back, owned and invisible, to be admitted again after the pause: nothing is
+     * settled (a settle would make SQS count another receive), released or dispatched.
+     */
     private void assertFailedClosed(IdempotencyGate.Admission admission, List<InFlightMessage> messages) {
         assertThat(admission.toDispatch()).isEmpty();
         assertThat(admission.pause()).isPositive();
-        for (InFlightMessage message : messages) {
-            assertThat(outcomeOf(message)).isInstanceOfSatisfying(Outcome.RetryAfter.class, retry -> {
-                assertThat(retry.delay()).isEqualTo(admission.pause());
-                assertThat(retry.attempt()).isEqualTo(1);
-                assertThat(retry.cause()).isNull();
-            });
-        }
+        assertThat(admission.held()).containsExactlyElementsOf(messages);
+        verify(settler, never()).apply(any(), any());
         verify(settler, never()).release(anyList(), any());
         assertThat(recorded).isEmpty();
     }
@@ -848,5 +843,51 @@ class IdempotencyGateTest {
                 message("m-3", "c", "g1"));
 
         assertFailedClosed(gate.admit(messages), messages);
+    }
+
+    @Test
+    void onFifoAMalformedMessageBehindABlockedOneIsReleasedRatherThanDeadLetteredAheadOfIt() throws Exception {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        store.acquire(List.of(new AcquireRequest(storeKey("g1-a"), Duration.ofSeconds(10), null))).join();
+        IdempotencyKey parse = message -> {
+            if (message.body().contains("garbage")) {
+                throw new IllegalArgumentException("malformed");
+            }
+            return message.body();
+        };
+        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, Backoff.fixed(Duration.ofSeconds(1)))
+                .thenDeadLetter(PREFIX + "orders-dlq.fifo").build();
+        IdempotencyGate gate = gate(config(store).key(parse).build(), router(policy, FIFO_QUEUE_URL, true, false),
+                true);
+        InFlightMessage heldElsewhere = message("m-1", "g1-a", "g1");
+        InFlightMessage malformed = message("m-2", "g1-garbage", "g1");
+
+        IdempotencyGate.Admission admission = gate.admit(List.of(heldElsewhere, malformed));
+
+        assertThat(admission.toDispatch()).isEmpty();
+        assertThat(outcomeOf(heldElsewhere)).isInstanceOf(Outcome.RetryAfter.class);
+        // leaving the queue (to the dead-letter queue) would overtake the earlier message: it comes back instead
+        verify(settler).release(List.of(malformed), ReleaseReason.FIFO_GROUP_BLOCKED);
+        verify(settler, never()).apply(same(malformed), any());
+    }
+
+    @Test
+    void onFifoADoneDuplicateBehindABlockedOneIsStillDeleted() throws Exception {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        store.acquire(List.of(new AcquireRequest(storeKey("m-1"), Duration.ofSeconds(10), null))).join();
+        FencingToken token = ((AcquireResult.Acquired) store.acquire(List.of(
+                new AcquireRequest(storeKey("m-2"), LEASE, null))).join().get(0)).token();
+        store.complete(storeKey("m-2"), token, Duration.ofHours(1)).join();
+        IdempotencyGate gate = gate(config(store).build(), router(RetryPolicy.defaults(), FIFO_QUEUE_URL, true, false),
+                true);
+        InFlightMessage heldElsewhere = message("m-1", "g1-a", "g1");
+        InFlightMessage duplicate = message("m-2", "g1-b", "g1");
+
+        IdempotencyGate.Admission admission = gate.admit(List.of(heldElsewhere, duplicate));
+
+        assertThat(admission.toDispatch()).isEmpty();
+        assertThat(outcomeOf(duplicate)).isInstanceOf(Outcome.Acknowledge.class);
+        verify(settler, never()).release(anyList(), any());
+        assertThat(duplicateEvents()).extracting(ConsumerEvent.DuplicateSkipped::inProgress).containsExactly(true, false);
     }
 }

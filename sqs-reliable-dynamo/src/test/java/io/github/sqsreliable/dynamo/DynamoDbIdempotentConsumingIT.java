@@ -1,0 +1,25 @@
+package io.github.sqsreliable.dynamo;
+
+import io.github.sqsreliable.idempotency.IdempotencyStore;
+import io.github.sqsreliable.testing.DynamoDbLocalFixture;
+import io.github.sqsreliable.testing.IdempotentConsumingContract;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Two consumers, one DynamoDB store, producer duplicates: each key handled once. */
+class DynamoDbIdempotentConsumingIT extends IdempotentConsumingContract {
+
+    private static DynamoDbIdempotencyStore store;
+
+    @BeforeAll
+    static void createTable() {
+        DynamoDbLocalFixture dynamo = DynamoDbLocalFixture.shared();
+        String table = dynamo.newTableName();
+        DynamoDbIdempotencyStore.createTable(dynamo.client(), table).join();
+        store = DynamoDbIdempotencyStore.builder().client(dynamo.client()).tableName(table).build();
+    }
+
+    @Override
+    protected IdempotencyStore store() {
+        return store;
+    }
+}
