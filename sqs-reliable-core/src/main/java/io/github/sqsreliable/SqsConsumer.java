@@ -3,13 +3,12 @@ package io.github.sqsreliable;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.ConsumerEngine;
 import io.github.sqsreliable.internal.ConsumerSettings;
+import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -407,7 +406,7 @@ public interface SqsConsumer extends AutoCloseable {
         ConsumerSettings settings() {
             require(sqsClient != null, "sqsClient", "must be set");
             require(queueUrl != null, "queueUrl", "must be set");
-            String queueName = queueNameOf(queueUrl);
+            String queueName = QueueUrls.requireQueueUrl("queueUrl", queueUrl);
             require(handler != null || batchHandler != null, "handler", "must be set (or batchHandler)");
             require(handler == null || batchHandler == null, "batchHandler",
                     "must not be set together with handler: choose one");
@@ -466,24 +465,6 @@ public interface SqsConsumer extends AutoCloseable {
                 return builder.build();
             }
             return retryPolicy != null ? retryPolicy : RetryPolicy.defaults();
-        }
-
-        private static String queueNameOf(String queueUrl) {
-            String problem = "(" + queueUrl + ") must be a queue URL such as "
-                    + "https://sqs.us-east-1.amazonaws.com/123456789012/orders";
-            URI uri;
-            try {
-                uri = new URI(queueUrl);
-            } catch (URISyntaxException e) {
-                throw InvalidConfigurationException.of("queueUrl", problem);
-            }
-            String scheme = uri.getScheme();
-            String path = uri.getPath();
-            require(scheme != null && (scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
-                    && uri.getHost() != null && path != null, "queueUrl", problem);
-            String queueName = path.substring(path.lastIndexOf('/') + 1);
-            require(!queueName.isBlank(), "queueUrl", "(" + queueUrl + ") must end with the queue's name");
-            return queueName;
         }
 
         private static void require(boolean condition, String field, String problem) {

@@ -1,6 +1,7 @@
 package io.github.sqsreliable.retry;
 
 import io.github.sqsreliable.InvalidConfigurationException;
+import io.github.sqsreliable.internal.QueueUrls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +164,7 @@ public final class RetryPolicy {
                 Tier tier = tiers.get(i);
                 String field = declaredAsRetryQueue.get(i) ? "thenQueue" : "onSameQueue";
                 if (declaredAsRetryQueue.get(i)) {
-                    requireQueueUrl(field, tier.queueUrl());
+                    QueueUrls.requireQueueUrl(field, tier.queueUrl());
                 }
                 if (tier.attempts() < 1 || tier.attempts() > MAX_ATTEMPTS_PER_TIER) {
                     throw InvalidConfigurationException.of(field, "attempts (" + tier.attempts()
@@ -176,7 +177,7 @@ public final class RetryPolicy {
                     throw InvalidConfigurationException.of(field, "must be the first tier and appear once");
                 }
                 if (!tier.sameQueue()) {
-                    requireQueueUrl(field, tier.queueUrl());
+                    QueueUrls.requireQueueUrl(field, tier.queueUrl());
                     if (queues.contains(tier.queueUrl())) {
                         throw InvalidConfigurationException.of(field, "(" + tier.queueUrl()
                                 + ") names a retry queue twice");
@@ -185,21 +186,13 @@ public final class RetryPolicy {
                 }
             }
             if (deadLetterSet) {
-                requireQueueUrl("thenDeadLetter", deadLetterQueueUrl);
+                QueueUrls.requireQueueUrl("thenDeadLetter", deadLetterQueueUrl);
                 if (queues.contains(deadLetterQueueUrl)) {
                     throw InvalidConfigurationException.of("thenDeadLetter", "(" + deadLetterQueueUrl
                             + ") is also a retry queue");
                 }
             }
             return new RetryPolicy(tiers, deadLetterQueueUrl);
-        }
-
-        private static void requireQueueUrl(String field, String url) {
-            if (url == null || !(url.regionMatches(true, 0, "https://", 0, 8)
-                    || url.regionMatches(true, 0, "http://", 0, 7)) || url.endsWith("/")) {
-                throw InvalidConfigurationException.of(field, "(" + url + ") must be a queue URL such as "
-                        + "https://sqs.us-east-1.amazonaws.com/123456789012/orders-retry");
-            }
         }
     }
 }

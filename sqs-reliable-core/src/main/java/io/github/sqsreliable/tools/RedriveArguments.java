@@ -1,6 +1,7 @@
 package io.github.sqsreliable.tools;
 
 import io.github.sqsreliable.InvalidConfigurationException;
+import io.github.sqsreliable.internal.QueueUrls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package io.github.sqsreliable.tools;
 
 import io.github.sqsreliable.InvalidConfigurationException;
+import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.SqsLimits;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,6 +1,7 @@
 package io.github.sqsreliable.tools;
 
 import io.github.sqsreliable.SqsReliableException;
+import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.SqsLimits;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.nio.charset.StandardCharsets;

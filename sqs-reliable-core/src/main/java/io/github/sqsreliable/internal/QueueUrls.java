@@ -1,11 +1,11 @@
-package io.github.sqsreliable.tools;
+package io.github.sqsreliable.internal;
 
 import io.github.sqsreliable.InvalidConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-/** Checks of queue URLs shared by the builders and the command line. */
-final class QueueUrls {
+/** Checks of queue URLs, shared by every builder and the command line. */
+public final class QueueUrls {
 
     private QueueUrls() {
     }
@@ -14,12 +14,16 @@ final class QueueUrls {
      * Rejects anything that is not an http(s) URL ending with a queue name.
      *
      * @param field the builder field, for the exception
-     * @param queueUrl the value, not null
+     * @param queueUrl the value, possibly null
+     * @return the queue's name: the URL's last path segment
      * @throws InvalidConfigurationException naming the field and showing the value
      */
-    static void requireQueueUrl(String field, String queueUrl) {
+    public static String requireQueueUrl(String field, String queueUrl) {
         String problem = "(" + queueUrl + ") must be a queue URL such as "
                 + "https://sqs.us-east-1.amazonaws.com/123456789012/orders";
+        if (queueUrl == null) {
+            throw InvalidConfigurationException.of(field, problem);
+        }
         URI uri;
         try {
             uri = new URI(queueUrl);
@@ -32,13 +36,14 @@ final class QueueUrls {
                 || uri.getHost() == null || path == null || path.substring(path.lastIndexOf('/') + 1).isBlank()) {
             throw InvalidConfigurationException.of(field, problem);
         }
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     /**
      * @param queueUrl a valid queue URL
      * @return whether it names a FIFO queue (SQS requires FIFO queue names to end with {@code .fifo})
      */
-    static boolean isFifo(String queueUrl) {
+    public static boolean isFifo(String queueUrl) {
         return queueUrl.endsWith(".fifo");
     }
 }
