@@ -1,7 +1,6 @@
 package io.github.sqsreliable.dynamo;
 
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.testing.DynamoDbLocalFixture;
 import io.github.sqsreliable.testing.IdempotencyStoreContract;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -12,10 +11,7 @@ class DynamoDbIdempotencyStoreIT extends IdempotencyStoreContract {
 
     @BeforeAll
     static void createTable() {
-        DynamoDbLocalFixture dynamo = DynamoDbLocalFixture.shared();
-        String table = dynamo.newTableName();
-        DynamoDbIdempotencyStore.createTable(dynamo.client(), table).join();
-        store = DynamoDbIdempotencyStore.builder().client(dynamo.client()).tableName(table).build();
+        store = Tables.storeOnNewTable();
     }
 
     @Override

@@ -31,6 +31,12 @@ final class Tables {
         return table;
     }
 
+    /** @return a store with the default layout on a new table */
+    static DynamoDbIdempotencyStore storeOnNewTable() {
+        return DynamoDbIdempotencyStore.builder().client(DynamoDbLocalFixture.shared().client()).tableName(newTable())
+                .build();
+    }
+
     /** @return a key shaped like the consumer's: 64 hex characters */
     static String newKey() {
         byte[] bytes = new byte[32];
