@@ -208,8 +208,8 @@ public final class ConsumerEngine implements SqsConsumer {
                 visibilityTimeout, settings.maxConcurrency(), settings.prefetch(), settings.pollers());
     }
 
-    /** Receive → (idempotency gate) → dispatch: on a poller thread. Answers how long the poller should pause. */
-    private Duration received(List<Message> messages, long leaseStartNanos) {
+    /** Receive → (idempotency gate) → dispatch: on a poller thread. */
+    private void received(List<Message> messages, long leaseStartNanos) {
         List<InFlightMessage> batch = new ArrayList<>(messages.size());
         for (Message message : messages) {
             SqsMessage view = SqsMessage.builder()
@@ -226,7 +226,7 @@ public final class ConsumerEngine implements SqsConsumer {
         }
         if (gate == null) {
             dispatch(batch);
-            return Duration.ZERO;
+            return;
         }
         IdempotencyGate.Admission admission = gate.admit(batch);
         dispatch(admission.toDispatch());
@@ -246,7 +246,6 @@ public final class ConsumerEngine implements SqsConsumer {
             admission = gate.admit(admission.held());
             dispatch(admission.toDispatch());
         }
-        return Duration.ZERO;
     }
 
     private void dispatch(List<InFlightMessage> messages) {

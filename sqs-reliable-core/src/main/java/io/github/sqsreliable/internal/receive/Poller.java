@@ -35,14 +35,13 @@ public final class Poller implements Runnable {
     private static final IntervalFunction POLL_BACKOFF =
             IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(20));
 
-    /** Where received messages go, with the time the receive was sent. */
+    /**
+     * Where received messages go, with the time the receive was sent. It may keep the poller's thread while it
+     * waits for something downstream (the idempotency store), which keeps this poller from receiving more.
+     */
     @FunctionalInterface
     public interface BatchSink {
-        /**
-         * @return how long to wait before the next receive: zero, or a backoff while something downstream (the
-         *     idempotency store) is unavailable
-         */
-        Duration accept(List<Message> messages, long leaseStartNanos);
+        void accept(List<Message> messages, long leaseStartNanos);
     }
 
     private final SqsAsyncClient client;
@@ -110,10 +109,7 @@ public final class Poller implements Runnable {
                 }
                 permits.release(taken - messages.size());
                 if (!messages.isEmpty()) {
-                    Duration pause = sink.accept(messages, leaseStart);
-                    if (!pause.isZero()) {
-                        stopSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS);
-                    }
+                    sink.accept(messages, leaseStart);
                 }
             }
         } catch (InterruptedException e) {
