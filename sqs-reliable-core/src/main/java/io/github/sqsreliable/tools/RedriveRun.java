@@ -1,17 +1,15 @@
 package io.github.sqsreliable.tools;
 
 import io.github.sqsreliable.SqsReliableException;
+import io.github.sqsreliable.internal.BatchAnswers;
+import io.github.sqsreliable.internal.Hashing;
 import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.SqsLimits;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -283,10 +281,8 @@ final class RedriveRun {
                     + FailureRecord.sanitize(String.valueOf(e.getCause()))));
             return List.of();
         }
-        Set<String> confirmed = new HashSet<>();
-        response.successful().forEach(entry -> confirmed.add(entry.id()));
-        Map<String, BatchResultErrorEntry> refused = new HashMap<>();
-        response.failed().forEach(entry -> refused.put(entry.id(), entry));
+        Set<String> confirmed = BatchAnswers.confirmedIds(response.successful(), entry -> entry.id());
+        Map<String, BatchResultErrorEntry> refused = BatchAnswers.refusedById(response.failed());
         List<Outgoing> sent = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
             Outgoing outgoing = chunk.get(i);
@@ -351,10 +347,8 @@ final class RedriveRun {
                     + FailureRecord.sanitize(String.valueOf(e.getCause()))));
             return List.of();
         }
-        Set<String> confirmed = new HashSet<>();
-        response.successful().forEach(entry -> confirmed.add(entry.id()));
-        Map<String, BatchResultErrorEntry> refused = new HashMap<>();
-        response.failed().forEach(entry -> refused.put(entry.id(), entry));
+        Set<String> confirmed = BatchAnswers.confirmedIds(response.successful(), entry -> entry.id());
+        Map<String, BatchResultErrorEntry> refused = BatchAnswers.refusedById(response.failed());
         List<Outgoing> retry = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
             Outgoing outgoing = chunk.get(i);
@@ -390,12 +384,7 @@ final class RedriveRun {
         if (id.length() <= MAX_DEDUPLICATION_ID_LENGTH && id.chars().allMatch(c -> c >= '!' && c <= '~')) {
             return id;
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(id.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Hashing.sha256Hex(id);
     }
 
     private Duration elapsed() {

@@ -5,6 +5,7 @@ import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.Idempotency;
+import io.github.sqsreliable.internal.Hashing;
 import io.github.sqsreliable.internal.InFlightMessage;
 import io.github.sqsreliable.internal.classify.FailureRouter;
 import io.github.sqsreliable.internal.classify.Outcome;
@@ -12,13 +13,9 @@ import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.settle.Settler;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import io.github.sqsreliable.retry.PermanentFailureException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +105,7 @@ public final class IdempotencyGate {
                 continue;
             }
             keyed.add(message);
-            requests.add(new AcquireRequest(key, lease, config.validatePayload() ? sha256(message.view().body()) : null));
+            requests.add(new AcquireRequest(key, lease, config.validatePayload() ? Hashing.sha256Hex(message.view().body()) : null));
         }
         Duration pause = Duration.ZERO;
         if (!requests.isEmpty()) {
@@ -248,15 +245,6 @@ public final class IdempotencyGate {
         if (raw == null || raw.isEmpty()) {
             throw new IllegalArgumentException("the key function returned " + (raw == null ? "null" : "an empty key"));
         }
-        return sha256(namespace + "\n" + raw);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Hashing.sha256Hex(namespace + "\n" + raw);
     }
 }

@@ -2,10 +2,10 @@ package io.github.sqsreliable.internal.settle;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.sqsreliable.BatchEntryFailedException;
+import io.github.sqsreliable.internal.BatchAnswers;
 import io.github.sqsreliable.internal.SqsLimits;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -20,8 +20,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -116,8 +114,8 @@ public final class SqsBatcher {
                         .entries(indexed(entries, (id, e) -> DeleteMessageBatchRequestEntry.builder()
                                 .id(id).receiptHandle(e.receiptHandle).build()))
                         .build())
-                .thenApply(r -> new BatchAnswer(ids(r.successful(), DeleteMessageBatchResultEntry::id),
-                        byId(r.failed())));
+                .thenApply(r -> new BatchAnswer(BatchAnswers.confirmedIds(r.successful(), DeleteMessageBatchResultEntry::id),
+                        BatchAnswers.refusedById(r.failed())));
         return new SqsBatcher("DeleteMessageBatch", queueUrl, sender, scheduler, flushInterval, maxOutstanding);
     }
 
@@ -134,8 +132,8 @@ public final class SqsBatcher {
                                         .id(id).receiptHandle(e.receiptHandle)
                                         .visibilityTimeout(e.visibilityTimeoutSeconds).build()))
                                 .build())
-                .thenApply(r -> new BatchAnswer(ids(r.successful(), ChangeMessageVisibilityBatchResultEntry::id),
-                        byId(r.failed())));
+                .thenApply(r -> new BatchAnswer(BatchAnswers.confirmedIds(r.successful(),
+                        ChangeMessageVisibilityBatchResultEntry::id), BatchAnswers.refusedById(r.failed())));
         return new SqsBatcher("ChangeMessageVisibilityBatch", queueUrl, sender, scheduler, flushInterval,
                 Integer.MAX_VALUE);
     }
@@ -392,15 +390,4 @@ public final class SqsBatcher {
         return built;
     }
 
-    private static <T> Set<String> ids(List<T> successful, Function<T, String> id) {
-        return successful.stream().map(id).collect(Collectors.toSet());
-    }
-
-    private static Map<String, BatchResultErrorEntry> byId(List<BatchResultErrorEntry> failed) {
-        Map<String, BatchResultErrorEntry> byId = new HashMap<>();
-        for (BatchResultErrorEntry entry : failed) {
-            byId.put(entry.id(), entry);
-        }
-        return byId;
-    }
 }
