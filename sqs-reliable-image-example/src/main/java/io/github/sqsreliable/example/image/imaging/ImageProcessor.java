@@ -60,6 +60,15 @@ public final class ImageProcessor {
         return new Builder();
     }
 
+    /**
+     * Detects the format from the leading bytes alone, without decoding: a cheap check for an upload API.
+     *
+     * @throws UnsupportedImageException if the bytes are empty, or not in a format this processor decodes
+     */
+    public static ImageFormat detectFormat(byte[] bytes) {
+        return FormatSniffer.detect(bytes);
+    }
+
     /** The limit on width × height. */
     public long maxPixels() {
         return maxPixels;
