@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param status where the image is
  * @param failureReason why it failed, when {@link ImageStatus#FAILED}
  * @param attempts how many times a stage's handler failed on it and was retried (0 when it never failed)
+ * @param duplicatesSkipped how many catalog messages for it the idempotency store recognised as duplicates
  * @param uploadedAt when the API accepted it
  * @param resizedAt when stage 1 finished it, or {@code null}
  * @param finishedAt when it became {@link ImageStatus#DONE} or {@link ImageStatus#FAILED}, or {@code null}
@@ -32,6 +33,7 @@ public record ImageRecord(
         ImageStatus status,
         String failureReason,
         int attempts,
+        int duplicatesSkipped,
         Instant uploadedAt,
         Instant resizedAt,
         Instant finishedAt,
@@ -49,38 +51,44 @@ public record ImageRecord(
 
     /** A new record for an image the API just accepted. */
     public static ImageRecord queued(String id, String userId, long sequence, long sizeBytes, Instant uploadedAt) {
-        return new ImageRecord(id, userId, sequence, sizeBytes, ImageStatus.QUEUED, null, 0, uploadedAt, null, null,
+        return new ImageRecord(id, userId, sequence, sizeBytes, ImageStatus.QUEUED, null, 0, 0, uploadedAt, null, null,
                 Map.of(), null);
     }
 
     /** A copy with another status. */
     public ImageRecord withStatus(ImageStatus newStatus) {
-        return new ImageRecord(id, userId, sequence, sizeBytes, newStatus, failureReason, attempts, uploadedAt,
+        return new ImageRecord(id, userId, sequence, sizeBytes, newStatus, failureReason, attempts, duplicatesSkipped, uploadedAt,
                 resizedAt, finishedAt, variants, metadata);
     }
 
     /** A copy marked resized, with its variants and metadata. */
     public ImageRecord resized(Map<String, String> newVariants, ImageMetadata newMetadata, Instant at) {
-        return new ImageRecord(id, userId, sequence, sizeBytes, ImageStatus.RESIZED, null, attempts, uploadedAt, at,
+        return new ImageRecord(id, userId, sequence, sizeBytes, ImageStatus.RESIZED, null, attempts, duplicatesSkipped, uploadedAt, at,
                 null, newVariants, newMetadata);
     }
 
     /** A copy marked done. */
     public ImageRecord done(Instant at) {
-        return new ImageRecord(id, userId, sequence, sizeBytes, ImageStatus.DONE, null, attempts, uploadedAt,
+        return new ImageRecord(id, userId, sequence, sizeBytes, ImageStatus.DONE, null, attempts, duplicatesSkipped, uploadedAt,
                 resizedAt, at, variants, metadata);
     }
 
     /** A copy marked failed for {@code reason}. */
     public ImageRecord failed(String reason, Instant at) {
-        return new ImageRecord(id, userId, sequence, sizeBytes, ImageStatus.FAILED, reason, attempts, uploadedAt,
+        return new ImageRecord(id, userId, sequence, sizeBytes, ImageStatus.FAILED, reason, attempts, duplicatesSkipped, uploadedAt,
                 resizedAt, at, variants, metadata);
     }
 
     /** A copy with one more retried attempt. */
     public ImageRecord retried() {
-        return new ImageRecord(id, userId, sequence, sizeBytes, status, failureReason, attempts + 1, uploadedAt,
+        return new ImageRecord(id, userId, sequence, sizeBytes, status, failureReason, attempts + 1, duplicatesSkipped, uploadedAt,
                 resizedAt, finishedAt, variants, metadata);
+    }
+
+    /** A copy with one more duplicate skipped. */
+    public ImageRecord duplicateSkipped() {
+        return new ImageRecord(id, userId, sequence, sizeBytes, status, failureReason, attempts, duplicatesSkipped + 1,
+                uploadedAt, resizedAt, finishedAt, variants, metadata);
     }
 
     /** Upload-to-finish latency, once finished. */

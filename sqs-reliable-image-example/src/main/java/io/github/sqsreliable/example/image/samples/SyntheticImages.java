@@ -152,6 +152,35 @@ public final class SyntheticImages {
                 pixelBomb());
     }
 
+    /**
+     * A decodable sample of any format and size, painted from this generator's seed and {@code name}.
+     *
+     * @param name a label, also the painting's seed: equal names give equal pictures
+     * @param format the encoding
+     * @param width the width in pixels, at least 1
+     * @param height the height in pixels, at least 1
+     */
+    public Sample sample(String name, ImageFormat format, int width, int height) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("width and height must be at least 1: " + width + "x" + height);
+        }
+        return switch (format) {
+            case JPEG -> jpeg(name, width, height, false);
+            case PNG -> png(name, width, height);
+            case GIF -> gif(name, width, height);
+            case BMP -> bmp(name, width, height);
+        };
+    }
+
+    /**
+     * A JPEG cut short at 60 % of its bytes: it starts like a JPEG (so an upload API accepts it) but cannot be
+     * decoded (so the pipeline must dead-letter it).
+     */
+    public Sample truncatedJpeg(String name, int width, int height) {
+        byte[] whole = jpeg(name, width, height, false).bytes();
+        return rejected(name, Arrays.copyOf(whole, whole.length * 6 / 10));
+    }
+
     /** The largest sample, a 3000 × 2000 JPEG: enough pixels that resizing is real work. */
     public Sample largest() {
         return jpeg("photo-3000x2000.jpg", 3000, 2000, false);

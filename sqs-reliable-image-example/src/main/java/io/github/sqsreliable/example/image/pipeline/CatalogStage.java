@@ -1,0 +1,51 @@
+package io.github.sqsreliable.example.image.pipeline;
+
+import io.github.sqsreliable.MessageHandler;
+import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.example.image.catalog.Catalog;
+import io.github.sqsreliable.example.image.catalog.CatalogEntry;
+import io.github.sqsreliable.retry.PermanentFailureException;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Stage 2, on the standard catalog queue: records a resized image in the {@link Catalog} and marks it done.
+ * The catalog counts every write, so this handler relies on the consumer's idempotency (keyed by image id) to
+ * run once per image, however often its message is delivered or sent.
+ */
+public final class CatalogStage implements MessageHandler {
+
+    private final Catalog catalog;
+    private final StatusBoard board;
+    private final Clock clock;
+
+    /**
+     * @param catalog where images are recorded (writes may be throttled by fault injection)
+     * @param board status records
+     * @param clock the time source
+     */
+    public CatalogStage(Catalog catalog, StatusBoard board, Clock clock) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.board = Objects.requireNonNull(board, "board");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The idempotency key of a catalog message: its image id. */
+    public static String imageIdOf(SqsMessage message) {
+        return Messages.read(message, CatalogRequest.class).imageId();
+    }
+
+    @Override
+    public void handle(SqsMessage message) {
+        CatalogRequest request = Messages.read(message, CatalogRequest.class);
+        ImageRecord record = board.get(request.imageId()).orElseThrow(() -> new PermanentFailureException(
+                "unknown image " + request.imageId() + ": no status record"));
+        if (record.metadata() == null) {
+            throw new PermanentFailureException("image " + request.imageId() + " has no metadata: not resized");
+        }
+        catalog.record(new CatalogEntry(record.id(), record.userId(), record.sequence(),
+                record.metadata().format().name(), record.metadata().width(), record.metadata().height(),
+                record.variants(), clock.instant()));
+        board.update(record.id(), current -> current.done(clock.instant()));
+    }
+}

@@ -1,0 +1,207 @@
+package io.github.sqsreliable.example.image.pipeline;
+
+import io.github.sqsreliable.dynamo.DynamoDbIdempotencyStore;
+import io.github.sqsreliable.example.image.catalog.Catalog;
+import io.github.sqsreliable.example.image.catalog.DynamoDbCatalog;
+import io.github.sqsreliable.example.image.catalog.LocalCatalog;
+import io.github.sqsreliable.example.image.faults.FaultInjector;
+import io.github.sqsreliable.example.image.faults.FlakyBlobStore;
+import io.github.sqsreliable.example.image.faults.FlakyCatalog;
+import io.github.sqsreliable.example.image.imaging.ImageProcessor;
+import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
+import io.github.sqsreliable.idempotency.IdempotencyStore;
+import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
+import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.redis.RedisIdempotencyStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/**
+ * The whole image pipeline in one object: starts what {@link PipelineConfig} asks for (embedded SQS when no
+ * endpoint is given, queues, storage, catalog, idempotency store, the two stages' consumers) and closes it all,
+ * in reverse order, in {@link #close()}.
+ *
+ * <pre>
+ *   POST /images ─► Ingress ─► resize.fifo ─► ResizeStage ─► catalog ─► CatalogStage ─► Catalog
+ *                     │          (group = user)   │ variants      (retry tier,     (idempotent by
+ *                     ▼                           ▼ metadata       DLQs)            image id)
+ *                 originals                   blob store
+ * </pre>
+ */
+public final class ImagePipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImagePipeline.class);
+
+    private final PipelineConfig config;
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final URI sqsEndpoint;
+    private final SqsAsyncClient sqs;
+    private final PipelineQueues queues;
+    private final LocalDirectoryBlobStore blobs;
+    private final StatusBoard board;
+    private final Catalog catalog;
+    private final FaultInjector faults;
+    private final Ingress ingress;
+    private final Workers workers;
+
+    private ImagePipeline(PipelineConfig config) {
+        this.config = config;
+        Clock clock = Clock.systemUTC();
+        try {
+            URI endpoint = config.sqsEndpoint().orElse(null);
+            if (endpoint == null) {
+                EmbeddedElasticMq embedded = push(EmbeddedElasticMq.start(0));
+                endpoint = embedded.endpoint();
+                LOG.info("embedded ElasticMQ listening on {}", endpoint);
+            }
+            this.sqsEndpoint = endpoint;
+            this.sqs = push(AwsClients.sqs(endpoint, config.region()));
+            this.queues = config.createQueues()
+                    ? PipelineQueues.create(sqs, config.queuePrefix(), 30)
+                    : PipelineQueues.lookUp(sqs, config.queuePrefix());
+            this.blobs = LocalDirectoryBlobStore.create(config.dataDirectory().resolve("blobs"));
+            this.board = LocalStatusBoard.open(config.dataDirectory().resolve("status"));
+            this.faults = FaultInjector.of(config.transientFailureRate(), config.duplicateRate(), config.crashAfter(),
+                    config.seed());
+            DynamoDbAsyncClient dynamo = needsDynamoDb(config)
+                    ? push(AwsClients.dynamoDb(config.dynamoDbEndpoint().orElse(null), config.region())) : null;
+            this.catalog = push(openCatalog(config, dynamo));
+            this.ingress = config.runApi()
+                    ? new Ingress(sqs, queues.resize(), blobs, board, config.maxUploadBytes(), clock) : null;
+            if (config.runWorkers()) {
+                IdempotencyStore store = openIdempotencyStore(config, dynamo);
+                ResizeStage resize = new ResizeStage(ImageProcessor.create(), new FlakyBlobStore(blobs, faults), board,
+                        sqs, queues.catalog(), faults, clock);
+                CatalogStage catalogStage = new CatalogStage(new FlakyCatalog(catalog, faults), board, clock);
+                this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock));
+            } else {
+                this.workers = null;
+            }
+        } catch (RuntimeException e) {
+            closeAll();
+            throw e;
+        }
+    }
+
+    /** Starts the pipeline described by {@code config}. */
+    public static ImagePipeline start(PipelineConfig config) {
+        return new ImagePipeline(config);
+    }
+
+    /** The configuration it runs with. */
+    public PipelineConfig config() {
+        return config;
+    }
+
+    /** The SQS endpoint in use (the embedded server's when none was configured). */
+    public URI sqsEndpoint() {
+        return sqsEndpoint;
+    }
+
+    /** The SQS client; owned by the pipeline. */
+    public SqsAsyncClient sqs() {
+        return sqs;
+    }
+
+    /** The queues. */
+    public PipelineQueues queues() {
+        return queues;
+    }
+
+    /** The blob store of originals and variants. */
+    public LocalDirectoryBlobStore blobs() {
+        return blobs;
+    }
+
+    /** The status records. */
+    public StatusBoard board() {
+        return board;
+    }
+
+    /** The catalog, without fault injection. */
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    /** The fault injector. */
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    /** The upload entry point, when this process runs the API. */
+    public Optional<Ingress> ingress() {
+        return Optional.ofNullable(ingress);
+    }
+
+    /** The consumers' metrics by name; empty when this process runs no workers. */
+    public Map<String, ConsumerMetrics> metrics() {
+        return workers == null ? Map.of() : workers.metrics();
+    }
+
+    /** Stops the consumers (draining their work), then closes clients and the embedded server. */
+    @Override
+    public void close() {
+        closeAll();
+    }
+
+    private <T extends AutoCloseable> T push(T closeable) {
+        closeables.push(closeable);
+        return closeable;
+    }
+
+    private void closeAll() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable next = closeables.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", next, e);
+            }
+        }
+    }
+
+    private static boolean needsDynamoDb(PipelineConfig config) {
+        return config.catalog() == PipelineConfig.CatalogKind.DYNAMODB
+                || config.runWorkers() && config.idempotency() == PipelineConfig.IdempotencyKind.DYNAMODB;
+    }
+
+    private static Catalog openCatalog(PipelineConfig config, DynamoDbAsyncClient dynamo) {
+        return switch (config.catalog()) {
+            case LOCAL -> LocalCatalog.open(config.dataDirectory().resolve("catalog.jsonl"));
+            case DYNAMODB -> config.createQueues()
+                    ? DynamoDbCatalog.createIfMissing(dynamo, config.catalogTable())
+                    : DynamoDbCatalog.of(dynamo, config.catalogTable());
+        };
+    }
+
+    private IdempotencyStore openIdempotencyStore(PipelineConfig config, DynamoDbAsyncClient dynamo) {
+        return switch (config.idempotency()) {
+            case MEMORY -> InMemoryIdempotencyStore.create();
+            case REDIS -> {
+                RedisClient client = RedisClient.create(config.redisUri().orElseThrow().toString());
+                push(client::shutdown);
+                StatefulRedisConnection<String, String> connection = client.connect();
+                push(connection);
+                yield RedisIdempotencyStore.builder().connection(connection).build();
+            }
+            case DYNAMODB -> {
+                DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder().client(dynamo)
+                        .tableName(config.idempotencyTable()).build();
+                if (config.createQueues()) {
+                    store.createTable().join();
+                }
+                yield store;
+            }
+        };
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.sqsreliable.example.image.pipeline;
+
+import io.github.sqsreliable.MessageHandler;
+import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.example.image.faults.FaultInjector;
+import io.github.sqsreliable.example.image.imaging.ImageProcessor;
+import io.github.sqsreliable.example.image.imaging.ProcessedImage;
+import io.github.sqsreliable.example.image.imaging.UnsupportedImageException;
+import io.github.sqsreliable.example.image.storage.BlobKeys;
+import io.github.sqsreliable.example.image.storage.BlobStore;
+import io.github.sqsreliable.retry.PermanentFailureException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * Stage 1, on the FIFO resize queue: decodes the original, stores its variants, records its metadata, and hands
+ * the image on to the catalog stage. A corrupt or unsupported image is a {@link PermanentFailureException}
+ * (dead-lettered with the decoder's reason); throttled storage is transient (retried after a backoff).
+ *
+ * <p>Safe to run twice for one image: variants are replaced by equal bytes, a resized image is not decoded
+ * again, and a second catalog message is recognised by stage 2's idempotency.
+ */
+public final class ResizeStage implements MessageHandler {
+
+    private final ImageProcessor processor;
+    private final BlobStore blobs;
+    private final StatusBoard board;
+    private final SqsAsyncClient sqs;
+    private final String catalogQueueUrl;
+    private final FaultInjector faults;
+    private final Clock clock;
+
+    /**
+     * @param processor decodes and renders
+     * @param blobs originals in, variants out (reads may be throttled by fault injection)
+     * @param board status records
+     * @param sqs the client to send to the catalog queue with
+     * @param catalogQueueUrl stage 2's queue
+     * @param faults duplicate sends and the crash switch
+     * @param clock the time source
+     */
+    public ResizeStage(ImageProcessor processor, BlobStore blobs, StatusBoard board, SqsAsyncClient sqs,
+            String catalogQueueUrl, FaultInjector faults, Clock clock) {
+        this.processor = Objects.requireNonNull(processor, "processor");
+        this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.board = Objects.requireNonNull(board, "board");
+        this.sqs = Objects.requireNonNull(sqs, "sqs");
+        this.catalogQueueUrl = Objects.requireNonNull(catalogQueueUrl, "catalogQueueUrl");
+        this.faults = Objects.requireNonNull(faults, "faults");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void handle(SqsMessage message) {
+        ResizeRequest request = Messages.read(message, ResizeRequest.class);
+        ImageRecord current = board.get(request.imageId()).orElseThrow(() -> new PermanentFailureException(
+                "unknown image " + request.imageId() + ": no status record"));
+        if (current.status().finished()) {
+            return; // a redelivery of an image that already went all the way: nothing left to do
+        }
+        if (current.status() != ImageStatus.RESIZED) {
+            resize(request);
+        }
+        CatalogRequest next = new CatalogRequest(request.imageId(), request.userId(), request.sequence());
+        send(next);
+        if (faults.maybeDuplicate()) {
+            send(next); // what a producer's retry after a lost answer does; stage 2 must record it once
+        }
+        faults.countAndMaybeCrash();
+    }
+
+    private void resize(ResizeRequest request) {
+        board.update(request.imageId(), record -> record.withStatus(ImageStatus.PROCESSING));
+        byte[] original = blobs.get(request.originalKey()).orElseThrow(() -> new PermanentFailureException(
+                "original " + request.originalKey() + " is missing from the blob store"));
+        ProcessedImage processed;
+        try {
+            processed = processor.process(original);
+        } catch (UnsupportedImageException e) {
+            throw new PermanentFailureException(e.reason(), e);
+        }
+        Map<String, String> variantKeys = new LinkedHashMap<>();
+        processed.variants().forEach((variant, bytes) -> {
+            String key = BlobKeys.variant(request.imageId(), variant);
+            blobs.put(key, bytes);
+            variantKeys.put(variant, key);
+        });
+        board.update(request.imageId(), record -> record.resized(variantKeys, processed.metadata(), clock.instant()));
+    }
+
+    private void send(CatalogRequest request) {
+        try {
+            sqs.sendMessage(SendMessageRequest.builder()
+                    .queueUrl(catalogQueueUrl)
+                    .messageBody(Json.write(request))
+                    .build()).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+}
