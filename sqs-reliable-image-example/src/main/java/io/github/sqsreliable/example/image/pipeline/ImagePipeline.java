@@ -42,6 +42,12 @@ public final class ImagePipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImagePipeline.class);
 
+    /**
+     * Short, because the consumers extend visibility while a handler runs anyway; what it bounds is how long the
+     * messages of a crashed worker stay invisible before another worker gets them.
+     */
+    static final int QUEUE_VISIBILITY_TIMEOUT_SECONDS = 10;
+
     private final PipelineConfig config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final URI sqsEndpoint;
@@ -59,7 +65,7 @@ public final class ImagePipeline implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         try {
             URI endpoint = config.sqsEndpoint().orElse(null);
-            if (endpoint == null) {
+            if (endpoint == null && config.embeddedSqs()) {
                 EmbeddedElasticMq embedded = push(EmbeddedElasticMq.start(0));
                 endpoint = embedded.endpoint();
                 LOG.info("embedded ElasticMQ listening on {}", endpoint);
@@ -67,7 +73,7 @@ public final class ImagePipeline implements AutoCloseable {
             this.sqsEndpoint = endpoint;
             this.sqs = push(AwsClients.sqs(endpoint, config.region()));
             this.queues = config.createQueues()
-                    ? PipelineQueues.create(sqs, config.queuePrefix(), 30)
+                    ? PipelineQueues.create(sqs, config.queuePrefix(), QUEUE_VISIBILITY_TIMEOUT_SECONDS)
                     : PipelineQueues.lookUp(sqs, config.queuePrefix());
             this.blobs = LocalDirectoryBlobStore.create(config.dataDirectory().resolve("blobs"));
             this.board = LocalStatusBoard.open(config.dataDirectory().resolve("status"));
@@ -103,7 +109,7 @@ public final class ImagePipeline implements AutoCloseable {
         return config;
     }
 
-    /** The SQS endpoint in use (the embedded server's when none was configured). */
+    /** The SQS endpoint in use: the configured one, the embedded server's, or {@code null} for AWS's. */
     public URI sqsEndpoint() {
         return sqsEndpoint;
     }

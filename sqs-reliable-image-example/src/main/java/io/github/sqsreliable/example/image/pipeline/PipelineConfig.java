@@ -32,6 +32,7 @@ public final class PipelineConfig {
 
     private final Path dataDirectory;
     private final URI sqsEndpoint;
+    private final boolean embeddedSqs;
     private final String region;
     private final String queuePrefix;
     private final boolean createQueues;
@@ -56,6 +57,7 @@ public final class PipelineConfig {
     private PipelineConfig(Builder b) {
         this.dataDirectory = b.dataDirectory;
         this.sqsEndpoint = b.sqsEndpoint;
+        this.embeddedSqs = b.embeddedSqs;
         this.region = b.region;
         this.queuePrefix = b.queuePrefix;
         this.createQueues = b.createQueues;
@@ -88,6 +90,7 @@ public final class PipelineConfig {
         Builder b = new Builder();
         b.dataDirectory = dataDirectory;
         b.sqsEndpoint = sqsEndpoint;
+        b.embeddedSqs = embeddedSqs;
         b.region = region;
         b.queuePrefix = queuePrefix;
         b.createQueues = createQueues;
@@ -116,9 +119,14 @@ public final class PipelineConfig {
         return dataDirectory;
     }
 
-    /** The SQS endpoint, or empty to start an embedded ElasticMQ. */
+    /** The SQS endpoint, or empty for an embedded ElasticMQ (or AWS's, see {@link #embeddedSqs()}). */
     public Optional<URI> sqsEndpoint() {
         return Optional.ofNullable(sqsEndpoint);
+    }
+
+    /** Whether to start an embedded ElasticMQ when no endpoint is set; if not, AWS's endpoint is used. */
+    public boolean embeddedSqs() {
+        return embeddedSqs;
     }
 
     /** The AWS region of the clients. */
@@ -225,6 +233,7 @@ public final class PipelineConfig {
     public static final class Builder {
         private Path dataDirectory = Path.of("target", "image-pipeline");
         private URI sqsEndpoint;
+        private boolean embeddedSqs = true;
         private String region = "us-east-1";
         private String queuePrefix = "images";
         private boolean createQueues = true;
@@ -258,6 +267,12 @@ public final class PipelineConfig {
         /** @see PipelineConfig#sqsEndpoint() */
         public Builder sqsEndpoint(URI value) {
             this.sqsEndpoint = value;
+            return this;
+        }
+
+        /** @see PipelineConfig#embeddedSqs() */
+        public Builder embeddedSqs(boolean value) {
+            this.embeddedSqs = value;
             return this;
         }
 

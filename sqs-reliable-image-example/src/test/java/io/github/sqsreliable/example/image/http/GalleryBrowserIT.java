@@ -1,0 +1,125 @@
+package io.github.sqsreliable.example.image.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.sqsreliable.example.image.demo.DemoOptions;
+import io.github.sqsreliable.example.image.demo.DemoRun;
+import io.github.sqsreliable.example.image.pipeline.ImageRecord;
+import io.github.sqsreliable.example.image.pipeline.ImageStatus;
+import io.github.sqsreliable.example.image.pipeline.PipelineConfig;
+import io.github.sqsreliable.testing.EmbeddedSqs;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * After a demo, headless Chromium loads the gallery and every done image's thumbnail must have rendered.
+ * Needs the distribution's chromium and chromium-driver ({@code .ci/run} installs them).
+ */
+class GalleryBrowserIT {
+
+    private static final File CHROMIUM = new File(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+    private static final File CHROMEDRIVER =
+            new File(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
+
+    @TempDir
+    Path dataDirectory;
+
+    @Test
+    void everyDoneImageThumbnailRendersInTheGallery() throws Exception {
+        assertThat(CHROMIUM).as("headless Chromium for the gallery check: install it with "
+                + "'apt-get install chromium chromium-driver' (or set -Dchromium.binary)").canRead();
+        assertThat(CHROMEDRIVER).as("ChromeDriver for the gallery check: install it with "
+                + "'apt-get install chromium-driver' (or set -Dchromedriver.binary)").canRead();
+        PipelineConfig config = PipelineConfig.builder()
+                .dataDirectory(dataDirectory)
+                .sqsEndpoint(EmbeddedSqs.shared().endpoint())
+                .queuePrefix("gallery-" + UUID.randomUUID().toString().substring(0, 8))
+                .apiPort(0)
+                .retryBackoff(Duration.ofMillis(200))
+                .build();
+        AtomicReference<List<String>> problems = new AtomicReference<>();
+        AtomicReference<Integer> thumbnailsChecked = new AtomicReference<>(0);
+
+        DemoRun.DemoResult result = DemoRun.run(new DemoOptions(24, 3, 1, config, Duration.ofMinutes(3),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false,
+                baseUri -> checkGallery(baseUri, problems, thumbnailsChecked)));
+
+        long done = result.summary().images().stream().filter(r -> r.status() == ImageStatus.DONE).count();
+        assertThat(done).isEqualTo(23);
+        assertThat(problems.get()).isEmpty();
+        assertThat(thumbnailsChecked.get()).isEqualTo(23);
+        List<String> failedIds = result.summary().images().stream()
+                .filter(r -> r.status() == ImageStatus.FAILED).map(ImageRecord::id).toList();
+        assertThat(failedIds).hasSize(1);
+    }
+
+    private void checkGallery(URI baseUri, AtomicReference<List<String>> problems, AtomicReference<Integer> checked) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1280,1600", "--user-data-dir=" + dataDirectory.resolve("chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        try {
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+            driver.get(baseUri.toString());
+            // Wait for every image to finish loading, whatever its outcome.
+            JavascriptExecutor js = driver;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!Boolean.TRUE.equals(js.executeScript(
+                    "return Array.from(document.images).every(i => i.complete);"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            List<String> found = new ArrayList<>();
+            List<WebElement> doneCards = driver.findElements(By.cssSelector("[data-status='DONE']"));
+            int count = 0;
+            for (WebElement card : doneCards) {
+                List<WebElement> thumbs = card.findElements(By.cssSelector("img.thumb"));
+                String id = card.getAttribute("data-image-id");
+                if (thumbs.isEmpty()) {
+                    found.add(id + ": no thumbnail");
+                    continue;
+                }
+                Object width = js.executeScript("return arguments[0].naturalWidth;", thumbs.get(0));
+                if (!(width instanceof Number number) || number.intValue() <= 0) {
+                    found.add(id + ": thumbnail did not render (naturalWidth " + width + ")");
+                }
+                count++;
+            }
+            if (doneCards.isEmpty()) {
+                found.add("no done cards on the page: " + driver.getPageSource());
+            }
+            byte[] screenshot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+            Files.write(Path.of("target", "gallery-screenshot.png"), screenshot);
+            problems.set(found);
+            checked.set(count);
+        } catch (Exception e) {
+            problems.set(List.of("browser check failed: " + e));
+        } finally {
+            driver.quit();
+        }
+    }
+}
