@@ -6,7 +6,6 @@ import io.github.sqsreliable.example.image.pipeline.ImageStatus;
 import io.github.sqsreliable.example.image.pipeline.Ingress;
 import io.github.sqsreliable.example.image.pipeline.UploadRejectedException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,11 +44,9 @@ final class UploadEndpoint {
         }
         String user = Exchanges.queryParameter(exchange, "user")
                 .orElseGet(() -> exchange.getRequestHeaders().getFirst(USER_HEADER));
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            // One byte over the limit is enough for the Ingress to see that the body is too large.
-            body = in.readNBytes((int) Math.min(limit, MAX_READ) + 1);
-        }
+        // One byte over the limit is enough for the Ingress to see that the body is too large. The stream stays
+        // open: closing it would drop the rest of a refused body before the answer is out.
+        byte[] body = exchange.getRequestBody().readNBytes((int) Math.min(limit, MAX_READ) + 1);
         ImageRecord record;
         try {
             record = ingress.accept(user, body);
