@@ -1,7 +1,6 @@
 package io.github.sqsreliable.example.image.demo;
 
 import io.github.sqsreliable.example.image.pipeline.ImageRecord;
-import io.github.sqsreliable.example.image.pipeline.ImageStatus;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -66,7 +65,4 @@ final class ProgressBar {
                 finished / seconds);
     }
 
-    static boolean unfinished(ImageRecord record) {
-        return record.status() != ImageStatus.DONE && record.status() != ImageStatus.FAILED;
-    }
 }

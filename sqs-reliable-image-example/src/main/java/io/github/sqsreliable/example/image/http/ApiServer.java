@@ -2,7 +2,9 @@ package io.github.sqsreliable.example.image.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.sqsreliable.example.image.pipeline.ImagePipeline;
 import io.github.sqsreliable.example.image.pipeline.Ingress;
+import io.github.sqsreliable.example.image.pipeline.PipelineConfig;
 import io.github.sqsreliable.example.image.pipeline.StatusBoard;
 import io.github.sqsreliable.example.image.storage.BlobStore;
 import io.github.sqsreliable.observe.ConsumerMetrics;
@@ -81,6 +83,29 @@ public final class ApiServer implements AutoCloseable {
         this.executor = executor;
         this.shutdownGrace = config.shutdownGrace();
         this.baseUri = baseUri(server.getAddress());
+    }
+
+    /**
+     * Serves a running pipeline's uploads, statuses, variants, gallery and metrics on the loopback interface.
+     *
+     * @param pipeline a pipeline that runs the API part ({@link PipelineConfig#runApi()})
+     * @param port the port, or 0 for a free one
+     * @throws IllegalArgumentException if the pipeline runs no API
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public static ApiServer start(ImagePipeline pipeline, int port) {
+        Ingress ingress = pipeline.ingress().orElseThrow(() -> new IllegalArgumentException(
+                "the pipeline runs no API (runApi is false): nothing to serve"));
+        return start(Config.builder()
+                .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+                .ingress(ingress)
+                .board(pipeline.board())
+                .blobs(pipeline.blobs())
+                .consumerMetrics(pipeline::metrics)
+                .pipelineCounters(() -> Map.of(
+                        "storageCallsThrottled", pipeline.faults().throttled(),
+                        "catalogMessagesSentTwice", pipeline.faults().duplicated()))
+                .build());
     }
 
     /**

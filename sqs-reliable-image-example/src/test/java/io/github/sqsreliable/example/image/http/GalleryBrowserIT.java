@@ -94,7 +94,7 @@ class GalleryBrowserIT {
                 Thread.sleep(100);
             }
             List<String> found = new ArrayList<>();
-            List<WebElement> doneCards = driver.findElements(By.cssSelector("[data-status='DONE']"));
+            List<WebElement> doneCards = driver.findElements(By.cssSelector("article.card[data-status='DONE']"));
             int count = 0;
             for (WebElement card : doneCards) {
                 List<WebElement> thumbs = card.findElements(By.cssSelector("img.thumb"));
