@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -87,6 +89,18 @@ public final class DynamoDbCatalog implements Catalog {
     }
 
     @Override
+    public Optional<CatalogRow> row(String imageId) {
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamo.getItem(GetItemRequest.builder().tableName(table).consistentRead(true)
+                    .key(Map.of("imageId", AttributeValue.fromS(imageId))).build()).join().item();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof SdkException sdk ? sdk : e;
+        }
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toRow(item));
+    }
+
+    @Override
     public List<CatalogRow> rows() {
         List<CatalogRow> rows = new ArrayList<>();
         Map<String, AttributeValue> start = null;
@@ -94,12 +108,16 @@ public final class DynamoDbCatalog implements Catalog {
             ScanResponse page = dynamo.scan(ScanRequest.builder().tableName(table).consistentRead(true)
                     .exclusiveStartKey(start).build()).join();
             for (Map<String, AttributeValue> item : page.items()) {
-                CatalogEntry entry = Json.read(item.get("entry").s(), CatalogEntry.class);
-                rows.add(new CatalogRow(entry, Long.parseLong(item.get("timesRecorded").n())));
+                rows.add(toRow(item));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return rows;
+    }
+
+    private static CatalogRow toRow(Map<String, AttributeValue> item) {
+        CatalogEntry entry = Json.read(item.get("entry").s(), CatalogEntry.class);
+        return new CatalogRow(entry, Long.parseLong(item.get("timesRecorded").n()));
     }
 
     @Override

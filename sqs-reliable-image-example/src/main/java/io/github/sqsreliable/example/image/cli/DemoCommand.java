@@ -44,7 +44,6 @@ final class DemoCommand implements Callable<Integer> {
                 "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         PipelineConfig config = pipeline.toBuilder(runDirectory, 0.1, 0.05)
                 .apiPort(port)
-                .retryBackoff(Duration.ofMillis(pipeline.retryBackoffMillis))
                 .build();
         int corruptCount = corrupt != null ? corrupt : Math.max(1, images / 40);
         DemoRun.DemoResult result = DemoRun.run(new DemoOptions(images, users, corruptCount, config,

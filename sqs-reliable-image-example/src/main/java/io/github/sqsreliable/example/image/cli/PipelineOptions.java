@@ -79,8 +79,9 @@ final class PipelineOptions {
             description = "Catalog handlers at once (default: ${DEFAULT-VALUE}).")
     int catalogConcurrency;
 
-    @Option(names = "--retry-backoff-ms", defaultValue = "1000",
-            description = "First retry delay in ms; later ones double, with jitter (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--retry-backoff-ms", defaultValue = "500",
+            description = "First retry delay in ms; later ones double, with jitter, up to 8 s"
+                    + " (default: ${DEFAULT-VALUE}).")
     long retryBackoffMillis;
 
     @Option(names = "--max-upload-bytes", defaultValue = "20971520",

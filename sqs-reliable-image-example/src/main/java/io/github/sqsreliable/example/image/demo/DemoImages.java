@@ -64,18 +64,22 @@ final class DemoImages {
         if (percentile < 75) {
             return ImageFormat.PNG;
         }
-        if (percentile < 88) {
+        if (percentile < 94) {
             return ImageFormat.BMP;
         }
         return ImageFormat.GIF;
     }
 
-    /** Mostly web-sized pictures; one in ten a camera-sized photo, so that resizing is real work. */
+    /**
+     * Mostly web-sized pictures; one in ten a camera-sized photo (4 to 6 megapixels), so that resizing is real
+     * work. Painting the pictures costs about as much CPU as resizing them, so sizes are kept modest enough for
+     * the default demo to finish within a minute on two cores.
+     */
     private static int[] size(SplittableRandom random) {
         if (random.nextInt(10) == 0) {
-            return random.nextBoolean() ? new int[] {3000, 2000} : new int[] {2000, 2400};
+            return random.nextBoolean() ? new int[] {3000, 2000} : new int[] {1600, 2400};
         }
-        int longSide = 200 + random.nextInt(1400);
+        int longSide = 200 + random.nextInt(1000);
         int shortSide = (int) (longSide * (0.5 + random.nextDouble() * 0.5));
         return random.nextBoolean() ? new int[] {longSide, shortSide} : new int[] {shortSide, longSide};
     }

@@ -111,7 +111,7 @@ public final class DemoRun {
             boolean drained = images.stream().allMatch(record -> record.status().finished())
                     && images.size() == uploaded.get() && workQueuesEmpty(pipeline.sqs(), pipeline.queues());
             options.out().println();
-            options.out().print(SummaryTable.render(summary));
+            options.out().println(SummaryTable.render(summary));
             if (!uploadErrors.isEmpty()) {
                 options.out().println("upload errors: " + uploadErrors);
             }

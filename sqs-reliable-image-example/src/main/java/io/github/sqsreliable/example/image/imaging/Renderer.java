@@ -7,10 +7,17 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /** Resizing, grayscale conversion and PNG encoding. Stateless. */
 final class Renderer {
+
+    /** ImageIO's PNG writer maps quality q to deflate level round(9 × (1 − q)): 0.7 is level 3. */
+    private static final float PNG_COMPRESSION_QUALITY = 0.7f;
 
     private Renderer() {
     }
@@ -87,14 +94,23 @@ final class Renderer {
         return gray;
     }
 
+    /**
+     * Encodes as PNG with a fast deflate level: the JDK's default (the slowest, level 9) made encoding most of a
+     * resize's time, for files only about 10 % smaller.
+     */
     static byte[] png(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IllegalStateException("no PNG writer for image type " + image.getType());
-            }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream output = ImageIO.createImageOutputStream(out)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(PNG_COMPRESSION_QUALITY);
+            writer.setOutput(output);
+            writer.write(null, new IIOImage(image, null, null), param);
         } catch (IOException e) {
             throw new UncheckedIOException("PNG encoding failed", e); // in memory: not expected
+        } finally {
+            writer.dispose();
         }
         return out.toByteArray();
     }

@@ -7,13 +7,19 @@ import io.github.sqsreliable.example.image.catalog.CatalogEntry;
 import io.github.sqsreliable.retry.PermanentFailureException;
 import java.time.Clock;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage 2, on the standard catalog queue: records a resized image in the {@link Catalog} and marks it done.
  * The catalog counts every write, so this handler relies on the consumer's idempotency (keyed by image id) to
- * run once per image, however often its message is delivered or sent.
+ * run once per image, however often its message is delivered or sent. One window is left to the handler, as
+ * the idempotency guide says: a worker that dies after recording and before its key is marked done. The next
+ * holder of the key finds the row and does not record it again; the lease makes that check safe.
  */
 public final class CatalogStage implements MessageHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogStage.class);
 
     private final Catalog catalog;
     private final StatusBoard board;
@@ -43,9 +49,17 @@ public final class CatalogStage implements MessageHandler {
         if (record.metadata() == null) {
             throw new PermanentFailureException("image " + request.imageId() + " has no metadata: not resized");
         }
-        catalog.record(new CatalogEntry(record.id(), record.userId(), record.sequence(),
-                record.metadata().format().name(), record.metadata().width(), record.metadata().height(),
-                record.variants(), clock.instant()));
+        if (catalog.row(record.id()).isPresent()) {
+            // The idempotency lease lets only one handler at a time hold this image, so this check cannot race.
+            // A row without a completed key means the previous holder died after recording and before the
+            // consumer could mark the key done: finish its work instead of recording a second time.
+            LOG.info("image {} is already in the catalog, recorded by a worker that stopped before completing it;"
+                    + " not recording it again", record.id());
+        } else {
+            catalog.record(new CatalogEntry(record.id(), record.userId(), record.sequence(),
+                    record.metadata().format().name(), record.metadata().width(), record.metadata().height(),
+                    record.variants(), clock.instant()));
+        }
         board.update(record.id(), current -> current.done(clock.instant()));
     }
 }

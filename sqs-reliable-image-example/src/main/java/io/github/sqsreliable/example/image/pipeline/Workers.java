@@ -38,6 +38,7 @@ public final class Workers implements AutoCloseable {
      * arrived in the same receive are released when an earlier one fails, and each release counts as a receive.
      */
     static final int RESIZE_ATTEMPTS = 30;
+    static final int RESIZE_PREFETCH = 20;
     static final int CATALOG_SAME_QUEUE_ATTEMPTS = 2;
     static final int CATALOG_RETRY_QUEUE_ATTEMPTS = 6;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
@@ -94,7 +95,9 @@ public final class Workers implements AutoCloseable {
                 .queueUrl(queues.resize())
                 .handler(resizeStage)
                 .maxConcurrency(config.resizeConcurrency())
-                .prefetch(config.resizeConcurrency())
+                // A FIFO receive brings several messages of one group, and only one of them can run at a time:
+                // room for more messages lets the pollers bring other users' images to the idle workers.
+                .prefetch(RESIZE_PREFETCH)
                 .errorClassifier(classifier)
                 .retry(retry -> retry.onSameQueue(RESIZE_ATTEMPTS, backoff)
                         .thenDeadLetter(queues.resizeDeadLetter()))
