@@ -4,7 +4,9 @@ import io.github.sqsreliable.example.image.imaging.ImageFormat;
 import io.github.sqsreliable.example.image.samples.SyntheticImages;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -44,11 +46,19 @@ final class DemoImages {
         }
         SyntheticImages generator = SyntheticImages.create(seed);
         SplittableRandom random = new SplittableRandom(seed);
+        // Spread the corrupt ones evenly, shifted by one more each time so that they fall to different users.
+        Set<Integer> corruptIndexes = new HashSet<>();
+        for (int k = 0; k < corrupt; k++) {
+            int index = (int) ((k + 0.5) * count / corrupt) + k;
+            while (index >= count || corruptIndexes.contains(index)) {
+                index = (index + 1) % count;
+            }
+            corruptIndexes.add(index);
+        }
         List<PlannedImage> planned = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String user = "user-" + (i % users + 1);
-            // Spread the corrupt ones evenly: image i is corrupt when the running share crosses a whole number.
-            boolean isCorrupt = corrupt > 0 && (long) (i + 1) * corrupt / count != (long) i * corrupt / count;
+            boolean isCorrupt = corruptIndexes.contains(i);
             ImageFormat format = isCorrupt ? ImageFormat.JPEG : format(random.nextInt(100));
             int[] size = size(random);
             String name = String.format("demo-%04d-%dx%d.%s", i + 1, size[0], size[1], extension(format));

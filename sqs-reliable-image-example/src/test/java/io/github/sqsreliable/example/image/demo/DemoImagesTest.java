@@ -21,7 +21,8 @@ class DemoImagesTest {
         List<Integer> corrupt = plan.stream().filter(DemoImages.PlannedImage::corrupt)
                 .map(DemoImages.PlannedImage::index).toList();
         assertThat(corrupt).hasSize(5);
-        assertThat(corrupt.get(1) - corrupt.get(0)).isEqualTo(40);
+        assertThat(corrupt).containsExactly(20, 61, 102, 143, 184);
+        assertThat(corrupt.stream().map(i -> plan.get(i).userId()).distinct()).hasSize(5);
         assertThat(plan.stream().map(DemoImages.PlannedImage::format).distinct())
                 .contains(ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.GIF, ImageFormat.BMP);
         assertThat(plan).anyMatch(image -> image.width() * image.height() >= 3_000_000);
