@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.example.image.catalog.Catalog;
 import io.github.sqsreliable.example.image.samples.SyntheticImages;
+import io.github.sqsreliable.testing.DynamoDbLocalFixture;
 import io.github.sqsreliable.testing.EmbeddedSqs;
+import io.github.sqsreliable.testing.RedisServerFixture;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,16 +24,43 @@ class PipelineIT {
 
     @Test
     void resizesAndCatalogsEveryValidImageOnceAndDeadLettersCorruptOnes() {
-        PipelineConfig config = PipelineConfig.builder()
+        runAndCheck(baseConfig().build());
+    }
+
+    @Test
+    void withTheCatalogAndTheIdempotencyStoreInDynamoDb() {
+        DynamoDbLocalFixture dynamo = DynamoDbLocalFixture.shared();
+        PipelineConfig config = baseConfig()
+                .dynamoDbEndpoint(dynamo.endpoint())
+                .catalog(PipelineConfig.CatalogKind.DYNAMODB)
+                .catalogTable(dynamo.newTableName())
+                .idempotency(PipelineConfig.IdempotencyKind.DYNAMODB)
+                .idempotencyTable(dynamo.newTableName())
+                .build();
+        runAndCheck(config);
+    }
+
+    @Test
+    void withTheIdempotencyStoreInRedis() {
+        runAndCheck(baseConfig()
+                .idempotency(PipelineConfig.IdempotencyKind.REDIS)
+                .redisUri(URI.create(RedisServerFixture.shared().uri()))
+                .build());
+    }
+
+    private PipelineConfig.Builder baseConfig() {
+        return PipelineConfig.builder()
                 .dataDirectory(dataDirectory)
                 .sqsEndpoint(EmbeddedSqs.shared().endpoint())
                 .queuePrefix("pipe-" + UUID.randomUUID().toString().substring(0, 8))
                 .runApi(true)
                 .apiPort(0)
                 .transientFailureRate(0.2)
-                .duplicateRate(0.2)
-                .retryBackoff(Duration.ofMillis(200))
-                .build();
+                .duplicateRate(0.9)
+                .retryBackoff(Duration.ofMillis(200));
+    }
+
+    private static void runAndCheck(PipelineConfig config) {
         SyntheticImages images = SyntheticImages.create();
         try (ImagePipeline pipeline = ImagePipeline.start(config)) {
             Ingress ingress = pipeline.ingress().orElseThrow();
@@ -50,6 +80,8 @@ class PipelineIT {
             ImageRecord failed = pipeline.board().get(corrupt.id()).orElseThrow();
             assertThat(failed.status()).isEqualTo(ImageStatus.FAILED);
             assertThat(failed.failureReason()).isNotBlank();
+            assertThat(pipeline.board().all().stream().mapToInt(ImageRecord::duplicatesSkipped).sum())
+                    .as("duplicate sends skipped by the idempotency store").isPositive();
             assertThat(pipeline.board().all()).filteredOn(r -> r.status() == ImageStatus.DONE)
                     .allSatisfy(r -> assertThat(r.variants()).containsKeys("small", "medium", "large", "grayscale"));
         }
