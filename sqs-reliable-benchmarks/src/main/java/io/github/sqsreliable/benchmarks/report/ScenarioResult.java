@@ -55,6 +55,13 @@ public record ScenarioResult(
         }
     }
 
+    /** A copy compared with {@code baselineId} at {@code ratio}. */
+    public ScenarioResult withRatio(String newBaselineId, double newRatio) {
+        return new ScenarioResult(id, title, messagesPerRun, messagesPerSecond, newBaselineId, newRatio,
+                idealMessagesPerSecond, sqsRequestsPerMessage, redisRoundTripsPerMessage, receiveToHandlerP50Millis,
+                receiveToHandlerP99Millis, peakHeapMegabytes, cpuMicrosPerMessage, orderViolations, notes);
+    }
+
     /** The median of {@link #messagesPerSecond()}. */
     public double median() {
         List<Double> sorted = messagesPerSecond.stream().sorted().toList();

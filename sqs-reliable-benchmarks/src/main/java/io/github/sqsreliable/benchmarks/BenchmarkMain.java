@@ -1,0 +1,137 @@
+package io.github.sqsreliable.benchmarks;
+
+import io.github.sqsreliable.benchmarks.report.BenchmarkRun;
+import io.github.sqsreliable.benchmarks.report.DocsSection;
+import io.github.sqsreliable.benchmarks.report.JsonReport;
+import io.github.sqsreliable.benchmarks.report.MarkdownReport;
+import io.github.sqsreliable.benchmarks.report.ScenarioResult;
+import io.github.sqsreliable.benchmarks.report.SvgChart;
+import io.github.sqsreliable.benchmarks.scenario.Bench;
+import io.github.sqsreliable.benchmarks.scenario.Sizes;
+import io.github.sqsreliable.benchmarks.sqs.Clients;
+import io.github.sqsreliable.benchmarks.sqs.ElasticMqProcess;
+import io.github.sqsreliable.testing.RedisServerFixture;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark program: {@code --quick} (the default, under 3 minutes on 2 cores) or {@code --full}. Starts
+ * ElasticMQ in a JVM of its own and Redis as the tests do, measures the raw SDK loops and the library's
+ * scenarios in one run, and writes {@code target/benchmarks/results.json}, {@code docs/images/benchmarks.svg}
+ * and the results section of {@code docs/benchmarks.md} ({@code --no-docs} leaves the docs alone).
+ */
+public final class BenchmarkMain {
+
+    private BenchmarkMain() {
+    }
+
+    /** @param args {@code --quick} or {@code --full}, optionally {@code --no-docs} */
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        List<String> arguments = List.of(args);
+        for (String argument : arguments) {
+            if (!List.of("--quick", "--full", "--no-docs").contains(argument)) {
+                System.err.println("unknown argument " + argument + "; use --quick (default), --full, --no-docs");
+                System.exit(2);
+            }
+        }
+        Sizes sizes = arguments.contains("--full") ? Sizes.full() : Sizes.quick();
+        Instant started = Instant.now();
+        System.out.printf("sqs-reliable benchmarks, %s mode: %d repetitions, %,d messages per no-op run%n",
+                sizes.mode(), sizes.repetitions(), sizes.noOpMessages());
+        List<ScenarioResult> baselines = new ArrayList<>();
+        List<ScenarioResult> scenarios = new ArrayList<>();
+        String redisSource;
+        try (ElasticMqProcess server = ElasticMqProcess.start()) {
+            RedisServerFixture redis = RedisServerFixture.shared();
+            redisSource = redis.toString();
+            Bench bench = new Bench(server.endpoint(), sizes, System.out);
+            System.out.println("baselines (raw SDK loops):");
+            baselines.add(bench.raw("raw-apache", "apache"));
+            baselines.add(bench.raw("raw-crt", "crt"));
+            baselines.add(bench.raw("raw-netty", "netty"));
+            baselines.add(bench.rawFifo("raw-fifo"));
+            System.out.println("scenarios:");
+            scenarios.add(bench.noOp("A", Bench.RECOMMENDED, null));
+            scenarios.add(bench.noOp("A-crt", Clients.AsyncKind.CRT, null));
+            scenarios.add(bench.slowHandler("B"));
+            scenarios.add(bench.fifo("C", "raw-fifo"));
+            scenarios.add(bench.idempotentRedis("D", "A", URI.create(redis.uri())));
+            scenarios.add(bench.extensions("E"));
+            scenarios.add(bench.unsaturatedLatency("L"));
+        }
+
+        ScenarioResult best = baselines.stream().filter(row -> !row.id().equals("raw-fifo"))
+                .max(Comparator.comparingDouble(ScenarioResult::median)).orElseThrow();
+        Map<String, ScenarioResult> byId = new LinkedHashMap<>();
+        baselines.forEach(row -> byId.put(row.id(), row));
+        scenarios.forEach(row -> byId.put(row.id(), row));
+        List<ScenarioResult> compared = new ArrayList<>();
+        for (ScenarioResult row : scenarios) {
+            if (row.id().equals("E") || row.id().equals("L")) {
+                compared.add(row); // E's ratio is its extension figure; L measures latency, not throughput
+            } else if (!Double.isNaN(row.idealMessagesPerSecond())) {
+                compared.add(row.withRatio(null, row.median() / row.idealMessagesPerSecond()));
+            } else {
+                ScenarioResult base = row.baselineId() == null ? best : byId.get(row.baselineId());
+                compared.add(row.withRatio(base.id(), row.median() / base.median()));
+            }
+        }
+        List<ScenarioResult> comparedBaselines = baselines.stream()
+                .map(row -> row.id().equals("raw-fifo") || row == best ? row
+                        : row.withRatio(best.id(), row.median() / best.median()))
+                .toList();
+
+        Map<String, ScenarioResult> results = new LinkedHashMap<>();
+        compared.forEach(row -> results.put(row.id(), row));
+        BenchmarkRun run = new BenchmarkRun(started, sizes.mode(), environment(redisSource), comparedBaselines,
+                compared, best.id(), Targets.evaluate(results));
+
+        Path json = Path.of("target", "benchmarks", "results.json");
+        Files.createDirectories(json.getParent());
+        JsonReport.write(run, json);
+        String section = MarkdownReport.render(run, "images/benchmarks.svg");
+        System.out.println();
+        System.out.println(section);
+        System.out.println("results: " + json.toAbsolutePath());
+        if (!arguments.contains("--no-docs")) {
+            Path docs = Path.of("docs");
+            Files.createDirectories(docs.resolve("images"));
+            Files.writeString(docs.resolve("images").resolve("benchmarks.svg"), SvgChart.render(run));
+            DocsSection.replace(docs.resolve("benchmarks.md"), section);
+            System.out.println("docs: " + docs.resolve("benchmarks.md").toAbsolutePath());
+        }
+        System.exit(0);
+    }
+
+    private static Map<String, String> environment(String redisSource) {
+        Runtime runtime = Runtime.getRuntime();
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("cores", Integer.toString(runtime.availableProcessors()));
+        environment.put("memory", String.format("%.1f GiB physical",
+                ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                        .getTotalMemorySize() / (1024.0 * 1024 * 1024)));
+        environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        environment.put("jvm", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version"));
+        environment.put("consumer JVM", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
+                + ", GC " + ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+        environment.put("SQS server", "ElasticMQ (elasticmq-rest-sqs_2.13 "
+                + org.elasticmq.rest.sqs.SQSRestServer.class.getPackage().getImplementationVersion()
+                + ") in a separate JVM (" + String.join(" ", ElasticMqProcess.JVM_OPTIONS)
+                + ") on loopback, sharing the cores with the consumer");
+        environment.put("AWS SDK", software.amazon.awssdk.core.util.VersionInfo.SDK_VERSION);
+        environment.put("Redis", redisSource);
+        return environment;
+    }
+}

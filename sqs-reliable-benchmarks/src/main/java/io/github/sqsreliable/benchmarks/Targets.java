@@ -1,0 +1,33 @@
+package io.github.sqsreliable.benchmarks;
+
+import io.github.sqsreliable.benchmarks.report.ScenarioResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The targets, checked against one run's rows. */
+final class Targets {
+
+    private Targets() {
+    }
+
+    static Map<String, Boolean> evaluate(Map<String, ScenarioResult> rows) {
+        Map<String, Boolean> targets = new LinkedHashMap<>();
+        ScenarioResult a = rows.get("A");
+        ScenarioResult b = rows.get("B");
+        ScenarioResult c = rows.get("C");
+        ScenarioResult d = rows.get("D");
+        ScenarioResult e = rows.get("E");
+        ScenarioResult l = rows.get("L");
+        targets.put("A >= 1.0x the best raw loop, default settings, README client", a.ratio() >= 1.0);
+        targets.put("A: SQS requests per message <= 0.21", a.sqsRequestsPerMessageTotal() <= 0.21);
+        targets.put("B >= 0.95 of the Little's-law ideal", b.ratio() >= 0.95);
+        targets.put("C >= 0.9x the raw FIFO loop", c.ratio() >= 0.9);
+        targets.put("C: 0 order violations", c.orderViolations() == 0);
+        targets.put("C: SQS requests per message <= 0.21", c.sqsRequestsPerMessageTotal() <= 0.21);
+        targets.put("D >= 0.9x A", d.ratio() >= 0.9);
+        targets.put("D: Redis round trips per message <= 0.2", d.redisRoundTripsPerMessage() <= 0.2);
+        targets.put("E: <= 0.15 ChangeMessageVisibility* requests per message per period", e.ratio() <= 0.15);
+        targets.put("L: receive-to-handler p99 < 2 ms when not saturated", l.receiveToHandlerP99Millis() < 2.0);
+        return targets;
+    }
+}

@@ -1,0 +1,379 @@
+package io.github.sqsreliable.benchmarks.scenario;
+
+import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.benchmarks.measure.HandlerStartLatency;
+import io.github.sqsreliable.benchmarks.measure.RedisCommandCounter;
+import io.github.sqsreliable.benchmarks.measure.ResourceProbe;
+import io.github.sqsreliable.benchmarks.raw.RawLoops;
+import io.github.sqsreliable.benchmarks.report.ScenarioResult;
+import io.github.sqsreliable.benchmarks.sqs.Clients;
+import io.github.sqsreliable.benchmarks.sqs.RequestCounter;
+import io.github.sqsreliable.benchmarks.sqs.Workloads;
+import io.github.sqsreliable.idempotency.Idempotency;
+import io.github.sqsreliable.redis.RedisIdempotencyStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/** Runs the baselines and the scenarios against one SQS endpoint and turns them into result rows. */
+public final class Bench implements AutoCloseable {
+
+    /** The client the README recommends for the library. */
+    public static final Clients.AsyncKind RECOMMENDED = Clients.AsyncKind.NETTY;
+
+    private static final int RAW_SYNC_THREADS = 8;
+    private static final int RAW_ASYNC_CHAINS = 16;
+    private static final int FIFO_GROUPS = 100;
+    private static final int SLOW_CONCURRENCY = 200;
+    private static final Duration SLOW_HANDLER = Duration.ofMillis(50);
+    private static final int EXTENSION_VISIBILITY_SECONDS = 2;
+    private static final Duration EXTENSION_HANDLER = Duration.ofSeconds(6);
+
+    private final URI endpoint;
+    private final Sizes sizes;
+    private final PrintStream log;
+    private final RequestCounter counter = new RequestCounter();
+    private final SqsClient prepare;
+    private final Workloads workloads;
+    private final ExecutorService closer = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "bench-consumer-close");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final List<CompletableFuture<Void>> closing = new ArrayList<>();
+    private final List<AutoCloseable> redisResources = new ArrayList<>();
+    private final SqsClient apache;
+    private final Map<Clients.AsyncKind, SqsAsyncClient> asyncClients = new java.util.EnumMap<>(Clients.AsyncKind.class);
+
+    /**
+     * @param endpoint the SQS server
+     * @param sizes how big each run is
+     * @param log where progress goes
+     */
+    public Bench(URI endpoint, Sizes sizes, PrintStream log) {
+        this.endpoint = endpoint;
+        this.sizes = sizes;
+        this.log = log;
+        this.prepare = Clients.apacheSync(endpoint, new RequestCounter());
+        this.workloads = new Workloads(prepare);
+        this.apache = Clients.apacheSync(endpoint, counter);
+    }
+
+    /** Waits for the consumers still closing, then closes the clients. */
+    @Override
+    public void close() {
+        awaitClosed();
+        for (AutoCloseable resource : redisResources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.println("closing a Redis resource failed: " + e);
+            }
+        }
+        asyncClients.values().forEach(SqsAsyncClient::close);
+        apache.close();
+        prepare.close();
+        closer.shutdown();
+    }
+
+    /** One client of each kind for the whole run, so closing consumers can finish in the background. */
+    private SqsAsyncClient async(Clients.AsyncKind kind) {
+        return asyncClients.computeIfAbsent(kind, k -> Clients.async(k, endpoint, counter));
+    }
+
+    /** A raw loop on one client: sync Apache with K threads, or an async client with K chains. */
+    public ScenarioResult raw(String id, String client) {
+        int n = sizes.noOpMessages();
+        {
+            Function<String, RawLoops.LoopResult> loop = switch (client) {
+                case "apache" -> queue -> RawLoops.sync(apache, queue, n, RAW_SYNC_THREADS);
+                case "netty" -> queue -> RawLoops.async(async(Clients.AsyncKind.NETTY), queue, n, RAW_ASYNC_CHAINS);
+                case "crt" -> queue -> RawLoops.async(async(Clients.AsyncKind.CRT), queue, n, RAW_ASYNC_CHAINS);
+                default -> throw new IllegalArgumentException(client);
+            };
+            String title = switch (client) {
+                case "apache" -> "raw loop, Apache sync client, " + RAW_SYNC_THREADS + " threads";
+                case "netty" -> "raw loop, Netty async client, " + RAW_ASYNC_CHAINS + " receives in flight";
+                default -> "raw loop, CRT async client, " + RAW_ASYNC_CHAINS + " receives in flight";
+            };
+            return measure(id, title, n, null, Double.NaN, () -> {
+                String queue = workloads.standardQueue("raw-" + client, 30);
+                workloads.fill(queue, n);
+                return queue;
+            }, queue -> {
+                return new Run(loop.apply(queue).messagesPerSecond(), -1);
+            }, null, null, List.of());
+        }
+    }
+
+    /** A: a no-op handler with the library's defaults: only the client, the queue and the handler are set. */
+    public ScenarioResult noOp(String id, Clients.AsyncKind kind, String baselineId) {
+        int n = sizes.noOpMessages();
+        HandlerStartLatency latency = new HandlerStartLatency();
+        {
+            SqsAsyncClient sqs = async(kind);
+            return measure(id, "A: no-op handler, default settings (" + name(kind) + " client)", n, baselineId,
+                    Double.NaN, () -> fillStandard("a", n, 30),
+                    queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
+                            .handler(latency::handlerStarted)),
+                    latency, null, List.of());
+        }
+    }
+
+    /** B: a 50 ms handler at concurrency 200, against the Little's-law ideal of concurrency / latency. */
+    public ScenarioResult slowHandler(String id) {
+        int n = sizes.slowHandlerMessages();
+        double ideal = SLOW_CONCURRENCY / (SLOW_HANDLER.toNanos() / 1e9);
+        HandlerStartLatency latency = new HandlerStartLatency();
+        {
+            SqsAsyncClient sqs = async(RECOMMENDED);
+            return measure(id, "B: 50 ms handler, maxConcurrency 200 (ideal " + Math.round(ideal) + " msg/s)", n,
+                    null, ideal, () -> fillStandard("b", n, 30),
+                    queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                            .maxConcurrency(SLOW_CONCURRENCY).listener(latency)
+                            .handler(message -> {
+                                latency.handlerStarted(message);
+                                sleep(SLOW_HANDLER);
+                            })),
+                    latency, null, List.of());
+        }
+    }
+
+    /** The raw FIFO loop: Apache sync, 8 threads, batched deletes, order checked. */
+    public ScenarioResult rawFifo(String id) {
+        int n = sizes.noOpMessages();
+        {
+            SqsClient sync = apache;
+            return measure(id, "raw FIFO loop, Apache sync client, " + RAW_SYNC_THREADS + " threads, "
+                    + FIFO_GROUPS + " groups", n, null, Double.NaN, () -> fillFifo("raw-fifo", n), queue -> {
+                        RawLoops.LoopResult result = RawLoops.syncFifo(sync, queue, n, RAW_SYNC_THREADS);
+                        return new Run(result.messagesPerSecond(), result.orderViolations());
+                    }, null, null, List.of());
+        }
+    }
+
+    /** C: FIFO, 100 groups, no-op handler that checks each group's order; default settings. */
+    public ScenarioResult fifo(String id, String baselineId) {
+        int n = sizes.noOpMessages();
+        HandlerStartLatency latency = new HandlerStartLatency();
+        {
+            SqsAsyncClient sqs = async(RECOMMENDED);
+            return measure(id, "C: FIFO, " + FIFO_GROUPS + " groups, default settings", n, baselineId, Double.NaN,
+                    () -> fillFifo("c", n), queue -> {
+                        Map<String, Integer> next = new ConcurrentHashMap<>();
+                        AtomicLong violations = new AtomicLong();
+                        double rate = library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                                .listener(latency)
+                                .handler(message -> {
+                                    latency.handlerStarted(message);
+                                    violations.addAndGet(checkOrder(message, next));
+                                })).messagesPerSecond();
+                        return new Run(rate, violations.get());
+                    }, latency, null, List.of());
+        }
+    }
+
+    /** D: scenario A with idempotency in Redis. */
+    public ScenarioResult idempotentRedis(String id, String baselineId, URI redisUri) {
+        int n = sizes.noOpMessages();
+        HandlerStartLatency latency = new HandlerStartLatency();
+        RedisCommandCounter redisCommands = new RedisCommandCounter();
+        RedisClient redis = RedisClient.create(redisUri.toString());
+        redis.addListener(redisCommands);
+        redisResources.add(redis::shutdown);
+        {
+            SqsAsyncClient sqs = async(RECOMMENDED);
+            StatefulRedisConnection<String, String> connection = redis.connect();
+            redisResources.add(0, connection::close);
+            RedisIdempotencyStore store = RedisIdempotencyStore.builder().connection(connection).build();
+            return measure(id, "D: as A, idempotency in Redis (" + name(RECOMMENDED) + " client)", n, baselineId,
+                    Double.NaN, () -> fillStandard("d", n, 30),
+                    queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                            .idempotency(Idempotency.builder().store(store).build()).listener(latency)
+                            .handler(latency::handlerStarted)),
+                    latency, redisCommands, List.of());
+        }
+    }
+
+    /** E: handlers running three visibility timeouts, to count the extension calls. */
+    public ScenarioResult extensions(String id) {
+        int n = sizes.extensionMessages();
+        double periods = EXTENSION_HANDLER.toSeconds() / (double) EXTENSION_VISIBILITY_SECONDS;
+        List<String> notes = new ArrayList<>();
+        {
+            SqsAsyncClient sqs = async(RECOMMENDED);
+            ScenarioResult result = measure(id, "E: handlers run 3x the visibility timeout (" + n + " messages, "
+                            + EXTENSION_VISIBILITY_SECONDS + " s visibility, " + EXTENSION_HANDLER.toSeconds()
+                            + " s handler)", n, null, Double.NaN,
+                    () -> fillStandard("e", n, EXTENSION_VISIBILITY_SECONDS),
+                    queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                            .maxConcurrency(n)
+                            .handler(message -> sleep(EXTENSION_HANDLER))),
+                    null, null, notes);
+            double perPeriod = (result.sqsRequestsPerMessage().getOrDefault("ChangeMessageVisibilityBatch", 0.0)
+                    + result.sqsRequestsPerMessage().getOrDefault("ChangeMessageVisibility", 0.0)) / periods;
+            List<String> withFigure = new ArrayList<>(result.notes());
+            withFigure.add(String.format("E: %.3f ChangeMessageVisibility* requests per message per extension"
+                    + " period (%.0f periods of %d s per handler)", perPeriod, periods, EXTENSION_VISIBILITY_SECONDS));
+            return new ScenarioResult(result.id(), result.title(), result.messagesPerRun(),
+                    result.messagesPerSecond(), result.baselineId(), perPeriod, result.idealMessagesPerSecond(),
+                    result.sqsRequestsPerMessage(), result.redisRoundTripsPerMessage(),
+                    result.receiveToHandlerP50Millis(), result.receiveToHandlerP99Millis(),
+                    result.peakHeapMegabytes(), result.cpuMicrosPerMessage(), result.orderViolations(), withFigure);
+        }
+    }
+
+    /** L: receive-to-handler latency when the consumer is not saturated: 500 messages/s sent to a running one. */
+    public ScenarioResult unsaturatedLatency(String id) {
+        int n = sizes.latencyMessages();
+        HandlerStartLatency latency = new HandlerStartLatency();
+        {
+            SqsAsyncClient sqs = async(RECOMMENDED);
+            return measure(id, "L: latency at 500 msg/s (not saturated), default settings", n, null, Double.NaN,
+                    () -> workloads.standardQueue("l", 30), queue -> {
+                        Thread sender = new Thread(() -> pacedSend(queue, n), "bench-paced-sender");
+                        sender.start();
+                        return library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
+                                .handler(latency::handlerStarted));
+                    }, latency, null, List.of());
+        }
+    }
+
+    private record Run(double messagesPerSecond, long orderViolations) {
+    }
+
+    @FunctionalInterface
+    private interface Setup {
+        String queue();
+    }
+
+    private ScenarioResult measure(String id, String title, int n, String baselineId, double ideal, Setup setup,
+            Function<String, Run> body, HandlerStartLatency latency, RedisCommandCounter redis, List<String> notes) {
+        log.printf("  %-10s %s%n", id, title);
+        // One unmeasured run first: the JIT, connection pools and the server's queue code are then warm.
+        body.apply(setup.queue());
+        List<Double> rates = new ArrayList<>();
+        Map<String, Long> requests = new LinkedHashMap<>();
+        long commands = 0;
+        long violations = -1;
+        long cpu = 0;
+        double peakHeap = 0;
+        if (latency != null) {
+            latency.reset();
+        }
+        for (int repetition = 0; repetition < sizes.repetitions(); repetition++) {
+            String queue = setup.queue();
+            counter.reset();
+            if (redis != null) {
+                redis.reset();
+            }
+            System.gc();
+            ResourceProbe probe = ResourceProbe.start();
+            Run run = body.apply(queue);
+            cpu += probe.cpuNanosSinceStart();
+            peakHeap = Math.max(peakHeap, probe.peakHeapMegabytes());
+            rates.add(run.messagesPerSecond());
+            violations = run.orderViolations() < 0 ? -1 : Math.max(0, violations) + run.orderViolations();
+            counter.snapshot().forEach((api, count) -> requests.merge(api, count, Long::sum));
+            commands += redis == null ? 0 : redis.commands();
+            log.printf("             run %d: %,.0f msg/s%n", repetition + 1, run.messagesPerSecond());
+        }
+        double messages = (double) n * sizes.repetitions();
+        Map<String, Double> perMessage = new LinkedHashMap<>();
+        requests.forEach((api, count) -> perMessage.put(api, count / messages));
+        return new ScenarioResult(id, title, n, rates, baselineId, Double.NaN, ideal, perMessage,
+                redis == null ? Double.NaN : commands / messages,
+                latency == null ? Double.NaN : latency.percentileMillis(50),
+                latency == null ? Double.NaN : latency.percentileMillis(99),
+                peakHeap, cpu / messages / 1e3, violations < 0 ? -1 : violations, notes);
+    }
+
+    /** Runs a consumer until {@code n} messages are deleted; the rate counts from start() to the last delete. */
+    private Run library(int n, SqsConsumer.Builder builder) {
+        SqsConsumer consumer = builder.build();
+        long start = System.nanoTime();
+        consumer.start();
+        try {
+            while (consumer.metrics().deleted() < n) {
+                Thread.onSpinWait();
+                sleep(Duration.ofMillis(1));
+            }
+            return new Run(n / ((System.nanoTime() - start) / 1e9), -1);
+        } finally {
+            // close() waits out the pollers' 20 s long polls on the now empty queue: do that off the clock, while
+            // the next run starts (idle pollers cost no CPU), but before the clients are closed.
+            closing.add(CompletableFuture.runAsync(consumer::close, closer));
+        }
+    }
+
+    /** Waits for the consumers still closing; call before closing the clients they use. */
+    private void awaitClosed() {
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+        closing.clear();
+    }
+
+    private String fillStandard(String prefix, int n, int visibilitySeconds) {
+        String queue = workloads.standardQueue(prefix, visibilitySeconds);
+        workloads.fill(queue, n);
+        return queue;
+    }
+
+    private String fillFifo(String prefix, int n) {
+        String queue = workloads.fifoQueue(prefix);
+        workloads.fillFifo(queue, n, FIFO_GROUPS);
+        return queue;
+    }
+
+    private void pacedSend(String queue, int n) {
+        long next = System.nanoTime();
+        for (int sent = 0; sent < n; sent += 5) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = sent; i < Math.min(sent + 5, n); i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id("m" + (i - sent))
+                        .messageBody(Integer.toString(i)).build());
+            }
+            prepare.sendMessageBatch(r -> r.queueUrl(queue).entries(entries));
+            next += 10_000_000L;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                sleep(Duration.ofNanos(wait));
+            }
+        }
+    }
+
+    private static long checkOrder(SqsMessage message, Map<String, Integer> nextInGroup) {
+        String[] parts = message.body().split(":");
+        int sequence = Integer.parseInt(parts[1]);
+        Integer expected = nextInGroup.put(parts[0], sequence + 1);
+        return (expected == null ? sequence != 0 : sequence != expected) ? 1 : 0;
+    }
+
+    private static String name(Clients.AsyncKind kind) {
+        return kind == Clients.AsyncKind.NETTY ? "Netty" : "CRT";
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

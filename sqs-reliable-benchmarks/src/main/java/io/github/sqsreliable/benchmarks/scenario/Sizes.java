@@ -1,0 +1,25 @@
+package io.github.sqsreliable.benchmarks.scenario;
+
+/**
+ * How big each measurement is.
+ *
+ * @param mode {@code "quick"} or {@code "full"}
+ * @param repetitions measured repetitions of each row (the median is reported)
+ * @param noOpMessages messages per run of the baselines and scenarios A, C and D
+ * @param slowHandlerMessages messages per run of scenario B
+ * @param extensionMessages messages in scenario E (one wave at concurrency 200)
+ * @param latencyMessages messages sent at a steady pace in the latency scenario
+ */
+public record Sizes(String mode, int repetitions, int noOpMessages, int slowHandlerMessages, int extensionMessages,
+        int latencyMessages) {
+
+    /** Under 3 minutes on 2 cores. */
+    public static Sizes quick() {
+        return new Sizes("quick", 3, 12_000, 8_000, 200, 1_000);
+    }
+
+    /** The sizes: 50,000 messages for the no-op scenarios, 5 repetitions. */
+    public static Sizes full() {
+        return new Sizes("full", 5, 50_000, 30_000, 400, 5_000);
+    }
+}
