@@ -1,0 +1,135 @@
+package io.github.sqsreliable.benchmarks.report;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Renders a {@link BenchmarkRun} as a Markdown section for the docs: a heading with the date and mode, the
+ * environment, the targets, one results row per baseline and scenario, the rows' notes, and a reference to the
+ * chart that {@link SvgChart} draws.
+ *
+ * <p>Figures not measured ({@code NaN}, or -1 order violations) show as {@code –}. Stateless and thread-safe.
+ */
+public final class MarkdownReport {
+
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    /** SQS API names as the results table shortens them; others are shown as they are. */
+    private static final Map<String, String> SHORT_API_NAMES = Map.of(
+            "ReceiveMessage", "Receive",
+            "DeleteMessageBatch", "DeleteBatch",
+            "DeleteMessage", "Delete",
+            "ChangeMessageVisibilityBatch", "CMVBatch",
+            "ChangeMessageVisibility", "CMV",
+            "SendMessageBatch", "SendBatch",
+            "SendMessage", "Send");
+
+    private MarkdownReport() {}
+
+    /**
+     * The section, ending with a newline.
+     *
+     * @param svgFileName the chart's file name (or path relative to the Markdown file)
+     */
+    public static String render(BenchmarkRun run, String svgFileName) {
+        Objects.requireNonNull(run, "run");
+        Objects.requireNonNull(svgFileName, "svgFileName");
+        StringBuilder out = new StringBuilder();
+        out.append("## Results of ").append(DATE.format(run.startedAt()))
+                .append(" (").append(run.mode()).append(" mode)\n");
+        appendEnvironment(out, run.environment());
+        appendTargets(out, run.targets());
+        appendResults(out, run);
+        appendNotes(out, Rows.of(run));
+        out.append("\n![throughput chart](").append(linkDestination(svgFileName)).append(")\n");
+        return out.toString();
+    }
+
+    private static void appendEnvironment(StringBuilder out, Map<String, String> environment) {
+        if (environment.isEmpty()) {
+            return;
+        }
+        out.append("\n### Environment\n\n");
+        environment.forEach((name, value) -> out.append("- ").append(name).append(": ").append(value).append('\n'));
+    }
+
+    private static void appendTargets(StringBuilder out, Map<String, Boolean> targets) {
+        if (targets.isEmpty()) {
+            return;
+        }
+        out.append("\n### Targets\n\n| Target | Met |\n|---|:-:|\n");
+        targets.forEach((target, met) -> out.append("| ").append(cell(target)).append(" | ")
+                .append(Boolean.TRUE.equals(met) ? "✅" : "❌").append(" |\n"));
+    }
+
+    private static void appendResults(StringBuilder out, BenchmarkRun run) {
+        out.append("\n### Results\n\n")
+                .append("| Id | Scenario | msg/s median (min–max) | Ratio | SQS req/msg | Redis RT/msg"
+                        + " | Receive→handler p50 / p99 ms | Peak heap MB | CPU µs/msg | Order violations |\n")
+                .append("|---|---|--:|--:|---|--:|--:|--:|--:|--:|\n");
+        for (ScenarioResult row : Rows.of(run)) {
+            out.append("| ").append(cell(row.id()))
+                    .append(" | ").append(cell(row.title()))
+                    .append(" | ").append(throughput(row))
+                    .append(" | ").append(Rows.ratioLabel(run, row))
+                    .append(" | ").append(sqsRequests(row.sqsRequestsPerMessage(), row.sqsRequestsPerMessageTotal()))
+                    .append(" | ").append(Numbers.perMessage(row.redisRoundTripsPerMessage()))
+                    .append(" | ").append(latency(row))
+                    .append(" | ").append(Numbers.whole(row.peakHeapMegabytes()))
+                    .append(" | ").append(Numbers.oneDecimal(row.cpuMicrosPerMessage()))
+                    .append(" | ").append(row.orderViolations() < 0 ? Numbers.MISSING : row.orderViolations())
+                    .append(" |\n");
+        }
+    }
+
+    private static void appendNotes(StringBuilder out, List<ScenarioResult> rows) {
+        if (rows.stream().allMatch(row -> row.notes().isEmpty())) {
+            return;
+        }
+        out.append("\n### Notes\n\n");
+        for (ScenarioResult row : rows) {
+            for (String note : row.notes()) {
+                out.append("- **").append(row.id()).append("**: ").append(note.replace('\n', ' ')).append('\n');
+            }
+        }
+    }
+
+    private static String throughput(ScenarioResult row) {
+        return Numbers.messagesPerSecond(row.median())
+                + " (" + Numbers.messagesPerSecond(row.min()) + "–" + Numbers.messagesPerSecond(row.max()) + ")";
+    }
+
+    /** {@code 0.210 (Receive 0.100, DeleteBatch 0.100, CMVBatch 0.010)}. */
+    static String sqsRequests(Map<String, Double> perApi, double total) {
+        if (perApi.isEmpty()) {
+            return Numbers.perMessage(total);
+        }
+        return perApi.entrySet().stream()
+                .map(api -> SHORT_API_NAMES.getOrDefault(api.getKey(), api.getKey()) + " "
+                        + Numbers.perMessage(api.getValue()))
+                .collect(Collectors.joining(", ", Numbers.perMessage(total) + " (", ")"));
+    }
+
+    private static String latency(ScenarioResult row) {
+        if (Double.isNaN(row.receiveToHandlerP50Millis()) && Double.isNaN(row.receiveToHandlerP99Millis())) {
+            return Numbers.MISSING;
+        }
+        return Numbers.millis(row.receiveToHandlerP50Millis())
+                + " / " + Numbers.millis(row.receiveToHandlerP99Millis());
+    }
+
+    /** Keeps a table cell in its cell: a pipe would end it and a line break would end the table. */
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace('\n', ' ');
+    }
+
+    /** CommonMark needs angle brackets around a destination with spaces or parentheses. */
+    private static String linkDestination(String fileName) {
+        return fileName.matches(".*[\\s()].*") ? "<" + fileName + ">" : fileName;
+    }
+}

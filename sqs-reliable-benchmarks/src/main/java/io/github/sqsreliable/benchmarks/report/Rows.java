@@ -1,0 +1,43 @@
+package io.github.sqsreliable.benchmarks.report;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** The rows of a run as both reports show them, and each row's ratio label. */
+final class Rows {
+
+    private Rows() {}
+
+    /** Baselines first, then scenarios, each in run order. */
+    static List<ScenarioResult> of(BenchmarkRun run) {
+        return Stream.concat(run.baselines().stream(), run.scenarios().stream()).toList();
+    }
+
+    /** The row named by {@link BenchmarkRun#baselineId()}, if the run has it. */
+    static Optional<ScenarioResult> baseline(BenchmarkRun run) {
+        return of(run).stream().filter(row -> row.id().equals(run.baselineId())).findFirst();
+    }
+
+    /**
+     * The row's ratio as text: {@code 1.03×}, {@code 0.97× ideal} when measured against a Little's-law ideal,
+     * {@code — (baseline)} for the run's baseline, or {@link Numbers#MISSING}.
+     */
+    static String ratioLabel(BenchmarkRun run, ScenarioResult row) {
+        if (Double.isFinite(row.ratio())) {
+            String label = Numbers.ratio(row.ratio());
+            return Double.isFinite(row.idealMessagesPerSecond()) ? label + " ideal" : label;
+        }
+        if (row.id().equals(run.baselineId())) {
+            return "— (baseline)";
+        }
+        if (row.baselineId() == null) {
+            // The other raw loops carry no ratio; how they compare with the chosen loop is still worth showing.
+            return baseline(run)
+                    .filter(baseline -> baseline.median() > 0)
+                    .map(baseline -> Numbers.ratio(row.median() / baseline.median()))
+                    .orElse(Numbers.MISSING);
+        }
+        return Numbers.MISSING;
+    }
+}
