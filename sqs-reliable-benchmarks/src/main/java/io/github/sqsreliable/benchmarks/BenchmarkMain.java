@@ -36,6 +36,8 @@ public final class BenchmarkMain {
     /** @param args {@code --quick} or {@code --full}, optionally {@code --no-docs} */
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // The library warns that the benchmark queues have no dead-letter queue; that is intended here.
+        System.setProperty("org.slf4j.simpleLogger.log.io.github.sqsreliable", "error");
         List<String> arguments = List.of(args);
         for (String argument : arguments) {
             if (!List.of("--quick", "--full", "--no-docs").contains(argument)) {

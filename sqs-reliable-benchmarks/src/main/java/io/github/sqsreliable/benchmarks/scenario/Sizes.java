@@ -15,7 +15,7 @@ public record Sizes(String mode, int repetitions, int noOpMessages, int slowHand
 
     /** Under 3 minutes on 2 cores. */
     public static Sizes quick() {
-        return new Sizes("quick", 3, 12_000, 8_000, 200, 1_000);
+        return new Sizes("quick", 3, 6_000, 6_000, 200, 1_000);
     }
 
     /** The sizes: 50,000 messages for the no-op scenarios, 5 repetitions. */
