@@ -31,13 +31,11 @@ final class Rows {
         if (row.id().equals(run.baselineId())) {
             return "— (baseline)";
         }
-        if (row.baselineId() == null) {
-            // The other raw loops carry no ratio; how they compare with the chosen loop is still worth showing.
-            return baseline(run)
-                    .filter(baseline -> baseline.median() > 0)
-                    .map(baseline -> Numbers.ratio(row.median() / baseline.median()))
-                    .orElse(Numbers.MISSING);
-        }
-        return Numbers.MISSING;
+        // A row others are compared with (the raw FIFO loop) says so; rows measured for something other than
+        // throughput (extension calls, latency) have no ratio.
+        java.util.List<String> comparedWithIt = run.scenarios().stream()
+                .filter(scenario -> row.id().equals(scenario.baselineId())).map(ScenarioResult::id).toList();
+        return comparedWithIt.isEmpty() ? Numbers.MISSING
+                : "— (baseline of " + String.join(", ", comparedWithIt) + ")";
     }
 }

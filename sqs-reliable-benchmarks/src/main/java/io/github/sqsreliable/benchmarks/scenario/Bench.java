@@ -44,6 +44,8 @@ public final class Bench implements AutoCloseable {
     private static final Duration SLOW_HANDLER = Duration.ofMillis(50);
     private static final int EXTENSION_VISIBILITY_SECONDS = 2;
     private static final Duration EXTENSION_HANDLER = Duration.ofSeconds(6);
+    /** Extension periods per handler in scenario E: handler time over the visibility timeout. */
+    public static final double EXTENSION_PERIODS = EXTENSION_HANDLER.toSeconds() / (double) EXTENSION_VISIBILITY_SECONDS;
 
     private final URI endpoint;
     private final Sizes sizes;
@@ -214,7 +216,7 @@ public final class Bench implements AutoCloseable {
     /** E: handlers running three visibility timeouts, to count the extension calls. */
     public ScenarioResult extensions(String id) {
         int n = sizes.extensionMessages();
-        double periods = EXTENSION_HANDLER.toSeconds() / (double) EXTENSION_VISIBILITY_SECONDS;
+        double periods = EXTENSION_PERIODS;
         List<String> notes = new ArrayList<>();
         {
             SqsAsyncClient sqs = async(RECOMMENDED);
@@ -232,7 +234,7 @@ public final class Bench implements AutoCloseable {
             withFigure.add(String.format("E: %.3f ChangeMessageVisibility* requests per message per extension"
                     + " period (%.0f periods of %d s per handler)", perPeriod, periods, EXTENSION_VISIBILITY_SECONDS));
             return new ScenarioResult(result.id(), result.title(), result.messagesPerRun(),
-                    result.messagesPerSecond(), result.baselineId(), perPeriod, result.idealMessagesPerSecond(),
+                    result.messagesPerSecond(), result.baselineId(), Double.NaN, result.idealMessagesPerSecond(),
                     result.sqsRequestsPerMessage(), result.redisRoundTripsPerMessage(),
                     result.receiveToHandlerP50Millis(), result.receiveToHandlerP99Millis(),
                     result.peakHeapMegabytes(), result.cpuMicrosPerMessage(), result.orderViolations(), withFigure);
