@@ -48,7 +48,7 @@ public final class VisibilityExtender {
      * @param visibilityChanges where extensions are sent
      * @param events where extensions and lost leases are reported
      * @param nanoClock {@link System#nanoTime()} in production; a fake in tests
-     * @param visibilityTimeout the length of each extension
+     * @param visibilityTimeout the visibility timeout; each extension lasts this plus the margin
      * @param margin extend when at most this much visibility remains
      * @param maxProcessingTime stop extending this long after receipt
      */
@@ -57,8 +57,15 @@ public final class VisibilityExtender {
         this.visibilityChanges = visibilityChanges;
         this.events = events;
         this.nanoClock = nanoClock;
-        this.visibilityTimeoutNanos = visibilityTimeout.toNanos();
-        this.visibilityTimeoutSeconds = SqsLimits.toSecondsRoundingUp(visibilityTimeout);
+        // Extending to timeout + margin when the margin is reached puts extensions one visibility timeout apart:
+        // with the default margin (half the timeout), half the calls of extending to the bare timeout, while a
+        // crashed consumer's messages come back at most one margin later.
+        Duration extension = visibilityTimeout.plus(margin);
+        if (extension.compareTo(SqsLimits.MAX_VISIBILITY_TIMEOUT) > 0) {
+            extension = SqsLimits.MAX_VISIBILITY_TIMEOUT;
+        }
+        this.visibilityTimeoutNanos = extension.toNanos();
+        this.visibilityTimeoutSeconds = SqsLimits.toSecondsRoundingUp(extension);
         this.marginNanos = margin.toNanos();
         this.maxHoldNanos = Math.min(maxProcessingTime.toNanos(), SqsLimits.MAX_VISIBILITY_TIMEOUT.toNanos());
     }

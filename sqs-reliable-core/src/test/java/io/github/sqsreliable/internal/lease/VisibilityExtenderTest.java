@@ -47,6 +47,8 @@ class VisibilityExtenderTest {
     private static final String QUEUE_URL = "http://localhost:9324/000000000000/orders";
     private static final Duration VISIBILITY = Duration.ofSeconds(30);
     private static final Duration MARGIN = Duration.ofSeconds(10);
+    /** What each extension asks for: the visibility timeout plus the margin. */
+    private static final Duration EXTENSION = VISIBILITY.plus(MARGIN);
     private static final Duration ONE_HOUR = Duration.ofHours(1);
     private static final Duration WAIT = Duration.ofSeconds(5);
     /** An arbitrary origin for the fake nano clock; every lease starts here unless a test says otherwise. */
@@ -105,7 +107,7 @@ class VisibilityExtenderTest {
     }
 
     @Test
-    void extendsAMessageWithinTheMarginByTheVisibilityTimeout() {
+    void extendsAMessageWithinTheMarginByTheVisibilityTimeoutPlusTheMargin() {
         // given: a message with 9 s of visibility left
         VisibilityExtender extender = extender(ONE_HOUR);
         InFlightMessage message = message("m1", T0);
@@ -116,15 +118,16 @@ class VisibilityExtenderTest {
         // when: the extender ticks
         extender.tick();
 
-        // then: one entry asks for the full visibility timeout, in seconds, and the bound moves once confirmed
-        awaitUpTo(WAIT).until(() -> message.visibleUntilNanos() == now + VISIBILITY.toNanos());
+        // then: one entry asks for the visibility timeout plus the margin, in seconds (so that the next extension
+        // is one visibility timeout away), and the bound moves once confirmed
+        awaitUpTo(WAIT).until(() -> message.visibleUntilNanos() == now + EXTENSION.toNanos());
         assertThat(sentEntries()).singleElement().satisfies(entry -> {
             assertThat(entry.receiptHandle()).isEqualTo("rh-m1");
-            assertThat(entry.visibilityTimeout()).isEqualTo(30);
+            assertThat(entry.visibilityTimeout()).isEqualTo(40);
         });
         assertThat(sentRequests().get(0).queueUrl()).isEqualTo(QUEUE_URL);
         awaitUpTo(WAIT).until(() -> extendedEvents().size() == 1);
-        assertThat(extendedEvents().get(0).visibilityTimeout()).isEqualTo(VISIBILITY);
+        assertThat(extendedEvents().get(0).visibilityTimeout()).isEqualTo(EXTENSION);
         assertThat(extendedEvents().get(0).message().messageId()).isEqualTo("m1");
 
         // when: the extender ticks again at the same instant
@@ -204,38 +207,38 @@ class VisibilityExtenderTest {
 
     @Test
     void capsTheExtensionToTheRemainingBudgetAndThenStopsAtMaxProcessingTime() {
-        // given: a max processing time of 60 s for a 30 s visibility timeout
-        VisibilityExtender extender = extender(Duration.ofSeconds(60));
+        // given: a max processing time of 90 s for a 30 s visibility timeout (40 s extensions)
+        VisibilityExtender extender = extender(Duration.ofSeconds(90));
         InFlightMessage message = message("m1", T0);
         extender.track(message);
 
-        // when: the extender ticks at 21 s, with 39 s of budget left
+        // when: the extender ticks at 21 s, with 69 s of budget left
         tickAt(extender, T0 + seconds(21));
 
-        // then: the full timeout is asked for
-        assertThat(visibilityTimeoutsSent()).containsExactly(30);
-        assertThat(message.visibleUntilNanos()).isEqualTo(T0 + seconds(51));
+        // then: a full extension is asked for
+        assertThat(visibilityTimeoutsSent()).containsExactly(40);
+        assertThat(message.visibleUntilNanos()).isEqualTo(T0 + seconds(61));
 
-        // when: the extender ticks at 42 s, with 18 s of budget left
-        tickAt(extender, T0 + seconds(42));
+        // when: the extender ticks at 52 s, with 38 s of budget left
+        tickAt(extender, T0 + seconds(52));
 
         // then: the extension is capped to the budget, ending exactly at the max processing time
-        assertThat(visibilityTimeoutsSent()).containsExactly(30, 18);
-        assertThat(message.visibleUntilNanos()).isEqualTo(T0 + seconds(60));
+        assertThat(visibilityTimeoutsSent()).containsExactly(40, 38);
+        assertThat(message.visibleUntilNanos()).isEqualTo(T0 + seconds(90));
 
         // when: the extender ticks with under a second of budget left
-        tickAt(extender, T0 + seconds(59) + TimeUnit.MILLISECONDS.toNanos(500));
+        tickAt(extender, T0 + seconds(89) + TimeUnit.MILLISECONDS.toNanos(500));
 
         // then: nothing is sent (the message is already invisible until the limit) and the lease still holds
-        assertThat(visibilityTimeoutsSent()).containsExactly(30, 18);
+        assertThat(visibilityTimeoutsSent()).containsExactly(40, 38);
         assertThat(leaseLostEvents()).isEmpty();
         assertThat(extender.trackedCount()).isEqualTo(1);
 
         // when: the extender ticks after that last visibility ran out
-        tickAt(extender, T0 + seconds(60) + TimeUnit.MILLISECONDS.toNanos(1));
+        tickAt(extender, T0 + seconds(90) + TimeUnit.MILLISECONDS.toNanos(1));
 
         // then: the lease is reported lost with MAX_PROCESSING_TIME_REACHED and the message is no longer tracked
-        assertThat(visibilityTimeoutsSent()).containsExactly(30, 18);
+        assertThat(visibilityTimeoutsSent()).containsExactly(40, 38);
         assertThat(leaseLostEvents()).singleElement().satisfies(lost -> {
             assertThat(lost.reason()).isEqualTo(LeaseLostReason.MAX_PROCESSING_TIME_REACHED);
             assertThat(lost.cause()).isNull();
@@ -244,10 +247,10 @@ class VisibilityExtenderTest {
         assertThat(extender.trackedCount()).isZero();
 
         // when: the extender keeps ticking
-        tickAt(extender, T0 + seconds(70));
+        tickAt(extender, T0 + seconds(100));
 
         // then: nothing more happens
-        assertThat(visibilityTimeoutsSent()).containsExactly(30, 18);
+        assertThat(visibilityTimeoutsSent()).containsExactly(40, 38);
         assertThat(leaseLostEvents()).hasSize(1);
     }
 
@@ -404,7 +407,7 @@ class VisibilityExtenderTest {
 
         // then: the settlement completes, and the message is never extended again
         awaitUpTo(WAIT).until(settled::isDone);
-        assertThat(message.visibleUntilNanos()).isEqualTo(now + VISIBILITY.toNanos());
+        assertThat(message.visibleUntilNanos()).isEqualTo(now + EXTENSION.toNanos());
         tickAt(extender, now + seconds(25));
         assertThat(sentRequests()).hasSize(1);
         assertThat(extender.trackedCount()).isZero();
