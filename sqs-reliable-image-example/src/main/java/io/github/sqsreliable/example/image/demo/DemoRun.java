@@ -25,9 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The {@code demo} command: runs the pipeline, uploads synthetic images through its HTTP API (users in
@@ -109,7 +106,7 @@ public final class DemoRun {
             DemoSummary summary = Summaries.summarize(startedAt, Instant.now(), images, rejected.get(),
                     pipeline.catalog().rows(), pipeline.metrics(), crashes, settings);
             boolean drained = images.stream().allMatch(record -> record.status().finished())
-                    && images.size() == uploaded.get() && workQueuesEmpty(pipeline.sqs(), pipeline.queues());
+                    && images.size() == uploaded.get() && pipeline.queues().workQueuesEmpty(pipeline.sqs());
             options.out().println();
             options.out().println(SummaryTable.render(summary));
             if (!uploadErrors.isEmpty()) {
@@ -203,7 +200,7 @@ public final class DemoRun {
             if (uploadsDone && images.size() == uploaded.get()
                     && images.stream().allMatch(record -> record.status().finished())) {
                 // Deletes are batched: give the last ones a moment to land before calling the queues empty.
-                emptyChecks = workQueuesEmpty(pipeline.sqs(), pipeline.queues()) ? emptyChecks + 1 : 0;
+                emptyChecks = pipeline.queues().workQueuesEmpty(pipeline.sqs()) ? emptyChecks + 1 : 0;
                 if (emptyChecks >= 2) {
                     break;
                 }
@@ -218,20 +215,6 @@ public final class DemoRun {
         return pipeline.board().all().stream().filter(record -> acceptedIds.contains(record.id())).toList();
     }
 
-    static boolean workQueuesEmpty(SqsAsyncClient sqs, PipelineQueues queues) {
-        for (String queue : List.of(queues.resize(), queues.catalog(), queues.catalogRetry())) {
-            Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(GetQueueAttributesRequest.builder()
-                    .queueUrl(queue)
-                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)
-                    .build()).join().attributes();
-            if (counts.values().stream().mapToLong(Long::parseLong).sum() > 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private List<String> workerArguments(PipelineConfig config, ImagePipeline pipeline) {
         return List.of(

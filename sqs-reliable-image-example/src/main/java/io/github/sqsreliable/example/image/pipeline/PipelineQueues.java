@@ -1,10 +1,12 @@
 package io.github.sqsreliable.example.image.pipeline;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -70,6 +72,25 @@ public record PipelineQueues(String resize, String resizeDeadLetter, String cata
         return new PipelineQueues(url(sqs, prefix + "-resize.fifo"), url(sqs, prefix + "-resize-dlq.fifo"),
                 url(sqs, prefix + "-catalog"), url(sqs, prefix + "-catalog-retry"),
                 url(sqs, prefix + "-catalog-dlq"));
+    }
+
+    /**
+     * Whether the three work queues (resize, catalog, catalog retry) hold no message at all: none visible, in
+     * flight or delayed. The dead-letter queues are not counted.
+     */
+    public boolean workQueuesEmpty(SqsAsyncClient sqs) {
+        for (String queue : List.of(resize, catalog, catalogRetry)) {
+            Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(GetQueueAttributesRequest.builder()
+                    .queueUrl(queue)
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)
+                    .build()).join().attributes();
+            if (counts.values().stream().mapToLong(Long::parseLong).sum() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String create(SqsAsyncClient sqs, String name, Map<QueueAttributeName, String> attributes) {

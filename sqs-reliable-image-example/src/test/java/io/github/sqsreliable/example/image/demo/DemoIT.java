@@ -81,7 +81,7 @@ class DemoIT {
             assertThat(failedIds).anyMatch(deadLetter.body()::contains);
         }
         assertThat(drain(sqs, result.queues().catalogDeadLetter())).isEmpty();
-        assertThat(DemoRun.workQueuesEmpty(sqs.client(), result.queues())).isTrue();
+        assertThat(result.queues().workQueuesEmpty(sqs.client())).isTrue();
 
         assertThat(output).contains("HTML report:");
         String report = Files.readString(result.report());
