@@ -61,9 +61,12 @@ public final class BenchmarkMain {
             baselines.add(bench.raw("raw-crt", "crt"));
             baselines.add(bench.raw("raw-netty", "netty"));
             baselines.add(bench.rawFifo("raw-fifo"));
+            System.out.println("warming up the library's code on both clients (not measured):");
+            bench.noOp("warm-up", Bench.RECOMMENDED, null);
+            bench.noOp("warm-up", Clients.AsyncKind.NETTY, null);
             System.out.println("scenarios:");
             scenarios.add(bench.noOp("A", Bench.RECOMMENDED, null));
-            scenarios.add(bench.noOp("A-crt", Clients.AsyncKind.CRT, null));
+            scenarios.add(bench.noOp("A-netty", Clients.AsyncKind.NETTY, null));
             scenarios.add(bench.slowHandler("B"));
             scenarios.add(bench.fifo("C", "raw-fifo"));
             scenarios.add(bench.idempotentRedis("D", "A", URI.create(redis.uri())));

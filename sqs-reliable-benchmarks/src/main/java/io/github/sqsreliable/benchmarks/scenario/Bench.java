@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 public final class Bench implements AutoCloseable {
 
     /** The client the README recommends for the library. */
-    public static final Clients.AsyncKind RECOMMENDED = Clients.AsyncKind.NETTY;
+    public static final Clients.AsyncKind RECOMMENDED = Clients.AsyncKind.CRT;
 
     private static final int RAW_SYNC_THREADS = 8;
     private static final int RAW_ASYNC_CHAINS = 16;

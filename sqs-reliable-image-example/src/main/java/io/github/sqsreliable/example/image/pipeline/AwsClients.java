@@ -12,7 +12,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
- * Builds the SDK clients the way the README recommends (Netty async client, sized explicitly). With an endpoint
+ * Builds the SDK clients with the pure-Java Netty async client, sized explicitly: the example should run wherever
+ * Java does. (For throughput the README recommends the CRT client; the resize work, not SQS, bounds this
+ * example.) With an endpoint
  * override and no AWS credentials in the environment, placeholder credentials are used, since local servers
  * (ElasticMQ, DynamoDB Local) accept any.
  */
