@@ -147,13 +147,19 @@ public final class RawLoops {
     public static long checkOrder(List<Message> messages, Map<String, Integer> nextInGroup) {
         long violations = 0;
         for (Message message : messages) {
-            String[] parts = message.body().split(":");
-            int sequence = Integer.parseInt(parts[1]);
-            Integer expected = nextInGroup.put(parts[0], sequence + 1);
-            if (expected == null ? sequence != 0 : sequence != expected) {
-                violations++;
-            }
+            violations += outOfOrder(message.body(), nextInGroup) ? 1 : 0;
         }
         return violations;
+    }
+
+    /**
+     * Whether a body {@code "<group>:<sequence>"} is not its group's next message; advances the group's
+     * expectation either way.
+     */
+    public static boolean outOfOrder(String body, Map<String, Integer> nextInGroup) {
+        String[] parts = body.split(":");
+        int sequence = Integer.parseInt(parts[1]);
+        Integer expected = nextInGroup.put(parts[0], sequence + 1);
+        return expected == null ? sequence != 0 : sequence != expected;
     }
 }

@@ -1,7 +1,6 @@
 package io.github.sqsreliable.benchmarks.scenario;
 
 import io.github.sqsreliable.SqsConsumer;
-import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.benchmarks.measure.HandlerStartLatency;
 import io.github.sqsreliable.benchmarks.measure.RedisCommandCounter;
 import io.github.sqsreliable.benchmarks.measure.ResourceProbe;
@@ -184,7 +183,9 @@ public final class Bench implements AutoCloseable {
                                 .listener(latency)
                                 .handler(message -> {
                                     latency.handlerStarted(message);
-                                    violations.addAndGet(checkOrder(message, next));
+                                    if (RawLoops.outOfOrder(message.body(), next)) {
+                                        violations.incrementAndGet();
+                                    }
                                 })).messagesPerSecond();
                         return new Run(rate, violations.get());
                     }, latency, null, List.of());
@@ -357,13 +358,6 @@ public final class Bench implements AutoCloseable {
                 sleep(Duration.ofNanos(wait));
             }
         }
-    }
-
-    private static long checkOrder(SqsMessage message, Map<String, Integer> nextInGroup) {
-        String[] parts = message.body().split(":");
-        int sequence = Integer.parseInt(parts[1]);
-        Integer expected = nextInGroup.put(parts[0], sequence + 1);
-        return (expected == null ? sequence != 0 : sequence != expected) ? 1 : 0;
     }
 
     private static String name(Clients.AsyncKind kind) {

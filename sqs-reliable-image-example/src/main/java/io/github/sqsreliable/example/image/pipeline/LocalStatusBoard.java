@@ -1,12 +1,10 @@
 package io.github.sqsreliable.example.image.pipeline;
 
+import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,28 +14,26 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * A {@link StatusBoard} kept as one JSON file per image in a directory, written atomically (temporary file,
- * then rename). Reads always go to the files, so several processes sharing the directory (the API in one, a
- * restarted worker in another) see each other's writes. Updates of one id are serialised within a process;
- * across processes the pipeline never has two writers of the same image at once.
+ * A {@link StatusBoard} kept as one JSON file per image in a directory, written atomically by a
+ * {@link LocalDirectoryBlobStore} (temporary file, then rename). Reads always go to the files, so several
+ * processes sharing the directory (the API in one, a restarted worker in another) see each other's writes.
+ * Updates of one id are serialised within a process; across processes the pipeline never has two writers of
+ * the same image at once.
  */
 public final class LocalStatusBoard implements StatusBoard {
 
-    private final Path directory;
+    private static final String SUFFIX = ".json";
+
+    private final LocalDirectoryBlobStore files;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
-    private LocalStatusBoard(Path directory) {
-        this.directory = directory;
+    private LocalStatusBoard(LocalDirectoryBlobStore files) {
+        this.files = files;
     }
 
     /** A board in {@code directory}, created if missing; records already there are kept. */
     public static LocalStatusBoard open(Path directory) {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create status directory " + directory, e);
-        }
-        return new LocalStatusBoard(directory);
+        return new LocalStatusBoard(LocalDirectoryBlobStore.create(directory));
     }
 
     @Override
@@ -65,17 +61,18 @@ public final class LocalStatusBoard implements StatusBoard {
         if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
             return Optional.empty();
         }
-        return read(file(id));
+        return read(id + SUFFIX);
     }
 
     @Override
     public List<ImageRecord> all() {
         List<ImageRecord> records = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            files.filter(path -> path.getFileName().toString().endsWith(".json"))
-                    .forEach(path -> read(path).ifPresent(records::add));
+        try (Stream<Path> paths = Files.list(files.root())) {
+            paths.map(path -> path.getFileName().toString())
+                    .filter(name -> name.endsWith(SUFFIX))
+                    .forEach(name -> read(name).ifPresent(records::add));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + directory, e);
+            throw new UncheckedIOException("cannot list " + files.root(), e);
         }
         records.sort(Comparator.comparing(ImageRecord::uploadedAt).thenComparing(ImageRecord::id));
         return records;
@@ -85,32 +82,11 @@ public final class LocalStatusBoard implements StatusBoard {
         return locks.computeIfAbsent(id, ignored -> new Object());
     }
 
-    private Path file(String id) {
-        return directory.resolve(id + ".json");
-    }
-
-    private static Optional<ImageRecord> read(Path path) {
-        try {
-            return Optional.of(Json.read(Files.readAllBytes(path), ImageRecord.class));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path, e);
-        }
+    private Optional<ImageRecord> read(String fileName) {
+        return files.get(fileName).map(bytes -> Json.read(bytes, ImageRecord.class));
     }
 
     private void write(ImageRecord record) {
-        Path target = file(record.id());
-        Path temporary = directory.resolve("." + record.id() + "." + java.util.UUID.randomUUID() + ".tmp");
-        try {
-            Files.write(temporary, Json.writeBytes(record));
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        files.put(record.id() + SUFFIX, Json.writeBytes(record));
     }
 }

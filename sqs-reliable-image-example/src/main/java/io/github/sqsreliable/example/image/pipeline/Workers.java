@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -85,9 +86,9 @@ public final class Workers implements AutoCloseable {
                 MAX_BACKOFF.compareTo(config.retryBackoff()) < 0 ? config.retryBackoff() : MAX_BACKOFF, 0.5);
 
         StatusListener resizeListener = new StatusListener(RESIZE, board,
-                message -> imageId(message, ResizeRequest.class), clock);
+                message -> imageId(message, ResizeRequest.class, ResizeRequest::imageId), clock);
         StatusListener catalogListener = new StatusListener(CATALOG, board,
-                message -> imageId(message, CatalogRequest.class), clock);
+                message -> imageId(message, CatalogRequest.class, CatalogRequest::imageId), clock);
 
         SqsConsumer resize = SqsConsumer.builder()
                 .name(RESIZE)
@@ -149,12 +150,9 @@ public final class Workers implements AutoCloseable {
         catalogListener.close();
     }
 
-    private static Optional<String> imageId(SqsMessage message, Class<?> type) {
+    private static <T> Optional<String> imageId(SqsMessage message, Class<T> type, Function<T, String> id) {
         try {
-            Object body = Json.read(message.body(), type);
-            String id = body instanceof ResizeRequest resize ? resize.imageId()
-                    : body instanceof CatalogRequest catalog ? catalog.imageId() : null;
-            return Optional.ofNullable(id);
+            return Optional.ofNullable(id.apply(Json.read(message.body(), type)));
         } catch (Json.MalformedJsonException e) {
             return Optional.empty();
         }

@@ -30,6 +30,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * After a demo, headless Chromium loads the gallery and every done image's thumbnail must have rendered.
@@ -87,12 +88,8 @@ class GalleryBrowserIT {
             driver.get(baseUri.toString());
             // Wait for every image to finish loading, whatever its outcome.
             JavascriptExecutor js = driver;
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!Boolean.TRUE.equals(js.executeScript(
-                    "return Array.from(document.images).every(i => i.complete);"))
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            new WebDriverWait(driver, Duration.ofSeconds(20)).until(ignored -> Boolean.TRUE.equals(js.executeScript(
+                    "return Array.from(document.images).every(i => i.complete);")));
             List<String> found = new ArrayList<>();
             List<WebElement> doneCards = driver.findElements(By.cssSelector("article.card[data-status='DONE']"));
             int count = 0;
