@@ -90,8 +90,8 @@ public interface SqsConsumer extends AutoCloseable {
 
         /** Default {@link #maxConcurrency(int)}: {@value}. */
         public static final int DEFAULT_MAX_CONCURRENCY = 32;
-        /** Default {@link #prefetch(int)}: {@value}, one receive's worth. */
-        public static final int DEFAULT_PREFETCH = 10;
+        /** Default {@link #prefetch(int)}: at most {@value} messages, as many as the rate needs. */
+        public static final int DEFAULT_PREFETCH = 100;
         /** Default {@link #waitTime(Duration)}: 20 seconds, SQS's longest poll. */
         public static final Duration DEFAULT_WAIT_TIME = Duration.ofSeconds(20);
         /** Default {@link #maxProcessingTime(Duration)}: one hour. */
@@ -204,9 +204,12 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
-         * How many messages may be held beyond those being handled, so that the next handler starts without
-         * waiting for a receive. Prefetched messages have their visibility extended like running ones. Default
-         * {@value #DEFAULT_PREFETCH}.
+         * The most messages held beyond those being handled, so that the next handler starts without waiting for
+         * a receive. The consumer holds only as many as the current rate needs to hide the receive round trip
+         * (twice the messages handled during one receive), and at least one receive's worth (10, or this value
+         * if smaller): fast handlers get deep prefetch and several receives in flight, slow handlers do not
+         * hoard messages. Prefetched messages have their visibility extended like running ones. Default
+         * {@value #DEFAULT_PREFETCH}; 0 holds no message that is not being handled.
          *
          * @param prefetch 0 to 1,000
          * @return this builder

@@ -422,9 +422,9 @@ class SqsConsumerBuilderTest {
         assertThat(settings.handler()).isSameAs(HANDLER);
         assertThat(settings.name()).isEqualTo("orders");
         assertThat(settings.maxConcurrency()).isEqualTo(32).isEqualTo(SqsConsumer.Builder.DEFAULT_MAX_CONCURRENCY);
-        assertThat(settings.prefetch()).isEqualTo(10).isEqualTo(SqsConsumer.Builder.DEFAULT_PREFETCH);
-        assertThat(settings.capacity()).isEqualTo(42);
-        assertThat(settings.pollers()).isEqualTo(5); // ceil(42 / 10)
+        assertThat(settings.prefetch()).isEqualTo(100).isEqualTo(SqsConsumer.Builder.DEFAULT_PREFETCH);
+        assertThat(settings.capacity()).isEqualTo(132);
+        assertThat(settings.pollers()).isEqualTo(8); // ceil(132 / 10), at most 8
         assertThat(settings.waitTime()).isEqualTo(Duration.ofSeconds(20));
         assertThat(settings.visibilityTimeout()).isNull();
         assertThat(settings.visibilityExtensionMargin()).isNull();

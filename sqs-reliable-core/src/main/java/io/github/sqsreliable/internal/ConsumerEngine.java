@@ -18,6 +18,7 @@ import io.github.sqsreliable.internal.handle.HandlerResult;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.receive.Poller;
+import io.github.sqsreliable.internal.receive.PrefetchTuner;
 import io.github.sqsreliable.internal.receive.QueueProfile;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
 import io.github.sqsreliable.internal.settle.MessageMover;
@@ -164,7 +165,9 @@ public final class ConsumerEngine implements SqsConsumer {
         visibilityTimeoutNanos = visibilityTimeout.toNanos();
         String prefix = settings.threadPrefix();
 
-        permits = new ReceivePermits(settings.capacity());
+        permits = new ReceivePermits(PrefetchTuner.initialCapacity(settings.maxConcurrency(), settings.prefetch()));
+        PrefetchTuner tuner = new PrefetchTuner(permits, settings.maxConcurrency(), settings.prefetch(),
+                System.nanoTime());
         ackScheduler = singleThreadScheduler(prefix + "-acks");
         visibilityScheduler = singleThreadScheduler(prefix + "-visibility");
         deletes = SqsBatcher.deletes(settings.sqsClient(), settings.queueUrl(), ackScheduler,
@@ -194,11 +197,15 @@ public final class ConsumerEngine implements SqsConsumer {
         }
         dispatcher = new Dispatcher<>(settings.maxConcurrency(), executor, this::process, settler::release);
         extender.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
+        if (tuner.adjustable()) {
+            visibilityScheduler.scheduleAtFixedRate(() -> tuner.tick(System.nanoTime()), PrefetchTuner.TICK_MILLIS,
+                    PrefetchTuner.TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
 
         NamedThreadFactory pollerThreadFactory = new NamedThreadFactory(prefix + "-poller", true, false);
         for (int i = 0; i < settings.pollers(); i++) {
             Poller poller = new Poller(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
-                    settings.visibilityTimeout(), permits, this::received, events, stopSignal);
+                    settings.visibilityTimeout(), permits, tuner, this::received, events, stopSignal);
             pollers.add(poller);
             pollerThreads.add(pollerThreadFactory.newThread(poller));
         }

@@ -39,7 +39,7 @@ public record ConsumerSettings(
         boolean consumeRetryQueues,
         Idempotency idempotency) {
 
-    /** @return messages the consumer may hold at once: running handlers plus prefetch */
+    /** @return the most messages the consumer may hold at once: running handlers plus the most prefetch */
     public int capacity() {
         return maxConcurrency + prefetch;
     }

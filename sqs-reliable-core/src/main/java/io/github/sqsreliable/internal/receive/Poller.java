@@ -47,6 +47,7 @@ public final class Poller implements Runnable {
     private final SqsAsyncClient client;
     private final String queueUrl;
     private final ReceivePermits permits;
+    private final PrefetchTuner tuner;
     private final BatchSink sink;
     private final ConsumerEvents events;
     private final CountDownLatch stopSignal;
@@ -56,13 +57,16 @@ public final class Poller implements Runnable {
 
     /**
      * @param visibilityTimeout requested with each receive, or {@code null} to use the queue's
+     * @param tuner told the size and round trip of each receive that returned messages
      * @param stopSignal counted down when the consumer stops, to cut a backoff short
      */
     public Poller(SqsAsyncClient client, String queueUrl, Duration waitTime, Duration visibilityTimeout,
-                  ReceivePermits permits, BatchSink sink, ConsumerEvents events, CountDownLatch stopSignal) {
+                  ReceivePermits permits, PrefetchTuner tuner, BatchSink sink, ConsumerEvents events,
+                  CountDownLatch stopSignal) {
         this.client = client;
         this.queueUrl = queueUrl;
         this.permits = permits;
+        this.tuner = tuner;
         this.sink = sink;
         this.events = events;
         this.stopSignal = stopSignal;
@@ -109,6 +113,7 @@ public final class Poller implements Runnable {
                 }
                 permits.release(taken - messages.size());
                 if (!messages.isEmpty()) {
+                    tuner.received(messages.size(), taken, System.nanoTime() - leaseStart);
                     sink.accept(messages, leaseStart);
                 }
             }

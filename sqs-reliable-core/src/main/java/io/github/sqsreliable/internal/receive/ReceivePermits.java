@@ -8,15 +8,19 @@ import java.util.concurrent.TimeUnit;
  * back when its message's handler finishes or the message is released. No receive ever asks for more messages
  * than there are free permits, so a slow handler slows receiving instead of piling up messages whose
  * visibility ticks away.
+ *
+ * <p>The capacity may change while the consumer runs ({@link PrefetchTuner}): growing frees permits at once;
+ * shrinking takes permits out of circulation as they come back, so messages already held are never affected.
  */
 public final class ReceivePermits {
 
-    private final Semaphore permits;
-    private final int capacity;
+    private final ShrinkableSemaphore permits;
+    private final Object resizing = new Object();
+    private volatile int capacity;
 
     public ReceivePermits(int capacity) {
         this.capacity = capacity;
-        this.permits = new Semaphore(capacity);
+        this.permits = new ShrinkableSemaphore(capacity);
     }
 
     /**
@@ -31,7 +35,7 @@ public final class ReceivePermits {
      * @throws InterruptedException if interrupted while waiting
      */
     public int acquireBatch(int batch, long batchWaitMillis, long stopWaitMillis) throws InterruptedException {
-        int wanted = Math.min(batch, capacity);
+        int wanted = Math.max(1, Math.min(batch, capacity));
         if (permits.tryAcquire(wanted, batchWaitMillis, TimeUnit.MILLISECONDS)) {
             return wanted;
         }
@@ -52,8 +56,45 @@ public final class ReceivePermits {
         }
     }
 
-    /** @return permits free now */
+    /**
+     * Changes the capacity. Growing frees the new permits now; shrinking takes them out of circulation as they
+     * come back (the free count may be negative meanwhile).
+     *
+     * @param newCapacity at least 1
+     */
+    public void resize(int newCapacity) {
+        synchronized (resizing) {
+            int delta = newCapacity - capacity;
+            if (delta > 0) {
+                permits.release(delta);
+            } else if (delta < 0) {
+                permits.shrink(-delta);
+            }
+            capacity = newCapacity;
+        }
+    }
+
+    /** @return permits free now (negative while a shrink waits for permits to come back) */
     public int available() {
         return permits.availablePermits();
+    }
+
+    /** @return the capacity now */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** A semaphore whose permits can be withdrawn without waiting for them. */
+    private static final class ShrinkableSemaphore extends Semaphore {
+
+        private static final long serialVersionUID = 1L;
+
+        ShrinkableSemaphore(int permits) {
+            super(permits);
+        }
+
+        void shrink(int reduction) {
+            reducePermits(reduction);
+        }
     }
 }
