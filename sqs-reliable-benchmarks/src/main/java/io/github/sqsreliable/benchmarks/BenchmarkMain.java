@@ -33,18 +33,35 @@ public final class BenchmarkMain {
     private BenchmarkMain() {
     }
 
-    /** @param args {@code --quick} or {@code --full}, optionally {@code --no-docs} */
+    private static final List<String> SCENARIOS = List.of("A", "A-netty", "B", "C", "D", "E", "L");
+
+    /**
+     * @param args {@code --quick} or {@code --full}, optionally {@code --no-docs}, optionally
+     *     {@code --only=A,C} to measure some scenarios (with the CRT and FIFO baselines they need; implies
+     *     {@code --no-docs}, since a partial run must not replace the published table)
+     */
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         // The library warns that the benchmark queues have no dead-letter queue; that is intended here.
         System.setProperty("org.slf4j.simpleLogger.log.io.github.sqsreliable", "error");
         List<String> arguments = List.of(args);
+        List<String> only = SCENARIOS;
         for (String argument : arguments) {
-            if (!List.of("--quick", "--full", "--no-docs").contains(argument)) {
-                System.err.println("unknown argument " + argument + "; use --quick (default), --full, --no-docs");
+            if (argument.startsWith("--only=")) {
+                only = List.of(argument.substring("--only=".length()).split(","));
+                for (String id : only) {
+                    if (!SCENARIOS.contains(id)) {
+                        System.err.println("unknown scenario " + id + " in " + argument + "; scenarios: " + SCENARIOS);
+                        System.exit(2);
+                    }
+                }
+            } else if (!List.of("--quick", "--full", "--no-docs").contains(argument)) {
+                System.err.println("unknown argument " + argument
+                        + "; use --quick (default), --full, --no-docs, --only=A,C,...");
                 System.exit(2);
             }
         }
+        boolean partial = only != SCENARIOS;
         Sizes sizes = arguments.contains("--full") ? Sizes.full() : Sizes.quick();
         Instant started = Instant.now();
         System.out.printf("sqs-reliable benchmarks, %s mode: %d repetitions, %,d messages per no-op run%n",
@@ -57,21 +74,43 @@ public final class BenchmarkMain {
             redisSource = redis.toString();
             Bench bench = new Bench(server.endpoint(), sizes, System.out);
             System.out.println("baselines (raw SDK loops):");
-            baselines.add(bench.raw("raw-apache", "apache"));
+            if (!partial) {
+                baselines.add(bench.raw("raw-apache", "apache"));
+            }
             baselines.add(bench.raw("raw-crt", "crt"));
-            baselines.add(bench.raw("raw-netty", "netty"));
-            baselines.add(bench.rawFifo("raw-fifo"));
+            if (!partial) {
+                baselines.add(bench.raw("raw-netty", "netty"));
+            }
+            if (only.contains("C")) {
+                baselines.add(bench.rawFifo("raw-fifo"));
+            }
             System.out.println("warming up the library's code on both clients (not measured):");
             bench.noOp("warm-up", Bench.RECOMMENDED, null);
-            bench.noOp("warm-up", Clients.AsyncKind.NETTY, null);
+            if (only.contains("A-netty")) {
+                bench.noOp("warm-up", Clients.AsyncKind.NETTY, null);
+            }
             System.out.println("scenarios:");
-            scenarios.add(bench.noOp("A", Bench.RECOMMENDED, null));
-            scenarios.add(bench.noOp("A-netty", Clients.AsyncKind.NETTY, null));
-            scenarios.add(bench.slowHandler("B"));
-            scenarios.add(bench.fifo("C", "raw-fifo"));
-            scenarios.add(bench.idempotentRedis("D", "A", URI.create(redis.uri())));
-            scenarios.add(bench.extensions("E"));
-            scenarios.add(bench.unsaturatedLatency("L"));
+            if (only.contains("A") || only.contains("D")) {
+                scenarios.add(bench.noOp("A", Bench.RECOMMENDED, null));
+            }
+            if (only.contains("A-netty")) {
+                scenarios.add(bench.noOp("A-netty", Clients.AsyncKind.NETTY, null));
+            }
+            if (only.contains("B")) {
+                scenarios.add(bench.slowHandler("B"));
+            }
+            if (only.contains("C")) {
+                scenarios.add(bench.fifo("C", "raw-fifo"));
+            }
+            if (only.contains("D")) {
+                scenarios.add(bench.idempotentRedis("D", "A", URI.create(redis.uri())));
+            }
+            if (only.contains("E")) {
+                scenarios.add(bench.extensions("E"));
+            }
+            if (only.contains("L")) {
+                scenarios.add(bench.unsaturatedLatency("L"));
+            }
         }
 
         ScenarioResult best = baselines.stream().filter(row -> !row.id().equals("raw-fifo"))
@@ -107,7 +146,7 @@ public final class BenchmarkMain {
         System.out.println();
         System.out.println(section);
         System.out.println("results: " + json.toAbsolutePath());
-        if (!arguments.contains("--no-docs")) {
+        if (!arguments.contains("--no-docs") && !partial) {
             Path docs = Path.of("docs");
             Files.createDirectories(docs.resolve("images"));
             Files.writeString(docs.resolve("images").resolve("benchmarks.svg"), SvgChart.render(run));
