@@ -205,7 +205,8 @@ public final class ConsumerEngine implements SqsConsumer {
         NamedThreadFactory pollerThreadFactory = new NamedThreadFactory(prefix + "-poller", true, false);
         for (int i = 0; i < settings.pollers(); i++) {
             Poller poller = new Poller(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
-                    settings.visibilityTimeout(), permits, tuner, this::received, events, stopSignal);
+                    settings.visibilityTimeout(), permits, tuner, dispatcher::starving, this::received, events,
+                    stopSignal);
             pollers.add(poller);
             pollerThreads.add(pollerThreadFactory.newThread(poller));
         }

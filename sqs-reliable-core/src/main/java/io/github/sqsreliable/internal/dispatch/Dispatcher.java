@@ -35,8 +35,10 @@ public final class Dispatcher<U extends DispatchUnit> {
     // Guarded by lock.
     private final Map<String, ArrayDeque<U>> waitingByKey = new HashMap<>();
     private final ArrayDeque<String> readyKeys = new ArrayDeque<>();
-    private int running;
     private boolean closed;
+    // Written under lock, read without it by starving().
+    private volatile int running;
+    private volatile int ready;
 
     /**
      * @param maxConcurrency the most handlers running at once
@@ -97,6 +99,7 @@ public final class Dispatcher<U extends DispatchUnit> {
                 queue.clear();
             }
             readyKeys.clear();
+            ready = 0;
             lock.notifyAll();
         }
         if (!waiting.isEmpty()) {
@@ -123,6 +126,15 @@ public final class Dispatcher<U extends DispatchUnit> {
             }
             return true;
         }
+    }
+
+    /**
+     * Whether a handler could start now but no message is ready for it (a hint: read without the lock).
+     *
+     * @return true when fewer than {@code maxConcurrency} handlers run and nothing waits that could start
+     */
+    public boolean starving() {
+        return running < maxConcurrency && ready == 0;
     }
 
     /** @return handlers running now */
@@ -192,6 +204,7 @@ public final class Dispatcher<U extends DispatchUnit> {
             toStart.add(waitingByKey.get(key).poll());
             running++;
         }
+        ready = readyKeys.size();
         return toStart;
     }
 

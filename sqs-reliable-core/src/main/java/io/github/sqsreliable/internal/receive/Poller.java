@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -29,7 +30,7 @@ public final class Poller implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Poller.class);
 
-    /** How long a poller waits for a full batch of permits before receiving fewer messages. */
+    /** How long a poller waits for a full batch of permits before it may receive fewer messages. */
     static final long BATCH_PERMIT_WAIT_MILLIS = 5;
     private static final long STOP_CHECK_MILLIS = 100;
     private static final IntervalFunction POLL_BACKOFF =
@@ -48,6 +49,7 @@ public final class Poller implements Runnable {
     private final String queueUrl;
     private final ReceivePermits permits;
     private final PrefetchTuner tuner;
+    private final BooleanSupplier handlersStarving;
     private final BatchSink sink;
     private final ConsumerEvents events;
     private final CountDownLatch stopSignal;
@@ -58,15 +60,18 @@ public final class Poller implements Runnable {
     /**
      * @param visibilityTimeout requested with each receive, or {@code null} to use the queue's
      * @param tuner told the size and round trip of each receive that returned messages
+     * @param handlersStarving whether a handler could start now but no message is ready for it: only then does
+     *     a receive ask for fewer than 10 messages
      * @param stopSignal counted down when the consumer stops, to cut a backoff short
      */
     public Poller(SqsAsyncClient client, String queueUrl, Duration waitTime, Duration visibilityTimeout,
-                  ReceivePermits permits, PrefetchTuner tuner, BatchSink sink, ConsumerEvents events,
-                  CountDownLatch stopSignal) {
+                  ReceivePermits permits, PrefetchTuner tuner, BooleanSupplier handlersStarving, BatchSink sink,
+                  ConsumerEvents events, CountDownLatch stopSignal) {
         this.client = client;
         this.queueUrl = queueUrl;
         this.permits = permits;
         this.tuner = tuner;
+        this.handlersStarving = handlersStarving;
         this.sink = sink;
         this.events = events;
         this.stopSignal = stopSignal;
@@ -86,7 +91,7 @@ public final class Poller implements Runnable {
         try {
             while (running) {
                 int taken = permits.acquireBatch(SqsLimits.MAX_RECEIVE_BATCH, BATCH_PERMIT_WAIT_MILLIS,
-                        STOP_CHECK_MILLIS);
+                        STOP_CHECK_MILLIS, handlersStarving);
                 if (taken == 0) {
                     continue;
                 }

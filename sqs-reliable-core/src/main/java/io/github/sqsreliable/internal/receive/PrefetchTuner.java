@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
  * Sizes the prefetch to what the current rate needs. A message's permit is out of use while the receive that
  * will bring its successor is in flight, so at {@code rate} messages per second and a receive round trip of
  * {@code latency}, about {@code rate × latency} permits are always tied up in receives; with fewer spare
- * permits than that, handlers wait for messages. The tuner keeps the prefetch at {@value #HEADROOM} times that,
- * between one receive's worth (10, or the maximum if smaller) and the configured maximum:
+ * permits than that, handlers wait for messages. The tuner keeps the prefetch at one receive's worth (10, or the
+ * maximum if smaller: the permits a poller gathers for its next receive) plus {@value #HEADROOM} times that,
+ * up to the configured maximum:
  *
  * <ul>
  *   <li>fast handlers get deep prefetch and several receives in flight, so they are never starved;
@@ -108,7 +109,7 @@ public final class PrefetchTuner {
             latencySeconds = latencySeconds == 0 ? sample
                     : LATENCY_WEIGHT * sample + (1 - LATENCY_WEIGHT) * latencySeconds;
         }
-        int target = (int) Math.min(max, Math.max(floor, Math.ceil(HEADROOM * rate * latencySeconds)));
+        int target = (int) Math.min(max, floor + Math.round(HEADROOM * rate * latencySeconds));
         int next = target >= prefetch ? target : prefetch - (int) Math.ceil((prefetch - target) / 4.0);
         if (next != prefetch) {
             log.debug("prefetch {} -> {} ({} msg/s, receive round trip {} ms)", prefetch, next, Math.round(rate),

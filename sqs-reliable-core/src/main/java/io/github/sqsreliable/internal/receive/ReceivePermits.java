@@ -2,6 +2,7 @@ package io.github.sqsreliable.internal.receive;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The consumer's capacity in messages: a poller takes one permit per message it may receive, and a permit comes
@@ -24,29 +25,42 @@ public final class ReceivePermits {
     }
 
     /**
-     * Takes permits for one receive: a full batch if one frees up within {@code batchWaitMillis}, otherwise
-     * whatever is free, at least one. Waiting briefly for a full batch keeps requests per message low when
-     * handlers finish one at a time.
+     * Takes permits for one receive: a full batch as soon as one is free. Fewer only when {@code partialAllowed}
+     * says so after waiting {@code batchWaitMillis} for the full batch: then whatever is free, at least one.
+     * Waiting for full batches keeps requests per message low when handlers finish one at a time; taking fewer
+     * keeps idle handlers from waiting for a batch to fill.
      *
      * @param batch the permits wanted, at most 10
-     * @param batchWaitMillis how long to wait for the full batch
+     * @param batchWaitMillis how long to wait for the full batch before asking {@code partialAllowed}
      * @param stopWaitMillis how long to wait in all before giving up (so the caller can check for shutdown)
-     * @return permits taken, 0 if none became free within {@code stopWaitMillis}
+     * @param partialAllowed whether a receive of fewer than {@code batch} messages is worth it now
+     * @return permits taken, 0 if none could be taken within {@code stopWaitMillis}
      * @throws InterruptedException if interrupted while waiting
      */
-    public int acquireBatch(int batch, long batchWaitMillis, long stopWaitMillis) throws InterruptedException {
+    public int acquireBatch(int batch, long batchWaitMillis, long stopWaitMillis, BooleanSupplier partialAllowed)
+            throws InterruptedException {
         int wanted = Math.max(1, Math.min(batch, capacity));
-        if (permits.tryAcquire(wanted, batchWaitMillis, TimeUnit.MILLISECONDS)) {
-            return wanted;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stopWaitMillis);
+        while (true) {
+            if (permits.tryAcquire(wanted, batchWaitMillis, TimeUnit.MILLISECONDS)) {
+                return wanted;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (partialAllowed.getAsBoolean()) {
+                if (!permits.tryAcquire(1, Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+                    return 0;
+                }
+                int taken = 1;
+                while (taken < wanted && permits.tryAcquire()) {
+                    taken++;
+                }
+                return taken;
+            }
+            if (remaining <= 0) {
+                return 0;
+            }
+            wanted = Math.max(1, Math.min(batch, capacity)); // the capacity may have shrunk meanwhile
         }
-        if (!permits.tryAcquire(1, stopWaitMillis, TimeUnit.MILLISECONDS)) {
-            return 0;
-        }
-        int taken = 1;
-        while (taken < wanted && permits.tryAcquire()) {
-            taken++;
-        }
-        return taken;
     }
 
     /** @param count permits to give back */

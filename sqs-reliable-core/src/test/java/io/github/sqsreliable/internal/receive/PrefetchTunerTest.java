@@ -24,18 +24,19 @@ class PrefetchTunerTest {
     }
 
     @Test
-    void keepsTwiceTheMessagesHandledDuringOneReceive() {
-        // 5,000 msg/s with 4 ms round trips: 20 messages per round trip, 40 with the headroom
+    void keepsOneReceiveWorthPlusTwiceTheMessagesHandledDuringOneReceive() {
+        // 5,000 msg/s with 4 ms round trips: 20 messages per round trip, 40 with the headroom, plus 10
         int prefetch = runAt(5_000, 4);
 
-        assertThat(prefetch).isEqualTo(40);
-        assertThat(permits.capacity()).isEqualTo(72);
+        assertThat(prefetch).isEqualTo(50);
+        assertThat(permits.capacity()).isEqualTo(82);
     }
 
     @Test
     void staysAtTheFloorForSlowHandlers() {
-        // 32 handlers of one second each: 32 msg/s, 20 ms round trips
-        assertThat(runAt(32, 20)).isEqualTo(10);
+        // 32 handlers of one second each: 32 msg/s, 20 ms round trips: 1.3 messages with the headroom
+        assertThat(runAt(32, 20)).isEqualTo(11);
+        assertThat(runAt(0.5, 20)).isEqualTo(10);
         assertThat(permits.capacity()).isEqualTo(42);
     }
 
@@ -71,8 +72,8 @@ class PrefetchTunerTest {
         }
         now += TICK;
 
-        // 70 messages in 0.1 s = 700 msg/s × 2 ms × 2 = 2.8: the floor
-        assertThat(tuner.tick(now)).isEqualTo(10);
+        // 70 messages in 0.1 s = 700 msg/s × 2 ms × 2 = 2.8 (not 700 × 200 ms × 2 = 280)
+        assertThat(tuner.tick(now)).isEqualTo(13);
     }
 
     /** Ticks until the prefetch settles at a steady rate, with full receives of the given round trip. */

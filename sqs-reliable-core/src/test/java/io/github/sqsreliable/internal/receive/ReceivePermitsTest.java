@@ -2,44 +2,84 @@ package io.github.sqsreliable.internal.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class ReceivePermitsTest {
+
+    private static final BooleanSupplier ALLOWED = () -> true;
+    private static final BooleanSupplier NOT_ALLOWED = () -> false;
 
     @Test
     void takesAFullBatchWhenFree() throws InterruptedException {
         ReceivePermits permits = new ReceivePermits(42);
 
-        assertThat(permits.acquireBatch(10, 5, 100)).isEqualTo(10);
+        assertThat(permits.acquireBatch(10, 5, 100, ALLOWED)).isEqualTo(10);
         assertThat(permits.available()).isEqualTo(32);
     }
 
     @Test
     void takesWhatIsFreeAfterTheBatchWait() throws InterruptedException {
         ReceivePermits permits = new ReceivePermits(12);
-        permits.acquireBatch(10, 5, 100);
+        permits.acquireBatch(10, 5, 100, ALLOWED);
 
-        assertThat(permits.acquireBatch(10, 5, 100)).isEqualTo(2);
-        assertThat(permits.acquireBatch(10, 5, 20)).isZero();
+        assertThat(permits.acquireBatch(10, 5, 100, ALLOWED)).isEqualTo(2);
+        assertThat(permits.acquireBatch(10, 5, 20, ALLOWED)).isZero();
+    }
+
+    @Test
+    void waitsForAFullBatchWhileAPartialOneIsNotWorthIt() throws Exception {
+        // given: 4 of 12 permits free, and handlers busy (a partial receive would not start anything sooner)
+        ReceivePermits permits = new ReceivePermits(12);
+        permits.acquireBatch(10, 5, 100, ALLOWED);
+        permits.release(2);
+
+        // then: nothing is taken within the wait
+        assertThat(permits.acquireBatch(10, 5, 50, NOT_ALLOWED)).isZero();
+        assertThat(permits.available()).isEqualTo(4);
+
+        // when: a full batch frees up while a poller waits, it gets all of it
+        CompletableFuture<Integer> taken = CompletableFuture.supplyAsync(() -> acquire(permits, NOT_ALLOWED));
+        Thread.sleep(30);
+        permits.release(6);
+        assertThat(taken.get(5, TimeUnit.SECONDS)).isEqualTo(10);
+    }
+
+    @Test
+    void takesAPartialBatchOnceHandlersStarve() throws Exception {
+        ReceivePermits permits = new ReceivePermits(12);
+        permits.acquireBatch(10, 5, 100, ALLOWED);
+        permits.release(3);
+        AtomicBoolean starving = new AtomicBoolean();
+
+        CompletableFuture<Integer> taken = CompletableFuture.supplyAsync(() -> acquire(permits, starving::get));
+        Thread.sleep(30);
+        assertThat(taken).isNotDone();
+        starving.set(true);
+
+        assertThat(taken.get(5, TimeUnit.SECONDS)).isEqualTo(5);
     }
 
     @Test
     void neverAsksForMoreThanTheCapacity() throws InterruptedException {
         ReceivePermits permits = new ReceivePermits(3);
 
-        assertThat(permits.acquireBatch(10, 5, 100)).isEqualTo(3);
+        assertThat(permits.acquireBatch(10, 5, 100, ALLOWED)).isEqualTo(3);
     }
 
     @Test
     void growingFreesPermitsAtOnce() throws InterruptedException {
         ReceivePermits permits = new ReceivePermits(10);
-        permits.acquireBatch(10, 5, 100);
+        permits.acquireBatch(10, 5, 100, ALLOWED);
 
         permits.resize(30);
 
         assertThat(permits.capacity()).isEqualTo(30);
         assertThat(permits.available()).isEqualTo(20);
-        assertThat(permits.acquireBatch(10, 5, 100)).isEqualTo(10);
+        assertThat(permits.acquireBatch(10, 5, 100, ALLOWED)).isEqualTo(10);
     }
 
     @Test
@@ -47,7 +87,7 @@ class ReceivePermitsTest {
         // given: 40 permits, 30 of them held by messages in flight
         ReceivePermits permits = new ReceivePermits(40);
         for (int i = 0; i < 3; i++) {
-            permits.acquireBatch(10, 5, 100);
+            permits.acquireBatch(10, 5, 100, ALLOWED);
         }
 
         // when: the capacity drops to 20
@@ -55,10 +95,18 @@ class ReceivePermitsTest {
 
         // then: nothing is free until more than 10 of the held ones came back
         assertThat(permits.available()).isEqualTo(-10);
-        assertThat(permits.acquireBatch(10, 1, 10)).isZero();
+        assertThat(permits.acquireBatch(10, 1, 10, ALLOWED)).isZero();
         permits.release(15);
         assertThat(permits.available()).isEqualTo(5);
         permits.release(15);
         assertThat(permits.available()).isEqualTo(20);
+    }
+
+    private static int acquire(ReceivePermits permits, BooleanSupplier partialAllowed) {
+        try {
+            return permits.acquireBatch(10, 5, 5_000, partialAllowed);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
