@@ -467,9 +467,10 @@ public final class ConsumerEngine implements SqsConsumer {
             }
         }
         // 4. Flush acknowledgements and releases, sharing what is left of the timeout (at least a second): first
-        // the idempotency keys still to complete, which then queue their messages' deletes.
+        // the idempotency keys still to complete, which then queue their messages' deletes. They get at most half,
+        // so that a failing store cannot leave the deletes no time.
         long flushDeadline = Math.max(deadline, System.nanoTime() + MIN_FLUSH_BUDGET.toNanos());
-        heldKeys.flushAndClose(Duration.ofNanos(Math.max(0, flushDeadline - System.nanoTime())));
+        heldKeys.flushAndClose(Duration.ofNanos(Math.max(0, flushDeadline - System.nanoTime()) / 2));
         deletes.flushAndClose(Duration.ofNanos(Math.max(0, flushDeadline - System.nanoTime())));
         visibilityChanges.flushAndClose(Duration.ofNanos(Math.max(0, flushDeadline - System.nanoTime())));
         // 5. The extender stops with shutDownThreads().
