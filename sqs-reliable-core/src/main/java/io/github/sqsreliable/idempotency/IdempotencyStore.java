@@ -1,7 +1,9 @@
 package io.github.sqsreliable.idempotency;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,6 +37,39 @@ public interface IdempotencyStore {
      * @return true if completed; false if the token no longer holds the key (expired and taken over)
      */
     CompletableFuture<Boolean> complete(String key, FencingToken token, Duration ttl);
+
+    /**
+     * Marks several keys done, in one round trip where the backend allows; each key exactly as
+     * {@link #complete} would (only if its token still holds it). The consumer completes the keys of the messages
+     * handled in the last few milliseconds with one call, so this is the call that decides how many round trips a
+     * message costs: override it when the backend can do better than one call per key.
+     *
+     * <p>The default calls {@link #complete} for each key, all at once, and answers when every one has answered.
+     *
+     * <p>The returned future fails when any key's answer could not be had. Keys whose change took effect stay
+     * completed; completing one of them again then answers {@code false}, like any key the token no longer holds.
+     *
+     * @param requests the keys, each at most once
+     * @param ttl how long the completed records keep duplicates out
+     * @return one answer per request, in the same order: true if completed, false if the token no longer holds
+     *     the key
+     */
+    default CompletableFuture<List<Boolean>> completeAll(List<CompleteRequest> requests, Duration ttl) {
+        Objects.requireNonNull(requests, "requests");
+        Objects.requireNonNull(ttl, "ttl");
+        List<CompletableFuture<Boolean>> answers = new ArrayList<>(requests.size());
+        for (CompleteRequest request : requests) {
+            CompletableFuture<Boolean> answer;
+            try {
+                answer = complete(request.key(), request.token(), ttl);
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answers.add(answer);
+        }
+        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0]))
+                .thenApply(allAnswered -> answers.stream().map(CompletableFuture::join).toList());
+    }
 
     /**
      * Gives a key up after a failure, if {@code token} still holds it, so the next delivery can acquire it.

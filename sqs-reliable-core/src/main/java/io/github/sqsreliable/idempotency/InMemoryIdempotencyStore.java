@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -94,6 +95,17 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     public CompletableFuture<Boolean> complete(String key, FencingToken token, Duration ttl) {
         return CompletableFuture.completedFuture(replaceIfHeld(key, token,
                 held -> new Entry(State.COMPLETED, held.token(), clock.millis() + ttl.toMillis(), held.payloadHash())));
+    }
+
+    @Override
+    public CompletableFuture<List<Boolean>> completeAll(List<CompleteRequest> requests, Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        List<Boolean> answers = new ArrayList<>(requests.size());
+        for (CompleteRequest request : requests) {
+            answers.add(replaceIfHeld(request.key(), request.token(), held -> new Entry(State.COMPLETED,
+                    held.token(), clock.millis() + ttl.toMillis(), held.payloadHash())));
+        }
+        return CompletableFuture.completedFuture(answers);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.github.sqsreliable.SqsReliableException;
 import io.github.sqsreliable.internal.classify.Outcome;
 import io.github.sqsreliable.internal.classify.FailureRouter;
 import io.github.sqsreliable.idempotency.Idempotency;
+import io.github.sqsreliable.internal.dedupe.CompletionBatcher;
 import io.github.sqsreliable.internal.dedupe.HeldKeys;
 import io.github.sqsreliable.internal.dedupe.IdempotencyGate;
 import io.github.sqsreliable.internal.dispatch.DispatchUnit;
@@ -77,6 +78,7 @@ public final class ConsumerEngine implements SqsConsumer {
     private HandlerInvoker invoker;
     private FailureRouter router;
     private IdempotencyGate gate;
+    private HeldKeys heldKeys;
     private final List<Poller> pollers = new ArrayList<>();
     private final List<Thread> pollerThreads = new ArrayList<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -177,8 +179,10 @@ public final class ConsumerEngine implements SqsConsumer {
         extender = new VisibilityExtender(visibilityChanges, events, System::nanoTime, visibilityTimeout, margin,
                 settings.maxProcessingTime());
         Idempotency idempotency = settings.idempotency();
-        HeldKeys heldKeys = idempotency == null ? HeldKeys.NONE
-                : new HeldKeys(idempotency.store(), idempotency.ttl(), idempotency.storeTimeout(), events);
+        heldKeys = idempotency == null ? HeldKeys.NONE
+                : new HeldKeys(idempotency.store(), new CompletionBatcher(idempotency.store(), idempotency.ttl(),
+                        idempotency.storeTimeout(), events, ackScheduler, settings.batchFlushInterval(),
+                        Math.max(100, 2 * settings.capacity())), events);
         extender.onExtended(heldKeys::renew);
         settler = new Settler(deletes, visibilityChanges, new MessageMover(settings.sqsClient()), extender, permits,
                 events, ackScheduler, heldKeys);
@@ -470,8 +474,11 @@ public final class ConsumerEngine implements SqsConsumer {
                 ownedExecutor.shutdownNow();
             }
         }
-        // 4. Flush acknowledgements and releases, sharing what is left of the timeout (at least a second).
+        // 4. Flush acknowledgements and releases, sharing what is left of the timeout (at least a second): first
+        // the idempotency keys still to complete, which then queue their messages' deletes. They get at most half,
+        // so that a failing store cannot leave the deletes no time.
         long flushDeadline = Math.max(deadline, System.nanoTime() + MIN_FLUSH_BUDGET.toNanos());
+        heldKeys.flushAndClose(Duration.ofNanos(Math.max(0, flushDeadline - System.nanoTime()) / 2));
         deletes.flushAndClose(Duration.ofNanos(Math.max(0, flushDeadline - System.nanoTime())));
         visibilityChanges.flushAndClose(Duration.ofNanos(Math.max(0, flushDeadline - System.nanoTime())));
         // 5. The extender stops with shutDownThreads().

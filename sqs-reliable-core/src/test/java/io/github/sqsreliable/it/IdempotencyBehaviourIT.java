@@ -184,6 +184,30 @@ class IdempotencyBehaviourIT {
     }
 
     @Test
+    void closingRightAfterTheHandlersRanCompletesTheirKeysAndThenDeletesTheirMessages() {
+        // given five messages, and completions that may wait a whole second for their batch
+        String queueUrl = sqs.createQueue(QueueSpec.standard().visibilityTimeout(Duration.ofSeconds(30)));
+        orders(5).forEach(body -> send(queueUrl, body));
+        FlakyStore store = new FlakyStore(InMemoryIdempotencyStore.create());
+        SqsConsumer consumer = consumer(queueUrl, Idempotency.builder().store(store).build(), new Recorder())
+                .batchFlushInterval(Duration.ofSeconds(1))
+                .handler(message -> { })
+                .build();
+
+        // when the consumer closes as soon as the handlers have run
+        try (consumer) {
+            consumer.start();
+            await().atMost(AT_MOST).until(() -> consumer.metrics().succeeded() == 5);
+        }
+
+        // then close() completed every key, and only then flushed the deletes
+        assertThat(store.completes).hasValue(5);
+        assertThat(consumer.metrics().deleted()).isEqualTo(5);
+        assertThat(consumer.metrics().idempotencyStoreFailures()).isZero();
+        assertThat(sqs.counts(queueUrl).total()).isZero();
+    }
+
+    @Test
     void aDuplicateSentAfterSuccessIsDeletedWithoutRunningTheHandler() {
         // given a business key: the order in the body
         String queueUrl = sqs.createQueue(QueueSpec.standard().visibilityTimeout(VISIBILITY));

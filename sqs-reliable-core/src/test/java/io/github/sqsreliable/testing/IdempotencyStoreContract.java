@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
+import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import java.security.SecureRandom;
@@ -171,6 +172,75 @@ public abstract class IdempotencyStoreContract {
         assertThat(results.get(0)).isInstanceOf(AcquireResult.Acquired.class);
         assertThat(results.get(1)).isInstanceOf(AcquireResult.InProgress.class);
         assertThat(results.get(2)).isInstanceOf(AcquireResult.Completed.class);
+    }
+
+    @Test
+    void completeAllCompletesEveryHeldKeyInOneCall() {
+        List<String> keys = List.of(newKey(), newKey(), newKey());
+        List<CompleteRequest> requests = new ArrayList<>();
+        for (String key : keys) {
+            requests.add(new CompleteRequest(key, acquired(key, LONG)));
+        }
+
+        List<Boolean> answers = store().completeAll(requests, LONG).join();
+
+        assertThat(answers).containsExactly(true, true, true);
+        for (String key : keys) {
+            assertThat(acquire(key, LONG, "hash-2")).isEqualTo(new AcquireResult.Completed("hash-1"));
+        }
+    }
+
+    @Test
+    void completeAllAnswersFalseOnlyForTheKeyWhoseTokenWasTakenOver() {
+        String before = newKey();
+        String lost = newKey();
+        String after = newKey();
+        FencingToken beforeToken = acquired(before, LONG);
+        FencingToken stale = acquired(lost, SHORT);
+        FencingToken afterToken = acquired(after, LONG);
+        AtomicReference<AcquireResult> takeover = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> takeover.updateAndGet(previous -> acquire(lost, LONG, "hash-1"))
+                        instanceof AcquireResult.Acquired);
+
+        List<Boolean> answers = store().completeAll(List.of(
+                new CompleteRequest(before, beforeToken),
+                new CompleteRequest(lost, stale),
+                new CompleteRequest(after, afterToken)), LONG).join();
+
+        assertThat(answers).containsExactly(true, false, true);
+        assertThat(acquire(lost, LONG, "hash-1")).isInstanceOf(AcquireResult.InProgress.class);
+        FencingToken owner = ((AcquireResult.Acquired) takeover.get()).token();
+        assertThat(store().completeAll(List.of(new CompleteRequest(lost, owner)), LONG).join()).containsExactly(true);
+    }
+
+    @Test
+    void keysCompletedTogetherAreRefusedToEveryLaterAcquirer() {
+        List<String> keys = List.of(newKey(), newKey());
+        List<CompleteRequest> requests = new ArrayList<>();
+        for (String key : keys) {
+            requests.add(new CompleteRequest(key, acquired(key, LONG)));
+        }
+        store().completeAll(requests, LONG).join();
+
+        List<AcquireResult> duplicates = store().acquire(List.of(
+                new AcquireRequest(keys.get(0), LONG, "hash-1"),
+                new AcquireRequest(keys.get(1), LONG, "hash-1"))).join();
+
+        assertThat(duplicates).allMatch(AcquireResult.Completed.class::isInstance);
+        assertThat(store().completeAll(requests, LONG).join())
+                .as("completing again: the token no longer holds the key").containsExactly(false, false);
+    }
+
+    @Test
+    void completeAllOfNoKeysAnswersAnEmptyList() {
+        assertThat(store().completeAll(List.of(), LONG).join()).isEmpty();
+    }
+
+    @Test
+    void completeAllOfAnUnknownKeyAnswersFalse() {
+        assertThat(store().completeAll(List.of(new CompleteRequest(newKey(), FencingToken.random())), LONG).join())
+                .containsExactly(false);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.github.sqsreliable.dynamo.internal.StoreOperations;
 import io.github.sqsreliable.dynamo.internal.TableCreator;
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
+import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import java.time.Clock;
@@ -57,7 +58,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * conditional {@code PutItem} per other key, all in flight at once. A refused put returns the item it
  * found ({@code ReturnValuesOnConditionCheckFailure.ALL_OLD}), so learning who holds a key costs no extra read.
  * Complete and renew are a conditional {@code UpdateItem}, release a conditional {@code DeleteItem}; they answer
- * {@code false} when the token no longer holds the key. Any other failure of the SDK (throttling after the
+ * {@code false} when the token no longer holds the key. Completing several keys ({@link #completeAll}, as the
+ * consumer does for the messages handled in the last few milliseconds) sends one conditional {@code UpdateItem}
+ * per key, all at once: DynamoDB has no conditional batch write but the all-or-nothing {@code TransactWriteItems},
+ * where one key taken over by another consumer would cancel the others' completions. Any other failure of the SDK (throttling after the
  * client's retries, a network error, a missing table, a denied permission) fails the returned future, which the
  * consumer treats as the store being unavailable.
  *
@@ -160,6 +164,18 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     @Override
     public CompletableFuture<Boolean> complete(String key, FencingToken token, Duration ttl) {
         return operations.complete(key, token, ttl);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One conditional {@code UpdateItem} per key, all in flight at once.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is not positive
+     */
+    @Override
+    public CompletableFuture<List<Boolean>> completeAll(List<CompleteRequest> requests, Duration ttl) {
+        return operations.completeAll(requests, ttl);
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.github.sqsreliable.redis;
 import io.github.sqsreliable.InvalidConfigurationException;
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
+import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.redis.internal.AcquireReplies;
+import io.github.sqsreliable.redis.internal.CompleteAllReplies;
 import io.github.sqsreliable.redis.internal.LuaScripts;
 import io.github.sqsreliable.redis.internal.RedisScript;
 import io.github.sqsreliable.redis.internal.ScriptExecutor;
@@ -34,12 +36,15 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Round trips.</b> Every operation is one Lua script, run with {@code EVALSHA} ({@code EVAL} once after a
  * {@code NOSCRIPT}, e.g. after a server restart): {@link #acquire(List)} answers a whole receive batch in one
- * command; {@link #complete}, {@link #release} and {@link #renew} are compare-and-set on the fencing token.
+ * command, and {@link #completeAll} marks a whole batch of handled keys done in one command (the consumer batches
+ * its completions, so a message costs about two tenths of a command or less); {@link #complete}, {@link #release}
+ * and {@link #renew} are compare-and-set on the fencing token, one key per command.
  *
  * <p><b>Keys.</b> A key's record lives at {@code keyPrefix + "{" + hashTag + "}:" + key}, e.g.
  * {@code sqsr:{sqsr}:3f2a…}. Every key of a store shares the one hash tag, so on Redis Cluster they all live in one
- * slot, and a batch of keys can be acquired by one script. The price: one store's keys are served by one shard.
- * To spread load over shards, give each consumer (or queue) its own store with its own {@link Builder#hashTag}.
+ * slot, and a batch of keys can be acquired or completed by one script. The price: one store's keys are served
+ * by one shard. To spread load over shards, give each consumer (or queue) its own store with its own
+ * {@link Builder#hashTag}.
  *
  * <p><b>Time.</b> Leases and TTLs are measured on the Redis server's clock ({@code TIME}, inside the scripts),
  * never on this JVM's. Expiry is decided by the timestamp in the record; Redis's own key expiry is set a minute
@@ -128,6 +133,26 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     public CompletableFuture<Boolean> complete(String key, FencingToken token, Duration ttl) {
         Objects.requireNonNull(token, "token");
         return compareAndSet(LuaScripts.COMPLETE, key, token.value(), millis("ttl", ttl), GRACE_MILLIS);
+    }
+
+    @Override
+    public CompletableFuture<List<Boolean>> completeAll(List<CompleteRequest> requests, Duration ttl) {
+        Objects.requireNonNull(requests, "requests");
+        String ttlMillis = millis("ttl", ttl);
+        if (requests.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        String[] keys = new String[requests.size()];
+        String[] args = new String[2 + requests.size()];
+        args[0] = ttlMillis;
+        args[1] = GRACE_MILLIS;
+        for (int i = 0; i < requests.size(); i++) {
+            CompleteRequest request = Objects.requireNonNull(requests.get(i), "request");
+            keys[i] = redisKey(request.key());
+            args[2 + i] = request.token().value();
+        }
+        return scripts.execute(LuaScripts.COMPLETE_ALL, keys, args, "completeAll (" + requests.size() + " keys)")
+                .thenApply(reply -> CompleteAllReplies.decode(reply, requests.size()));
     }
 
     @Override

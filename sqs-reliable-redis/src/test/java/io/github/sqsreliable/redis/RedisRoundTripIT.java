@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
+import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.testing.RedisServerFixture;
 import io.lettuce.core.RedisClient;
@@ -76,6 +77,7 @@ class RedisRoundTripIT {
         store.renew(requests.get(0).key(), token, Duration.ofMinutes(1)).join();
         store.complete(requests.get(0).key(), token, Duration.ofMinutes(1)).join();
         store.release(requests.get(0).key(), token).join();
+        store.completeAll(List.of(new CompleteRequest(requests.get(0).key(), token)), Duration.ofMinutes(1)).join();
         SENT.clear();
     }
 
@@ -105,6 +107,39 @@ class RedisRoundTripIT {
 
         assertThat(SENT).containsExactly("EVALSHA", "EVALSHA", "EVALSHA");
         assertThat(scriptRuns(before, commandCalls())).isEqualTo(Map.of("evalsha", 3L, "time", 3L));
+    }
+
+    @Test
+    void completingABatchOfTwentyFiveIsOneEvalsha() {
+        List<AcquireRequest> requests = batch(25);
+        List<AcquireResult> acquired = store.acquire(requests).join();
+        List<CompleteRequest> completions = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            completions.add(new CompleteRequest(requests.get(i).key(), tokenOf(acquired.get(i))));
+        }
+        SENT.clear();
+        Map<String, Long> before = commandCalls();
+
+        List<Boolean> answers = store.completeAll(completions, Duration.ofMinutes(1)).join();
+
+        assertThat(answers).hasSize(25).containsOnly(true);
+        assertThat(SENT).containsExactly("EVALSHA");
+        assertThat(scriptRuns(before, commandCalls())).isEqualTo(Map.of("evalsha", 1L, "time", 1L));
+    }
+
+    @Test
+    void theCompleteAllScriptFlushedFromTheServerIsSentAgainOnce() {
+        List<AcquireRequest> requests = batch(2);
+        List<AcquireResult> acquired = store.acquire(requests).join();
+        redis.scriptFlush();
+        SENT.clear();
+
+        List<Boolean> answers = store.completeAll(List.of(
+                new CompleteRequest(requests.get(0).key(), tokenOf(acquired.get(0))),
+                new CompleteRequest(requests.get(1).key(), tokenOf(acquired.get(1)))), Duration.ofMinutes(1)).join();
+
+        assertThat(answers).containsExactly(true, true);
+        assertThat(SENT).containsExactly("EVALSHA", "EVAL");
     }
 
     @Test

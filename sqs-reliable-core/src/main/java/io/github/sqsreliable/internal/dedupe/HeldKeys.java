@@ -1,77 +1,73 @@
 package io.github.sqsreliable.internal.dedupe;
 
-import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.internal.InFlightMessage;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a message's held idempotency key as the message is settled: completed after its handler
- * succeeded (retried, and reported if it still fails), released after a failure or an unprocessed release,
- * renewed whenever its visibility is extended. A message without a held key is left alone, so the stages call
- * these unconditionally.
+ * succeeded (in batches, before the message's delete: see {@link CompletionBatcher}), released after a failure or
+ * an unprocessed release, renewed whenever its visibility is extended. A message without a held key is left
+ * alone, so the stages call these unconditionally, except {@link #complete}, which needs a key.
  */
 public final class HeldKeys {
 
     private static final Logger log = LoggerFactory.getLogger(HeldKeys.class);
-    private static final int COMPLETE_ATTEMPTS = 3;
     /** The lease outlives the visibility a little, so that a redelivery never finds it still held by us. */
     private static final Duration LEASE_SLACK = Duration.ofSeconds(1);
 
     private final IdempotencyStore store;
-    private final Duration ttl;
-    private final Duration timeout;
+    private final CompletionBatcher completions;
     private final ConsumerEvents events;
 
-    /** A stand-in for consumers without idempotency: every call does nothing. */
-    public static final HeldKeys NONE = new HeldKeys(null, Duration.ZERO, Duration.ZERO, null);
+    /** A stand-in for consumers without idempotency: holds no key, and every call does nothing. */
+    public static final HeldKeys NONE = new HeldKeys(null, null, null);
 
-    public HeldKeys(IdempotencyStore store, Duration ttl, Duration timeout, ConsumerEvents events) {
+    /**
+     * @param store the store
+     * @param completions completes the keys of handled messages, in batches
+     * @param events where store failures are counted
+     */
+    public HeldKeys(IdempotencyStore store, CompletionBatcher completions, ConsumerEvents events) {
         this.store = store;
-        this.ttl = ttl;
-        this.timeout = timeout;
+        this.completions = completions;
         this.events = events;
     }
 
     /**
-     * Marks a handled message's key done, before its delete is queued. Blocks the worker for at most a few store
-     * timeouts; a failure is reported, and the delete goes ahead (the work is done, and keeping the message would
-     * only run it again).
-     *
-     * @param message a message whose handler succeeded
+     * @param message a message
+     * @return whether the message holds an idempotency key, which {@link #complete} must then mark done
      */
-    public void complete(InFlightMessage message) {
-        String key = message.idempotencyKey();
-        FencingToken token = message.fencingToken();
-        if (store == null || key == null) {
-            return;
+    public boolean holdsKey(InFlightMessage message) {
+        return store != null && message.idempotencyKey() != null;
+    }
+
+    /**
+     * Marks a handled message's key done, then runs {@code thenDelete}: on the consumer's callback thread, once
+     * the store answered (or after the last failed attempt: the work is done, and keeping the message would only
+     * run it again). Does not wait for the store; blocks only while too many completions are outstanding.
+     *
+     * @param message a settled message whose handler succeeded and which {@link #holdsKey holds a key}
+     * @param thenDelete queues the message's delete; must not block. Its future is the delete's answer
+     */
+    public void complete(InFlightMessage message, Supplier<? extends CompletableFuture<?>> thenDelete) {
+        completions.submit(message, thenDelete);
+    }
+
+    /**
+     * Completes the keys still waiting, and waits for the answers: at shutdown, before the deletes are flushed.
+     *
+     * @param timeout how long to wait
+     */
+    public void flushAndClose(Duration timeout) {
+        if (completions != null) {
+            completions.flushAndClose(timeout);
         }
-        for (int attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt++) {
-            try {
-                boolean completed = store.complete(key, token, ttl).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (!completed) {
-                    log.warn("the idempotency lease of message {} expired and was taken over while its handler ran; "
-                            + "its work may be applied twice", message.view().messageId());
-                }
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (Exception e) {
-                events.idempotencyStoreFailed();
-                log.debug("completing the idempotency key of message {} failed (attempt {})",
-                        message.view().messageId(), attempt, e);
-                if (attempt < COMPLETE_ATTEMPTS) {
-                    pause(100L << attempt);
-                }
-            }
-        }
-        log.error("could not record message {} as done in the idempotency store; a duplicate of it arriving after "
-                + "its lease expires will be handled again", message.view().messageId());
     }
 
     /**
@@ -123,13 +119,5 @@ public final class HeldKeys {
      */
     public static Duration leaseFor(Duration visibility) {
         return visibility.plus(LEASE_SLACK);
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -56,7 +56,8 @@ public final class Settler {
 
     /**
      * Applies a handled message's outcome. Called on the worker thread, which may block briefly: for an
-     * extension already in flight, and for room in the delete queue.
+     * extension already in flight, and for room in the delete queue (or, for a message holding an idempotency
+     * key, in the queue of keys to complete). It never waits for the idempotency store.
      *
      * @param message the message
      * @param outcome what to do
@@ -70,9 +71,16 @@ public final class Settler {
         extender.untrack(message);
         SqsMessage view = message.view();
         if (outcome instanceof Outcome.Acknowledge) {
-            heldKeys.complete(message);
             awaitQuietly(noExtensionInFlight);
-            delete(message, deletes.submit(message.receiptHandle(), 0), () -> { });
+            if (heldKeys.holdsKey(message)) {
+                // The delete waits until the key is recorded as done: a crash in between leaves the message on
+                // the queue, where its redelivery finds the key done (or leased), never gone with its key not done.
+                // Queued from the callback thread, so without waiting for room: the completion batcher bounds it.
+                heldKeys.complete(message, () -> delete(message,
+                        deletes.submitWithoutWaiting(message.receiptHandle(), 0), () -> { }));
+            } else {
+                delete(message, deletes.submit(message.receiptHandle(), 0), () -> { });
+            }
             return;
         }
         // Every other outcome means the work was not done: the key goes back so the next delivery can take it.
@@ -165,9 +173,14 @@ public final class Settler {
                 }, callbacks);
     }
 
-    /** Reports the delete's answer; {@code onDeleted} runs first on success, for the event that explains it. */
-    private void delete(InFlightMessage message, CompletableFuture<Void> deleted, Runnable onDeleted) {
-        deleted.whenComplete((ok, error) -> {
+    /**
+     * Reports the delete's answer; {@code onDeleted} runs first on success, for the event that explains it.
+     *
+     * @return completes once the answer is reported
+     */
+    private CompletableFuture<Void> delete(InFlightMessage message, CompletableFuture<Void> deleted,
+                                           Runnable onDeleted) {
+        return deleted.whenComplete((ok, error) -> {
             if (error == null) {
                 onDeleted.run();
                 events.deleted(message.view());

@@ -2,6 +2,7 @@ package io.github.sqsreliable.dynamo.internal;
 
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
+import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * The store's operations. Acquiring one key is one conditional {@code PutItem}. Acquiring several is one
  * {@code BatchGetItem} (keys already completed answer at once, with no write) followed by one conditional
  * {@code PutItem} per remaining key, all in flight together. Complete, renew and release are one conditional
- * write each. A refused condition is an answer; any other failure fails the returned future. Thread-safe; never
+ * write each; completing several keys sends their writes together. A refused condition is an answer; any other failure fails the returned future. Thread-safe; never
  * blocks.
  */
 public final class StoreOperations {
@@ -138,6 +139,34 @@ public final class StoreOperations {
         requirePositive(ttl, "ttl");
         long now = clock.millis();
         return conditionally(() -> client.updateItem(requests.complete(key, token, ttl, now)));
+    }
+
+    /**
+     * Completes several keys: one conditional {@code UpdateItem} per key, all in flight at once, so the batch
+     * takes about one round trip of time though it is several requests.
+     *
+     * <p>Why not one request: {@code BatchWriteItem} takes no conditions, and the fencing token must be checked
+     * per key. {@code TransactWriteItems} does take them, but is all-or-nothing: one key whose lease was taken
+     * over (an expected, per-key answer of {@code false}) would cancel the others' completions, and sorting that
+     * out costs a second transaction; a transaction also costs twice the write capacity per item. Independent
+     * writes answer each key on its own, exactly as {@link #complete} would.
+     *
+     * @param batch the keys and their tokens
+     * @param ttl how long the completed records last
+     * @return one answer per request, in order; fails if any write failed (the others stay completed)
+     */
+    public CompletableFuture<List<Boolean>> completeAll(List<CompleteRequest> batch, Duration ttl) {
+        Objects.requireNonNull(batch, "requests");
+        requirePositive(ttl, "ttl");
+        long now = clock.millis();
+        List<CompletableFuture<Boolean>> answers = new ArrayList<>(batch.size());
+        for (CompleteRequest request : batch) {
+            Objects.requireNonNull(request, "request");
+            answers.add(conditionally(() -> client.updateItem(
+                    requests.complete(request.key(), request.token(), ttl, now))));
+        }
+        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0]))
+                .thenApply(allAnswered -> answers.stream().map(CompletableFuture::join).toList());
     }
 
     /**

@@ -72,6 +72,31 @@ public final class LuaScripts {
             return 1
             """, ScriptOutputType.INTEGER);
 
+    /**
+     * Completes each key of KEYS that its token holds, as {@link #COMPLETE} does one: ARGV[1] is the TTL (ms),
+     * ARGV[2] the grace (ms), then one token per key. Replies one value per key: 1 (completed) or 0 (the token no
+     * longer holds it).
+     */
+    public static final RedisScript COMPLETE_ALL = RedisScript.of("completeAll", NOW + """
+            local ttl = tonumber(ARGV[1])
+            local keep = ttl + tonumber(ARGV[2])
+            local reply = {}
+            for i = 1, #KEYS do
+              local key = KEYS[i]
+              local record = redis.call('HMGET', key, 's', 't', 'e')
+              local expiresAt = tonumber(record[3])
+              if record[1] == 'I' and record[2] == ARGV[2 + i] and expiresAt and expiresAt > now then
+                redis.call('HSET', key, 's', 'C', 'e', now + ttl)
+                redis.call('HDEL', key, 't')
+                redis.call('PEXPIRE', key, keep)
+                reply[i] = 1
+              else
+                reply[i] = 0
+              end
+            end
+            return reply
+            """, ScriptOutputType.MULTI);
+
     /** Deletes KEYS[1] if ARGV[1] holds it. Replies 1 or 0. */
     public static final RedisScript RELEASE = RedisScript.of("release", NOW + HELD + """
             redis.call('DEL', KEYS[1])
