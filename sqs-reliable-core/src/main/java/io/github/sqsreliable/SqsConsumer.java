@@ -101,6 +101,9 @@ public interface SqsConsumer extends AutoCloseable {
         /** Default {@link #batchFlushInterval(Duration)}: 20 milliseconds. */
         public static final Duration DEFAULT_BATCH_FLUSH_INTERVAL = Duration.ofMillis(20);
 
+        /** The most pollers the default derives: {@value}. */
+        public static final int DEFAULT_MAX_POLLERS = 16;
+
         static final int MAX_MAX_CONCURRENCY = 10_000;
         static final int MAX_PREFETCH = 1_000;
         static final int MAX_POLLERS = 64;
@@ -220,8 +223,10 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
-         * How many receive loops run at once. Default: one per 10 messages of capacity
-         * ({@code maxConcurrency + prefetch}), at least 1 and at most 8.
+         * The most receive loops that run at once. Default: one per 10 messages of capacity
+         * ({@code maxConcurrency + prefetch}), at least 1 and at most {@value #DEFAULT_MAX_POLLERS}. Only as many
+         * receive as the queue keeps busy: a loop whose long poll comes back empty sleeps (one always polls), and
+         * a full receive while another full receive would fit wakes a sleeping one.
          *
          * @param pollers 1 to 64
          * @return this builder
@@ -454,7 +459,8 @@ public interface SqsConsumer extends AutoCloseable {
                             + queueUrl + " is"));
             int capacity = maxConcurrency + prefetch;
             int pollerCount = pollers != null ? pollers
-                    : Math.max(1, Math.min(8, (capacity + SqsLimits.MAX_RECEIVE_BATCH - 1) / SqsLimits.MAX_RECEIVE_BATCH));
+                    : Math.max(1, Math.min(DEFAULT_MAX_POLLERS,
+                            (capacity + SqsLimits.MAX_RECEIVE_BATCH - 1) / SqsLimits.MAX_RECEIVE_BATCH));
             return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name != null ? name : queueName,
                     maxConcurrency, prefetch, pollerCount, waitTime, visibilityTimeout, visibilityExtensionMargin,
                     maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners),

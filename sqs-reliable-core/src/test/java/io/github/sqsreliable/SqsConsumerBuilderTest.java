@@ -424,7 +424,7 @@ class SqsConsumerBuilderTest {
         assertThat(settings.maxConcurrency()).isEqualTo(32).isEqualTo(SqsConsumer.Builder.DEFAULT_MAX_CONCURRENCY);
         assertThat(settings.prefetch()).isEqualTo(100).isEqualTo(SqsConsumer.Builder.DEFAULT_PREFETCH);
         assertThat(settings.capacity()).isEqualTo(132);
-        assertThat(settings.pollers()).isEqualTo(8); // ceil(132 / 10), at most 8
+        assertThat(settings.pollers()).isEqualTo(14); // ceil(132 / 10)
         assertThat(settings.waitTime()).isEqualTo(Duration.ofSeconds(20));
         assertThat(settings.visibilityTimeout()).isNull();
         assertThat(settings.visibilityExtensionMargin()).isNull();
@@ -445,10 +445,11 @@ class SqsConsumerBuilderTest {
             "50, 0, 5",
             "51, 0, 6",
             "70, 10, 8",
-            "71, 10, 8",
-            "10000, 1000, 8",
+            "150, 10, 16",
+            "151, 10, 16",
+            "10000, 1000, 16",
     })
-    void derivesPollersFromCapacityClampedToOneToEight(int maxConcurrency, int prefetch, int expectedPollers) {
+    void derivesPollersFromCapacityClampedToOneToSixteen(int maxConcurrency, int prefetch, int expectedPollers) {
         ConsumerSettings settings = minimal().maxConcurrency(maxConcurrency).prefetch(prefetch).settings();
 
         assertThat(settings.pollers()).isEqualTo(expectedPollers);

@@ -19,6 +19,7 @@ import io.github.sqsreliable.internal.handle.HandlerResult;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.receive.Poller;
+import io.github.sqsreliable.internal.receive.PollerActivity;
 import io.github.sqsreliable.internal.receive.PrefetchTuner;
 import io.github.sqsreliable.internal.receive.QueueProfile;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
@@ -207,9 +208,10 @@ public final class ConsumerEngine implements SqsConsumer {
         }
 
         NamedThreadFactory pollerThreadFactory = new NamedThreadFactory(prefix + "-poller", true, false);
+        PollerActivity activity = new PollerActivity(settings.pollers());
         for (int i = 0; i < settings.pollers(); i++) {
             Poller poller = new Poller(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
-                    settings.visibilityTimeout(), permits, tuner, dispatcher::starving, this::received, events,
+                    settings.visibilityTimeout(), permits, tuner, activity, dispatcher::starving, this::received, events,
                     stopSignal);
             pollers.add(poller);
             pollerThreads.add(pollerThreadFactory.newThread(poller));

@@ -62,6 +62,18 @@ public record ScenarioResult(
                 receiveToHandlerP99Millis, peakHeapMegabytes, cpuMicrosPerMessage, orderViolations, notes);
     }
 
+    /**
+     * @param moreNotes notes to add
+     * @return this row with the notes added
+     */
+    public ScenarioResult withNotes(List<String> moreNotes) {
+        List<String> all = new java.util.ArrayList<>(notes);
+        all.addAll(moreNotes);
+        return new ScenarioResult(id, title, messagesPerRun, messagesPerSecond, baselineId, ratio,
+                idealMessagesPerSecond, sqsRequestsPerMessage, redisRoundTripsPerMessage, receiveToHandlerP50Millis,
+                receiveToHandlerP99Millis, peakHeapMegabytes, cpuMicrosPerMessage, orderViolations, all);
+    }
+
     /** The median of {@link #messagesPerSecond()}. */
     public double median() {
         List<Double> sorted = messagesPerSecond.stream().sorted().toList();

@@ -49,6 +49,7 @@ public final class Poller implements Runnable {
     private final String queueUrl;
     private final ReceivePermits permits;
     private final PrefetchTuner tuner;
+    private final PollerActivity activity;
     private final BooleanSupplier handlersStarving;
     private final BatchSink sink;
     private final ConsumerEvents events;
@@ -60,17 +61,20 @@ public final class Poller implements Runnable {
     /**
      * @param visibilityTimeout requested with each receive, or {@code null} to use the queue's
      * @param tuner told the size and round trip of each receive that returned messages
+     * @param activity shared by the consumer's pollers: puts this one to sleep while the queue is idle
      * @param handlersStarving whether a handler could start now but no message is ready for it: only then does
      *     a receive ask for fewer than 10 messages
      * @param stopSignal counted down when the consumer stops, to cut a backoff short
      */
     public Poller(SqsAsyncClient client, String queueUrl, Duration waitTime, Duration visibilityTimeout,
-                  ReceivePermits permits, PrefetchTuner tuner, BooleanSupplier handlersStarving, BatchSink sink,
+                  ReceivePermits permits, PrefetchTuner tuner, PollerActivity activity, BooleanSupplier handlersStarving,
+                  BatchSink sink,
                   ConsumerEvents events, CountDownLatch stopSignal) {
         this.client = client;
         this.queueUrl = queueUrl;
         this.permits = permits;
         this.tuner = tuner;
+        this.activity = activity;
         this.handlersStarving = handlersStarving;
         this.sink = sink;
         this.events = events;
@@ -117,10 +121,19 @@ public final class Poller implements Runnable {
                     consecutiveFailures = 0;
                 }
                 permits.release(taken - messages.size());
-                if (!messages.isEmpty()) {
-                    tuner.received(messages.size(), taken, System.nanoTime() - leaseStart);
-                    sink.accept(messages, leaseStart);
+                if (messages.isEmpty()) {
+                    if (activity.shouldSleepAfterEmptyReceive()) {
+                        activity.awaitWake(() -> running);
+                    }
+                    continue;
                 }
+                tuner.received(messages.size(), taken, System.nanoTime() - leaseStart);
+                // A full receive with room for another one means a backlog: one more poller can help drain it.
+                if (messages.size() == SqsLimits.MAX_RECEIVE_BATCH
+                        && permits.available() >= SqsLimits.MAX_RECEIVE_BATCH) {
+                    activity.wakeOne();
+                }
+                sink.accept(messages, leaseStart);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,80 @@
+package io.github.sqsreliable.internal.receive;
+
+/**
+ * Decides how many of a consumer's pollers receive at once. All start active. A poller whose long poll came back
+ * empty goes dormant, unless it is the last active one: an idle queue costs one receive per wait time, not one
+ * per poller. A poller whose receive came back full while permits for another full receive are free wakes one
+ * dormant poller: a backlog gets more receives in flight within a few round trips.
+ *
+ * <p>Thread-safe; pollers are interchangeable, so a wake-up is a ticket any dormant poller may take.
+ */
+public final class PollerActivity {
+
+    private static final long STOP_CHECK_MILLIS = 100;
+
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private int active;
+    private int dormant;
+    private int wakeTickets;
+
+    /** @param pollers how many pollers there are; all start active */
+    public PollerActivity(int pollers) {
+        this.active = pollers;
+    }
+
+    /**
+     * Called after a receive came back empty.
+     *
+     * @return whether the caller should go dormant ({@link #awaitWake}); false for the last active poller
+     */
+    public boolean shouldSleepAfterEmptyReceive() {
+        synchronized (lock) {
+            if (active <= 1) {
+                return false;
+            }
+            active--;
+            dormant++;
+            return true;
+        }
+    }
+
+    /** Called after a receive came back full while permits for another full receive are free. */
+    public void wakeOne() {
+        synchronized (lock) {
+            if (dormant > wakeTickets) {
+                wakeTickets++;
+                lock.notify();
+            }
+        }
+    }
+
+    /**
+     * Waits, dormant, until woken or the consumer stops.
+     *
+     * @param running whether the consumer still runs
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void awaitWake(java.util.function.BooleanSupplier running) throws InterruptedException {
+        synchronized (lock) {
+            try {
+                while (wakeTickets == 0 && running.getAsBoolean()) {
+                    lock.wait(STOP_CHECK_MILLIS);
+                }
+                if (wakeTickets > 0) {
+                    wakeTickets--;
+                }
+            } finally {
+                dormant--;
+                active++;
+            }
+        }
+    }
+
+    /** @return pollers receiving now (for tests and diagnostics) */
+    public int active() {
+        synchronized (lock) {
+            return active;
+        }
+    }
+}

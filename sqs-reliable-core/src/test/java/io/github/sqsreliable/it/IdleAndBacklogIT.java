@@ -1,0 +1,57 @@
+package io.github.sqsreliable.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.testing.EmbeddedSqs;
+import io.github.sqsreliable.testing.QueueSpec;
+import io.github.sqsreliable.testing.RecordingInterceptor;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/** The receive side adapts: one long poll on an idle queue, many receives and deep prefetch for a backlog. */
+@Timeout(120)
+class IdleAndBacklogIT {
+
+    private final EmbeddedSqs sqs = EmbeddedSqs.shared();
+
+    @Test
+    void anIdleQueueCostsOneLongPollPerWaitTimeAndABacklogWakesThePollers() throws InterruptedException {
+        // given: an empty queue and a consumer with the default 14 pollers and 1 s long polls
+        String queueUrl = sqs.createQueue(QueueSpec.standard());
+        RecordingInterceptor recorder = new RecordingInterceptor();
+        try (SqsAsyncClient client = sqs.newClient(recorder);
+             SqsConsumer consumer = SqsConsumer.builder()
+                     .sqsClient(client)
+                     .queueUrl(queueUrl)
+                     .handler(message -> { })
+                     .waitTime(Duration.ofSeconds(1))
+                     .build()) {
+            consumer.start();
+
+            // when: it idles for 6 s
+            Thread.sleep(6_000);
+
+            // then: after the first round of empty polls, one poller polls: about 14 + 5, not 14 × 6
+            int idleReceives = recorder.calls("ReceiveMessageRequest").size();
+            assertThat(idleReceives).isBetween(14, 14 + 8);
+
+            // when: a backlog arrives
+            List<String> bodies = IntStream.range(0, 3_000).mapToObj(i -> "m" + i).collect(Collectors.toList());
+            sqs.sendAll(queueUrl, bodies);
+
+            // then: it is drained, at about one receive per 10 messages
+            await().atMost(Duration.ofSeconds(60)).until(() -> consumer.metrics().deleted() == 3_000);
+            int backlogReceives = recorder.calls("ReceiveMessageRequest").size() - idleReceives;
+            assertThat(backlogReceives).isLessThan(3_000 / 10 * 2);
+            assertThat(consumer.metrics().succeeded()).isEqualTo(3_000);
+        }
+        assertThat(sqs.counts(queueUrl).total()).isZero();
+    }
+}
