@@ -62,8 +62,8 @@ public final class Poller implements Runnable {
      * @param visibilityTimeout requested with each receive, or {@code null} to use the queue's
      * @param tuner told the size and round trip of each receive that returned messages
      * @param activity shared by the consumer's pollers: puts this one to sleep while the queue is idle
-     * @param handlersStarving whether a handler could start now but no message is ready for it: only then does
-     *     a receive ask for fewer than 10 messages
+     * @param handlersStarving whether a handler could start now but no message is ready for it: only then, and
+     *     with no receive in flight, does a receive ask for fewer than 10 messages
      * @param stopSignal counted down when the consumer stops, to cut a backoff short
      */
     public Poller(SqsAsyncClient client, String queueUrl, Duration waitTime, Duration visibilityTimeout,
@@ -95,7 +95,7 @@ public final class Poller implements Runnable {
         try {
             while (running) {
                 int taken = permits.acquireBatch(SqsLimits.MAX_RECEIVE_BATCH, BATCH_PERMIT_WAIT_MILLIS,
-                        STOP_CHECK_MILLIS, handlersStarving);
+                        STOP_CHECK_MILLIS, this::partialReceiveWorthIt);
                 if (taken == 0) {
                     continue;
                 }
@@ -105,17 +105,21 @@ public final class Poller implements Runnable {
                 }
                 long leaseStart = System.nanoTime();
                 List<Message> messages;
+                activity.receiveSent();
                 try {
                     messages = receive(taken);
                 } catch (CancellationException e) {
+                    activity.receiveAnswered();
                     permits.release(taken);
                     break;
                 } catch (ExecutionException e) {
+                    activity.receiveAnswered();
                     permits.release(taken);
                     consecutiveFailures++;
                     backOff(e.getCause(), consecutiveFailures);
                     continue;
                 }
+                activity.receiveAnswered();
                 if (consecutiveFailures > 0) {
                     log.info("receiving from {} recovered after {} failed attempt(s)", queueUrl, consecutiveFailures);
                     consecutiveFailures = 0;
@@ -140,6 +144,14 @@ public final class Poller implements Runnable {
         } catch (RuntimeException e) {
             log.error("poller for {} stopped by an unexpected error", queueUrl, e);
         }
+    }
+
+    /**
+     * A receive of fewer than 10 messages is worth its request only when a handler is idle with nothing ready,
+     * and no receive in flight could feed it instead.
+     */
+    private boolean partialReceiveWorthIt() {
+        return handlersStarving.getAsBoolean() && activity.noReceiveInFlight();
     }
 
     /** Stops after the receive in flight, if any, has returned and its messages were handed on. */

@@ -13,6 +13,7 @@ public final class PollerActivity {
     private static final long STOP_CHECK_MILLIS = 100;
 
     private final Object lock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger receivesInFlight = new java.util.concurrent.atomic.AtomicInteger();
     // Guarded by lock.
     private int active;
     private int dormant;
@@ -69,6 +70,21 @@ public final class PollerActivity {
                 active++;
             }
         }
+    }
+
+    /** Called by a poller as it sends a receive. */
+    public void receiveSent() {
+        receivesInFlight.incrementAndGet();
+    }
+
+    /** Called by a poller when its receive has answered or failed. */
+    public void receiveAnswered() {
+        receivesInFlight.decrementAndGet();
+    }
+
+    /** @return whether no receive is in flight: the messages of one in flight would feed idle handlers soon */
+    public boolean noReceiveInFlight() {
+        return receivesInFlight.get() == 0;
     }
 
     /** @return pollers receiving now (for tests and diagnostics) */
