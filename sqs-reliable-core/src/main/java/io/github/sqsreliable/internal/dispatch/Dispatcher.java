@@ -77,7 +77,8 @@ public final class Dispatcher<U extends DispatchUnit> {
                     // A key already present is either ready or running; it must not be queued as ready twice.
                     waiting.add(unit);
                 }
-                toStart = takeStartable();
+                // One worker now; each worker that starts a unit wakes the next (see run()).
+                toStart = takeStartable(1);
             }
         }
         if (toStart == null) {
@@ -157,12 +158,19 @@ public final class Dispatcher<U extends DispatchUnit> {
 
     /**
      * Runs a unit, then, while units are ready, the next one on the same thread: handing it to another thread
-     * would cost two context switches per message when handlers are busy. After a unit that threw, the thread
-     * leaves and the next units go to the executor.
+     * would cost two context switches per message when handlers are busy. Before each unit it hands one more
+     * ready unit to another worker, so ready units start in parallel, one wake-up after another; when handlers
+     * are quick, the running workers take the ready units before more workers are woken. After a unit that
+     * threw, the thread leaves and the next unit goes to the executor.
      */
     private void run(U first) {
         U unit = first;
         while (unit != null) {
+            List<U> another;
+            synchronized (lock) {
+                another = closed ? List.of() : takeStartable(1);
+            }
+            start(another);
             boolean succeeded = false;
             boolean returned = false;
             try {
@@ -172,7 +180,6 @@ public final class Dispatcher<U extends DispatchUnit> {
                 List<U> next = finished(unit, succeeded, ReleaseReason.FIFO_GROUP_FAILED, false);
                 if (returned && !next.isEmpty()) {
                     unit = next.get(0);
-                    start(next.subList(1, next.size()));
                 } else {
                     unit = null;
                     start(next);
@@ -181,7 +188,7 @@ public final class Dispatcher<U extends DispatchUnit> {
         }
     }
 
-    /** Settles the bookkeeping of a finished unit and answers the units that may start now. */
+    /** Settles the bookkeeping of a finished unit and answers the unit (at most one) that may start now. */
     private List<U> finished(U unit, boolean succeeded, ReleaseReason reason, boolean releaseItself) {
         List<U> toRelease = new ArrayList<>();
         if (releaseItself) {
@@ -203,7 +210,7 @@ public final class Dispatcher<U extends DispatchUnit> {
                     readyKeys.add(key);
                 }
             }
-            toStart = closed ? List.of() : takeStartable();
+            toStart = closed ? List.of() : takeStartable(1);
             if (running == 0) {
                 lock.notifyAll();
             }
@@ -214,10 +221,13 @@ public final class Dispatcher<U extends DispatchUnit> {
         return toStart;
     }
 
-    /** Caller holds the lock. The head of a ready key's queue starts; the key stays mapped while it runs. */
-    private List<U> takeStartable() {
-        List<U> toStart = new ArrayList<>();
-        while (running < maxConcurrency && !readyKeys.isEmpty()) {
+    /**
+     * Caller holds the lock. Takes the heads of up to {@code most} ready keys' queues to start; a key stays mapped
+     * while its unit runs.
+     */
+    private List<U> takeStartable(int most) {
+        List<U> toStart = new ArrayList<>(1);
+        while (toStart.size() < most && running < maxConcurrency && !readyKeys.isEmpty()) {
             String key = readyKeys.poll();
             toStart.add(waitingByKey.get(key).poll());
             running++;
