@@ -262,6 +262,10 @@ public final class Bench implements AutoCloseable {
     public ScenarioResult unsaturatedLatency(String id) {
         int n = sizes.latencyMessages();
         HandlerStartLatency latency = new HandlerStartLatency();
+        // Latency is what background work disturbs most: let the earlier scenarios' consumers (E's 400 handlers of
+        // 6 s among them) finish closing first.
+        log.println("  (waiting for the earlier consumers to close)");
+        awaitClosed();
         {
             SqsAsyncClient sqs = async(RECOMMENDED);
             return measure(id, "L: latency at 500 msg/s (not saturated), default settings", n, null, Double.NaN,
