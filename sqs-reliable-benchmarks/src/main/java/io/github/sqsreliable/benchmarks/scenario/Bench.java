@@ -125,19 +125,14 @@ public final class Bench implements AutoCloseable {
 
     /** A: a no-op handler with the library's defaults: only the client, the queue and the handler are set. */
     public ScenarioResult noOp(String id, Clients.AsyncKind kind, String baselineId) {
-        return noOp(id, kind, baselineId, java.util.function.UnaryOperator.identity());
-    }
-
-    public ScenarioResult noOp(String id, Clients.AsyncKind kind, String baselineId,
-            java.util.function.UnaryOperator<SqsConsumer.Builder> tweak) {
         int n = sizes.noOpMessages();
         HandlerStartLatency latency = new HandlerStartLatency();
         {
             SqsAsyncClient sqs = async(kind);
             return measure(id, "A: no-op handler, default settings (" + name(kind) + " client)", n, baselineId,
                     Double.NaN, () -> fillStandard("a", n, 30),
-                    queue -> library(n, tweak.apply(SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
-                            .handler(latency::handlerStarted))),
+                    queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
+                            .handler(latency::handlerStarted)),
                     latency, null, List.of());
         }
     }
