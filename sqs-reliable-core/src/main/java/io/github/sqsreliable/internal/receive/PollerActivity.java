@@ -1,10 +1,15 @@
 package io.github.sqsreliable.internal.receive;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
 /**
  * Decides how many of a consumer's pollers receive at once. All start active. A poller whose long poll came back
  * empty goes dormant, unless it is the last active one: an idle queue costs one receive per wait time, not one
  * per poller. A poller whose receive came back full while permits for another full receive are free wakes one
- * dormant poller: a backlog gets more receives in flight within a few round trips.
+ * dormant poller: a backlog gets more receives in flight within a few round trips. It also counts the receives
+ * in flight, so that a poller short of permits sends a small receive only when no other receive could feed the
+ * idle handlers.
  *
  * <p>Thread-safe; pollers are interchangeable, so a wake-up is a ticket any dormant poller may take.
  */
@@ -13,7 +18,7 @@ public final class PollerActivity {
     private static final long STOP_CHECK_MILLIS = 100;
 
     private final Object lock = new Object();
-    private final java.util.concurrent.atomic.AtomicInteger receivesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger receivesInFlight = new AtomicInteger();
     // Guarded by lock.
     private int active;
     private int dormant;
@@ -56,7 +61,7 @@ public final class PollerActivity {
      * @param running whether the consumer still runs
      * @throws InterruptedException if interrupted while waiting
      */
-    public void awaitWake(java.util.function.BooleanSupplier running) throws InterruptedException {
+    public void awaitWake(BooleanSupplier running) throws InterruptedException {
         synchronized (lock) {
             try {
                 while (wakeTickets == 0 && running.getAsBoolean()) {
