@@ -158,19 +158,19 @@ public final class Dispatcher<U extends DispatchUnit> {
 
     /**
      * Runs a unit, then, while units are ready, the next one on the same thread: handing it to another thread
-     * would cost two context switches per message when handlers are busy. Before each unit it hands one more
-     * ready unit to another worker, so ready units start in parallel, one wake-up after another; when handlers
-     * are quick, the running workers take the ready units before more workers are woken. After a unit that
-     * threw, the thread leaves and the next unit goes to the executor.
+     * would cost two context switches per message when handlers are busy. A worker that has just woken first
+     * hands one more ready unit to another worker, so ready units start in parallel, one wake-up after another;
+     * when handlers are quick, the running workers take the ready units before more workers are woken. After a
+     * unit that threw, the thread leaves and the next unit goes to the executor.
      */
     private void run(U first) {
+        List<U> another;
+        synchronized (lock) {
+            another = closed ? List.of() : takeStartable(1);
+        }
+        start(another);
         U unit = first;
         while (unit != null) {
-            List<U> another;
-            synchronized (lock) {
-                another = closed ? List.of() : takeStartable(1);
-            }
-            start(another);
             boolean succeeded = false;
             boolean returned = false;
             try {
