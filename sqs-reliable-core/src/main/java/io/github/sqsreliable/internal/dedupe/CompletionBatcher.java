@@ -3,6 +3,7 @@ package io.github.sqsreliable.internal.dedupe;
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.Room;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ public final class CompletionBatcher {
      */
     public void submit(InFlightMessage message, Supplier<? extends CompletableFuture<?>> followUp) {
         Entry entry = new Entry(message, followUp);
-        if (closed || !acquireRoom()) {
+        if (closed || !Room.acquire(room, () -> closed)) {
             log.warn("the consumer closed before the idempotency key of message {} could be recorded as done; the "
                     + "message was not deleted and reappears when its visibility lapses", message.view().messageId());
             events.messageLeft();
@@ -156,20 +157,7 @@ public final class CompletionBatcher {
         } catch (RejectedExecutionException e) {
             log.debug("scheduler already stopped; nothing more can be sent");
         }
-        synchronized (outstanding) {
-            while (outstanding.get() > 0) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    break;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(outstanding, remaining);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
+        Room.awaitNoneOutstanding(outstanding, deadline);
         closed = true;
         int leftOver = 0;
         for (Entry entry : List.copyOf(unanswered)) {
@@ -183,27 +171,6 @@ public final class CompletionBatcher {
                     + "not deleted and reappear once their visibility lapses", leftOver);
         }
         return leftOver == 0;
-    }
-
-    private boolean acquireRoom() {
-        boolean interrupted = false;
-        try {
-            // Deliberately deaf to interrupts: a worker interrupted at shutdown must still hand in its completion.
-            while (!closed) {
-                try {
-                    if (room.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                        return true;
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            return false;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private void enqueue(Entry entry) {

@@ -3,6 +3,7 @@ package io.github.sqsreliable.internal.settle;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.sqsreliable.BatchEntryFailedException;
 import io.github.sqsreliable.internal.BatchAnswers;
+import io.github.sqsreliable.internal.Room;
 import io.github.sqsreliable.internal.SqsLimits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,7 +164,7 @@ public final class SqsBatcher {
 
     private CompletableFuture<Void> submit(String receiptHandle, int visibilityTimeoutSeconds, boolean waitForRoom) {
         Entry entry = new Entry(receiptHandle, visibilityTimeoutSeconds, waitForRoom && slots != null);
-        if (closed || (entry.holdsSlot && !acquireSlot())) {
+        if (closed || (entry.holdsSlot && !Room.acquire(slots, () -> closed))) {
             entry.result.completeExceptionally(BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
             return entry.result;
         }
@@ -188,20 +189,7 @@ public final class SqsBatcher {
         } catch (RejectedExecutionException e) {
             log.debug("scheduler already stopped; nothing more can be sent");
         }
-        synchronized (outstanding) {
-            while (outstanding.get() > 0) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    break;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(outstanding, remaining);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
+        Room.awaitNoneOutstanding(outstanding, deadline);
         closed = true;
         int leftOver = unanswered.size();
         for (Entry entry : List.copyOf(unanswered)) {
@@ -213,27 +201,6 @@ public final class SqsBatcher {
                     + "once their visibility lapses", action, queueUrl, leftOver);
         }
         return leftOver == 0;
-    }
-
-    private boolean acquireSlot() {
-        boolean interrupted = false;
-        try {
-            // Deliberately deaf to interrupts: a worker interrupted at shutdown must still hand in its delete.
-            while (!closed) {
-                try {
-                    if (slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                        return true;
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            return false;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private void enqueue(Entry entry) {
