@@ -6,7 +6,9 @@ import io.github.sqsreliable.benchmarks.report.JsonReport;
 import io.github.sqsreliable.benchmarks.report.MarkdownReport;
 import io.github.sqsreliable.benchmarks.report.ScenarioResult;
 import io.github.sqsreliable.benchmarks.report.SvgChart;
+import io.github.sqsreliable.benchmarks.measure.ServerCpu;
 import io.github.sqsreliable.benchmarks.scenario.Bench;
+import io.github.sqsreliable.benchmarks.scenario.Row;
 import io.github.sqsreliable.benchmarks.scenario.Sizes;
 import io.github.sqsreliable.benchmarks.sqs.Clients;
 import io.github.sqsreliable.benchmarks.sqs.ElasticMqProcess;
@@ -69,41 +71,43 @@ public final class BenchmarkMain {
         List<ScenarioResult> baselines = new ArrayList<>();
         List<ScenarioResult> scenarios = new ArrayList<>();
         String redisSource;
+        List<String> serverProcesses;
         try (ElasticMqProcess server = ElasticMqProcess.start()) {
             RedisServerFixture redis = RedisServerFixture.shared();
             redisSource = redis.toString();
-            Bench bench = new Bench(server.endpoint(), sizes, System.out);
-            System.out.println("baselines (raw SDK loops):");
+            ServerCpu serverCpu = ServerCpu.ofChildProcesses();
+            serverProcesses = serverCpu.names();
+            Bench bench = new Bench(server.endpoint(), sizes, serverCpu, System.out);
+            // Every row compared with another is measured in turns with it (see Bench.inTurns).
+            List<Row> inTurns = new ArrayList<>();
             if (!partial) {
-                baselines.add(bench.raw("raw-apache", "apache"));
+                inTurns.add(bench.raw("raw-apache", "apache"));
             }
-            baselines.add(bench.raw("raw-crt", "crt"));
+            inTurns.add(bench.raw("raw-crt", "crt"));
             if (!partial) {
-                baselines.add(bench.raw("raw-netty", "netty"));
+                inTurns.add(bench.raw("raw-netty", "netty"));
             }
             if (only.contains("C")) {
-                baselines.add(bench.rawFifo("raw-fifo"));
+                inTurns.add(bench.rawFifo("raw-fifo"));
             }
-            System.out.println("warming up the library's code on both clients (not measured):");
-            bench.noOp("warm-up", Bench.RECOMMENDED, null);
-            if (only.contains("A-netty")) {
-                bench.noOp("warm-up", Clients.AsyncKind.NETTY, null);
-            }
-            System.out.println("scenarios:");
             if (only.contains("A") || only.contains("D")) {
-                scenarios.add(bench.noOp("A", Bench.RECOMMENDED, null));
+                inTurns.add(bench.noOp("A", Bench.RECOMMENDED, null));
             }
             if (only.contains("A-netty")) {
-                scenarios.add(bench.noOp("A-netty", Clients.AsyncKind.NETTY, null));
-            }
-            if (only.contains("B")) {
-                scenarios.add(bench.slowHandler("B"));
+                inTurns.add(bench.noOp("A-netty", Clients.AsyncKind.NETTY, null));
             }
             if (only.contains("C")) {
-                scenarios.add(bench.fifo("C", "raw-fifo"));
+                inTurns.add(bench.fifo("C", "raw-fifo"));
             }
             if (only.contains("D")) {
-                scenarios.add(bench.idempotentRedis("D", "A", URI.create(redis.uri())));
+                inTurns.add(bench.idempotentRedis("D", "A", URI.create(redis.uri())));
+            }
+            for (ScenarioResult row : bench.inTurns(inTurns)) {
+                (row.id().startsWith("raw-") ? baselines : scenarios).add(row);
+            }
+            System.out.println("scenarios measured on their own:");
+            if (only.contains("B")) {
+                scenarios.add(bench.slowHandler("B"));
             }
             if (only.contains("E")) {
                 scenarios.add(bench.extensions("E"));
@@ -111,6 +115,7 @@ public final class BenchmarkMain {
             if (only.contains("L")) {
                 scenarios.add(bench.unsaturatedLatency("L"));
             }
+            scenarios.sort(Comparator.comparingInt(row -> SCENARIOS.indexOf(row.id())));
         }
 
         ScenarioResult best = baselines.stream().filter(row -> !row.id().equals("raw-fifo"))
@@ -136,7 +141,7 @@ public final class BenchmarkMain {
 
         Map<String, ScenarioResult> results = new LinkedHashMap<>();
         compared.forEach(row -> results.put(row.id(), row));
-        BenchmarkRun run = new BenchmarkRun(started, sizes.mode(), environment(redisSource), comparedBaselines,
+        BenchmarkRun run = new BenchmarkRun(started, sizes.mode(), environment(redisSource, serverProcesses), comparedBaselines,
                 compared, best.id(), Targets.evaluate(results));
 
         Path json = Path.of("target", "benchmarks", "results.json");
@@ -156,7 +161,7 @@ public final class BenchmarkMain {
         System.exit(0);
     }
 
-    private static Map<String, String> environment(String redisSource) {
+    private static Map<String, String> environment(String redisSource, List<String> serverProcesses) {
         Runtime runtime = Runtime.getRuntime();
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("cores", Integer.toString(runtime.availableProcessors()));
@@ -176,6 +181,7 @@ public final class BenchmarkMain {
                 + ") on loopback, sharing the cores with the consumer");
         environment.put("AWS SDK", software.amazon.awssdk.core.util.VersionInfo.SDK_VERSION);
         environment.put("Redis", redisSource);
+        environment.put("server CPU column counts", String.join(" + ", serverProcesses));
         return environment;
     }
 }

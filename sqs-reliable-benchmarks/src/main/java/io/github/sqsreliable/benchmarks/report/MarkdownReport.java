@@ -70,7 +70,7 @@ public final class MarkdownReport {
     private static void appendResults(StringBuilder out, BenchmarkRun run) {
         out.append("\n### Results\n\n")
                 .append("| Id | Scenario | msg/s median (min–max) | Ratio | SQS req/msg | Redis RT/msg"
-                        + " | Receive→handler p50 / p99 ms | Peak heap MB | CPU µs/msg | Order violations |\n")
+                        + " | Receive→handler p50 / p99 ms | Peak heap MB | CPU µs/msg consumer / servers | Order violations |\n")
                 .append("|---|---|--:|--:|---|--:|--:|--:|--:|--:|\n");
         for (ScenarioResult row : Rows.of(run)) {
             out.append("| ").append(cell(row.id()))
@@ -82,6 +82,7 @@ public final class MarkdownReport {
                     .append(" | ").append(latency(row))
                     .append(" | ").append(Numbers.whole(row.peakHeapMegabytes()))
                     .append(" | ").append(Numbers.oneDecimal(row.cpuMicrosPerMessage()))
+                    .append(" / ").append(Numbers.oneDecimal(row.serverCpuMicrosPerMessage()))
                     .append(" | ").append(row.orderViolations() < 0 ? Numbers.MISSING : row.orderViolations())
                     .append(" |\n");
         }

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param receiveToHandlerP99Millis 99th percentile of the same, or {@code NaN}
  * @param peakHeapMegabytes the consumer JVM's peak heap use during the runs
  * @param cpuMicrosPerMessage the consumer JVM's CPU time per message (the SQS server runs in another JVM)
+ * @param serverCpuMicrosPerMessage the servers' CPU time per message: the ElasticMQ JVM, plus redis-server when
+ *     the benchmark started it; {@code NaN} when unknown. On a machine whose cores the consumer shares with the
+ *     servers, consumer and server CPU together bound the throughput
  * @param orderViolations for FIFO scenarios, messages handled out of their group's order; -1 when not checked
  * @param notes anything the reader needs to interpret the row, e.g. the extension calls per period
  */
@@ -40,6 +43,7 @@ public record ScenarioResult(
         double receiveToHandlerP99Millis,
         double peakHeapMegabytes,
         double cpuMicrosPerMessage,
+        double serverCpuMicrosPerMessage,
         long orderViolations,
         List<String> notes) {
 
@@ -59,7 +63,7 @@ public record ScenarioResult(
     public ScenarioResult withRatio(String newBaselineId, double newRatio) {
         return new ScenarioResult(id, title, messagesPerRun, messagesPerSecond, newBaselineId, newRatio,
                 idealMessagesPerSecond, sqsRequestsPerMessage, redisRoundTripsPerMessage, receiveToHandlerP50Millis,
-                receiveToHandlerP99Millis, peakHeapMegabytes, cpuMicrosPerMessage, orderViolations, notes);
+                receiveToHandlerP99Millis, peakHeapMegabytes, cpuMicrosPerMessage, serverCpuMicrosPerMessage, orderViolations, notes);
     }
 
     /**
@@ -71,7 +75,7 @@ public record ScenarioResult(
         all.addAll(moreNotes);
         return new ScenarioResult(id, title, messagesPerRun, messagesPerSecond, baselineId, ratio,
                 idealMessagesPerSecond, sqsRequestsPerMessage, redisRoundTripsPerMessage, receiveToHandlerP50Millis,
-                receiveToHandlerP99Millis, peakHeapMegabytes, cpuMicrosPerMessage, orderViolations, all);
+                receiveToHandlerP99Millis, peakHeapMegabytes, cpuMicrosPerMessage, serverCpuMicrosPerMessage, orderViolations, all);
     }
 
     /** The median of {@link #messagesPerSecond()}. */

@@ -3,7 +3,6 @@ package io.github.sqsreliable.benchmarks.scenario;
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.benchmarks.measure.HandlerStartLatency;
 import io.github.sqsreliable.benchmarks.measure.RedisCommandCounter;
-import io.github.sqsreliable.benchmarks.measure.ResourceProbe;
 import io.github.sqsreliable.benchmarks.raw.RawLoops;
 import io.github.sqsreliable.benchmarks.report.ScenarioResult;
 import io.github.sqsreliable.benchmarks.sqs.Clients;
@@ -17,7 +16,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -49,6 +49,7 @@ public final class Bench implements AutoCloseable {
     private final URI endpoint;
     private final Sizes sizes;
     private final PrintStream log;
+    private final LongSupplier serverCpuNanos;
     private final RequestCounter counter = new RequestCounter();
     private final SqsClient prepare;
     private final Workloads workloads;
@@ -65,10 +66,12 @@ public final class Bench implements AutoCloseable {
     /**
      * @param endpoint the SQS server
      * @param sizes how big each run is
+     * @param serverCpuNanos the servers' CPU time so far (ElasticMQ, and Redis when started here), or -1 if unknown
      * @param log where progress goes
      */
-    public Bench(URI endpoint, Sizes sizes, PrintStream log) {
+    public Bench(URI endpoint, Sizes sizes, LongSupplier serverCpuNanos, PrintStream log) {
         this.endpoint = endpoint;
+        this.serverCpuNanos = serverCpuNanos;
         this.sizes = sizes;
         this.log = log;
         this.prepare = Clients.apacheSync(endpoint, new RequestCounter());
@@ -98,43 +101,49 @@ public final class Bench implements AutoCloseable {
         return asyncClients.computeIfAbsent(kind, k -> Clients.async(k, endpoint, counter));
     }
 
-    /** A raw loop on one client: sync Apache with K threads, or an async client with K chains. */
-    public ScenarioResult raw(String id, String client) {
-        int n = sizes.noOpMessages();
-        {
-            Function<String, RawLoops.LoopResult> loop = switch (client) {
-                case "apache" -> queue -> RawLoops.sync(apache, queue, n, RAW_SYNC_THREADS);
-                case "netty" -> queue -> RawLoops.async(async(Clients.AsyncKind.NETTY), queue, n, RAW_ASYNC_CHAINS);
-                case "crt" -> queue -> RawLoops.async(async(Clients.AsyncKind.CRT), queue, n, RAW_ASYNC_CHAINS);
-                default -> throw new IllegalArgumentException(client);
-            };
-            String title = switch (client) {
-                case "apache" -> "raw loop, Apache sync client, " + RAW_SYNC_THREADS + " threads";
-                case "netty" -> "raw loop, Netty async client, " + RAW_ASYNC_CHAINS + " receives in flight";
-                default -> "raw loop, CRT async client, " + RAW_ASYNC_CHAINS + " receives in flight";
-            };
-            return measure(id, title, n, null, Double.NaN, () -> {
-                String queue = workloads.standardQueue("raw-" + client, 30);
-                workloads.fill(queue, n);
-                return queue;
-            }, queue -> {
-                return new Run(loop.apply(queue).messagesPerSecond(), -1);
-            }, null, null, List.of());
+    /**
+     * Measures rows that are compared with each other in turns: every row's warm-up first, then one repetition of
+     * each row per round, so that the run's drift (the server JVM still warming up, the machine's other load) falls
+     * on all of them alike rather than on whichever ran last.
+     */
+    public List<ScenarioResult> inTurns(List<Row> rows) {
+        log.println("warming up (not measured):");
+        rows.forEach(Row::warmUp);
+        for (int round = 1; round <= sizes.repetitions(); round++) {
+            log.printf("round %d of %d:%n", round, sizes.repetitions());
+            rows.forEach(Row::repeat);
         }
+        return rows.stream().map(row -> row.result(List.of())).toList();
+    }
+
+    /** A raw loop on one client: sync Apache with K threads, or an async client with K chains. */
+    public Row raw(String id, String client) {
+        int n = sizes.noOpMessages();
+        Function<String, RawLoops.LoopResult> loop = switch (client) {
+            case "apache" -> queue -> RawLoops.sync(apache, queue, n, RAW_SYNC_THREADS);
+            case "netty" -> queue -> RawLoops.async(async(Clients.AsyncKind.NETTY), queue, n, RAW_ASYNC_CHAINS);
+            case "crt" -> queue -> RawLoops.async(async(Clients.AsyncKind.CRT), queue, n, RAW_ASYNC_CHAINS);
+            default -> throw new IllegalArgumentException(client);
+        };
+        String title = switch (client) {
+            case "apache" -> "raw loop, Apache sync client, " + RAW_SYNC_THREADS + " threads";
+            case "netty" -> "raw loop, Netty async client, " + RAW_ASYNC_CHAINS + " receives in flight";
+            default -> "raw loop, CRT async client, " + RAW_ASYNC_CHAINS + " receives in flight";
+        };
+        return row(id, title, n, null, Double.NaN, () -> fillStandard("raw-" + client, n, 30),
+                queue -> new Row.Run(loop.apply(queue).messagesPerSecond(), -1), null, null);
     }
 
     /** A: a no-op handler with the library's defaults: only the client, the queue and the handler are set. */
-    public ScenarioResult noOp(String id, Clients.AsyncKind kind, String baselineId) {
+    public Row noOp(String id, Clients.AsyncKind kind, String baselineId) {
         int n = sizes.noOpMessages();
         HandlerStartLatency latency = new HandlerStartLatency();
-        {
-            SqsAsyncClient sqs = async(kind);
-            return measure(id, "A: no-op handler, default settings (" + name(kind) + " client)", n, baselineId,
-                    Double.NaN, () -> fillStandard("a", n, 30),
-                    queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
-                            .handler(latency::handlerStarted)),
-                    latency, null, List.of());
-        }
+        SqsAsyncClient sqs = async(kind);
+        return row(id, "A: no-op handler, default settings (" + name(kind) + " client)", n, baselineId,
+                Double.NaN, () -> fillStandard("a", n, 30),
+                queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
+                        .handler(latency::handlerStarted)).asRun(),
+                latency, null);
     }
 
     /**
@@ -148,109 +157,98 @@ public final class Bench implements AutoCloseable {
         double ideal = SLOW_CONCURRENCY / (SLOW_HANDLER.toNanos() / 1e9);
         HandlerStartLatency latency = new HandlerStartLatency();
         List<Double> endToEnd = new ArrayList<>();
-        {
-            SqsAsyncClient sqs = async(RECOMMENDED);
-            ScenarioResult result = measure(id, "B: 50 ms handler, maxConcurrency 200 (ideal " + Math.round(ideal)
-                            + " msg/s)", n, null, ideal, () -> fillStandard("b", n, 30),
-                    queue -> {
-                        Run run = library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
-                                .maxConcurrency(SLOW_CONCURRENCY).listener(latency)
-                                .handler(message -> {
-                                    latency.handlerStarted(message);
-                                    sleep(SLOW_HANDLER);
-                                }));
-                        endToEnd.add(run.endToEndMessagesPerSecond());
-                        return new Run(run.steadyMessagesPerSecond(), -1);
-                    },
-                    latency, null, List.of());
-            // The first entry is the unmeasured warm-up run.
-            List<Double> measured = new ArrayList<>(endToEnd.subList(1, endToEnd.size()));
-            measured.sort(null);
-            double median = measured.get(measured.size() / 2);
-            return result.withNotes(List.of(String.format("B: steady-state rate, between the 10th and the 90th "
-                    + "percentile of deletes; end to end, from start() to the last delete, the median is %,.0f msg/s "
-                    + "(%.2f of the ideal)", median, median / ideal)));
-        }
+        SqsAsyncClient sqs = async(RECOMMENDED);
+        ScenarioResult result = measure(row(id, "B: 50 ms handler, maxConcurrency 200 (ideal " + Math.round(ideal)
+                        + " msg/s)", n, null, ideal, () -> fillStandard("b", n, 30),
+                queue -> {
+                    LibraryRun run = library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                            .maxConcurrency(SLOW_CONCURRENCY).listener(latency)
+                            .handler(message -> {
+                                latency.handlerStarted(message);
+                                sleep(SLOW_HANDLER);
+                            }));
+                    endToEnd.add(run.endToEndMessagesPerSecond());
+                    return new Row.Run(run.steadyMessagesPerSecond(), -1);
+                },
+                latency, null));
+        // The first entry is the unmeasured warm-up run.
+        List<Double> measured = new ArrayList<>(endToEnd.subList(1, endToEnd.size()));
+        measured.sort(null);
+        double median = measured.get(measured.size() / 2);
+        return result.withNotes(List.of(String.format("B: steady-state rate, between the 10th and the 90th "
+                + "percentile of deletes; end to end, from start() to the last delete, the median is %,.0f msg/s "
+                + "(%.2f of the ideal)", median, median / ideal)));
     }
 
     /** The raw FIFO loop: Apache sync, 8 threads, batched deletes, order checked. */
-    public ScenarioResult rawFifo(String id) {
+    public Row rawFifo(String id) {
         int n = sizes.noOpMessages();
-        {
-            SqsClient sync = apache;
-            return measure(id, "raw FIFO loop, Apache sync client, " + RAW_SYNC_THREADS + " threads, "
-                    + FIFO_GROUPS + " groups", n, null, Double.NaN, () -> fillFifo("raw-fifo", n), queue -> {
-                        RawLoops.LoopResult result = RawLoops.syncFifo(sync, queue, n, RAW_SYNC_THREADS);
-                        return new Run(result.messagesPerSecond(), result.orderViolations());
-                    }, null, null, List.of());
-        }
+        return row(id, "raw FIFO loop, Apache sync client, " + RAW_SYNC_THREADS + " threads, " + FIFO_GROUPS
+                + " groups", n, null, Double.NaN, () -> fillFifo("raw-fifo", n), queue -> {
+                    RawLoops.LoopResult result = RawLoops.syncFifo(apache, queue, n, RAW_SYNC_THREADS);
+                    return new Row.Run(result.messagesPerSecond(), result.orderViolations());
+                }, null, null);
     }
 
     /** C: FIFO, 100 groups, no-op handler that checks each group's order; default settings. */
-    public ScenarioResult fifo(String id, String baselineId) {
+    public Row fifo(String id, String baselineId) {
         int n = sizes.noOpMessages();
         HandlerStartLatency latency = new HandlerStartLatency();
-        {
-            SqsAsyncClient sqs = async(RECOMMENDED);
-            return measure(id, "C: FIFO, " + FIFO_GROUPS + " groups, default settings", n, baselineId, Double.NaN,
-                    () -> fillFifo("c", n), queue -> {
-                        Map<String, Integer> next = new ConcurrentHashMap<>();
-                        AtomicLong violations = new AtomicLong();
-                        double rate = library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
-                                .listener(latency)
-                                .handler(message -> {
-                                    latency.handlerStarted(message);
-                                    if (RawLoops.outOfOrder(message.body(), next)) {
-                                        violations.incrementAndGet();
-                                    }
-                                })).messagesPerSecond();
-                        return new Run(rate, violations.get());
-                    }, latency, null, List.of());
-        }
+        SqsAsyncClient sqs = async(RECOMMENDED);
+        return row(id, "C: FIFO, " + FIFO_GROUPS + " groups, default settings", n, baselineId, Double.NaN,
+                () -> fillFifo("c", n), queue -> {
+                    Map<String, Integer> next = new ConcurrentHashMap<>();
+                    AtomicLong violations = new AtomicLong();
+                    double rate = library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                            .listener(latency)
+                            .handler(message -> {
+                                latency.handlerStarted(message);
+                                if (RawLoops.outOfOrder(message.body(), next)) {
+                                    violations.incrementAndGet();
+                                }
+                            })).endToEndMessagesPerSecond();
+                    return new Row.Run(rate, violations.get());
+                }, latency, null);
     }
 
     /** D: scenario A with idempotency in Redis. */
-    public ScenarioResult idempotentRedis(String id, String baselineId, URI redisUri) {
+    public Row idempotentRedis(String id, String baselineId, URI redisUri) {
         int n = sizes.noOpMessages();
         HandlerStartLatency latency = new HandlerStartLatency();
         RedisCommandCounter redisCommands = new RedisCommandCounter();
         RedisClient redis = RedisClient.create(redisUri.toString());
         redis.addListener(redisCommands);
         redisResources.add(redis::shutdown);
-        {
-            SqsAsyncClient sqs = async(RECOMMENDED);
-            StatefulRedisConnection<String, String> connection = redis.connect();
-            redisResources.add(0, connection::close);
-            RedisIdempotencyStore store = RedisIdempotencyStore.builder().connection(connection).build();
-            return measure(id, "D: as A, idempotency in Redis (" + name(RECOMMENDED) + " client)", n, baselineId,
-                    Double.NaN, () -> fillStandard("d", n, 30),
-                    queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
-                            .idempotency(Idempotency.builder().store(store).build()).listener(latency)
-                            .handler(latency::handlerStarted)),
-                    latency, redisCommands, List.of());
-        }
+        SqsAsyncClient sqs = async(RECOMMENDED);
+        StatefulRedisConnection<String, String> connection = redis.connect();
+        redisResources.add(0, connection::close);
+        RedisIdempotencyStore store = RedisIdempotencyStore.builder().connection(connection).build();
+        return row(id, "D: as A, idempotency in Redis (" + name(RECOMMENDED) + " client)", n, baselineId,
+                Double.NaN, () -> fillStandard("d", n, 30),
+                queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                        .idempotency(Idempotency.builder().store(store).build()).listener(latency)
+                        .handler(latency::handlerStarted)).asRun(),
+                latency, redisCommands);
     }
 
     /** E: handlers running three visibility timeouts, to count the extension calls. */
     public ScenarioResult extensions(String id) {
         int n = sizes.extensionMessages();
         double periods = EXTENSION_PERIODS;
-        {
-            SqsAsyncClient sqs = async(RECOMMENDED);
-            ScenarioResult result = measure(id, "E: handlers run 3x the visibility timeout (" + n + " messages, "
-                            + EXTENSION_VISIBILITY_SECONDS + " s visibility, " + EXTENSION_HANDLER.toSeconds()
-                            + " s handler)", n, null, Double.NaN,
-                    () -> fillStandard("e", n, EXTENSION_VISIBILITY_SECONDS),
-                    queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
-                            .maxConcurrency(n)
-                            .handler(message -> sleep(EXTENSION_HANDLER))),
-                    null, null, List.of());
-            double perPeriod = (result.sqsRequestsPerMessage().getOrDefault("ChangeMessageVisibilityBatch", 0.0)
-                    + result.sqsRequestsPerMessage().getOrDefault("ChangeMessageVisibility", 0.0)) / periods;
-            return result.withNotes(List.of(String.format("E: %.3f ChangeMessageVisibility* requests per message "
-                    + "per extension period (%.0f periods of %d s per handler)", perPeriod, periods,
-                    EXTENSION_VISIBILITY_SECONDS)));
-        }
+        SqsAsyncClient sqs = async(RECOMMENDED);
+        ScenarioResult result = measure(row(id, "E: handlers run 3x the visibility timeout (" + n + " messages, "
+                        + EXTENSION_VISIBILITY_SECONDS + " s visibility, " + EXTENSION_HANDLER.toSeconds()
+                        + " s handler)", n, null, Double.NaN,
+                () -> fillStandard("e", n, EXTENSION_VISIBILITY_SECONDS),
+                queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                        .maxConcurrency(n)
+                        .handler(message -> sleep(EXTENSION_HANDLER))).asRun(),
+                null, null));
+        double perPeriod = (result.sqsRequestsPerMessage().getOrDefault("ChangeMessageVisibilityBatch", 0.0)
+                + result.sqsRequestsPerMessage().getOrDefault("ChangeMessageVisibility", 0.0)) / periods;
+        return result.withNotes(List.of(String.format("E: %.3f ChangeMessageVisibility* requests per message "
+                + "per extension period (%.0f periods of %d s per handler)", perPeriod, periods,
+                EXTENSION_VISIBILITY_SECONDS)));
     }
 
     /** L: receive-to-handler latency when the consumer is not saturated: 500 messages/s sent to a running one. */
@@ -261,80 +259,43 @@ public final class Bench implements AutoCloseable {
         // 6 s among them) finish closing first.
         log.println("  (waiting for the earlier consumers to close)");
         awaitClosed();
-        {
-            SqsAsyncClient sqs = async(RECOMMENDED);
-            return measure(id, "L: latency at 500 msg/s (not saturated), default settings", n, null, Double.NaN,
-                    () -> workloads.standardQueue("l", 30), queue -> {
-                        Thread sender = new Thread(() -> pacedSend(queue, n), "bench-paced-sender");
-                        sender.start();
-                        return library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
-                                .handler(latency::handlerStarted));
-                    }, latency, null, List.of());
+        SqsAsyncClient sqs = async(RECOMMENDED);
+        return measure(row(id, "L: latency at 500 msg/s (not saturated), default settings", n, null, Double.NaN,
+                () -> workloads.standardQueue("l", 30), queue -> {
+                    Thread sender = new Thread(() -> pacedSend(queue, n), "bench-paced-sender");
+                    sender.start();
+                    return library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
+                            .handler(latency::handlerStarted)).asRun();
+                }, latency, null));
+    }
+
+    /** One library run: end to end from start() to the last delete, and at steady state. */
+    private record LibraryRun(double endToEndMessagesPerSecond, double steadyMessagesPerSecond) {
+
+        Row.Run asRun() {
+            return new Row.Run(endToEndMessagesPerSecond, -1);
         }
     }
 
-    private record Run(double messagesPerSecond, long orderViolations, double steadyMessagesPerSecond) {
-
-        Run(double messagesPerSecond, long orderViolations) {
-            this(messagesPerSecond, orderViolations, Double.NaN);
-        }
-
-        double endToEndMessagesPerSecond() {
-            return messagesPerSecond;
-        }
+    private Row row(String id, String title, int n, String baselineId, double ideal, Supplier<String> setup,
+            Function<String, Row.Run> body, HandlerStartLatency latency, RedisCommandCounter redis) {
+        return new Row(id, title, n, baselineId, ideal, setup, body, latency, redis, counter, serverCpuNanos, log);
     }
 
-    @FunctionalInterface
-    private interface Setup {
-        String queue();
-    }
-
-    private ScenarioResult measure(String id, String title, int n, String baselineId, double ideal, Setup setup,
-            Function<String, Run> body, HandlerStartLatency latency, RedisCommandCounter redis, List<String> notes) {
-        log.printf("  %-10s %s%n", id, title);
-        // One unmeasured run first: the JIT, connection pools and the server's queue code are then warm.
-        body.apply(setup.queue());
-        List<Double> rates = new ArrayList<>();
-        Map<String, Long> requests = new LinkedHashMap<>();
-        long commands = 0;
-        long violations = -1;
-        long cpu = 0;
-        double peakHeap = 0;
-        if (latency != null) {
-            latency.reset();
-        }
+    /** A row measured on its own: its warm-up, then its repetitions. */
+    private ScenarioResult measure(Row row) {
+        row.warmUp();
         for (int repetition = 0; repetition < sizes.repetitions(); repetition++) {
-            String queue = setup.queue();
-            counter.reset();
-            if (redis != null) {
-                redis.reset();
-            }
-            System.gc();
-            ResourceProbe probe = ResourceProbe.start();
-            Run run = body.apply(queue);
-            cpu += probe.cpuNanosSinceStart();
-            peakHeap = Math.max(peakHeap, probe.peakHeapMegabytes());
-            rates.add(run.messagesPerSecond());
-            violations = run.orderViolations() < 0 ? -1 : Math.max(0, violations) + run.orderViolations();
-            counter.snapshot().forEach((api, count) -> requests.merge(api, count, Long::sum));
-            commands += redis == null ? 0 : redis.commands();
-            log.printf("             run %d: %,.0f msg/s%n", repetition + 1, run.messagesPerSecond());
+            row.repeat();
         }
-        double messages = (double) n * sizes.repetitions();
-        Map<String, Double> perMessage = new LinkedHashMap<>();
-        requests.forEach((api, count) -> perMessage.put(api, count / messages));
-        return new ScenarioResult(id, title, n, rates, baselineId, Double.NaN, ideal, perMessage,
-                redis == null ? Double.NaN : commands / messages,
-                latency == null ? Double.NaN : latency.percentileMillis(50),
-                latency == null ? Double.NaN : latency.percentileMillis(99),
-                peakHeap, cpu / messages / 1e3, violations < 0 ? -1 : violations, notes);
+        return row.result(List.of());
     }
 
     /**
      * Runs a consumer until {@code n} messages are deleted; the rate counts from start() to the last delete. The
      * steady-state rate counts between the 10th and the 90th percentile of deletes.
      */
-    private Run library(int n, SqsConsumer.Builder builder) {
+    private LibraryRun library(int n, SqsConsumer.Builder builder) {
         SqsConsumer consumer = builder.build();
         long start = System.nanoTime();
         long tenth = 0;
@@ -354,7 +315,7 @@ public final class Bench implements AutoCloseable {
             long end = System.nanoTime();
             double steady = tenth == 0 || ninetieth <= tenth ? Double.NaN
                     : (n * 8 / 10) / ((ninetieth - tenth) / 1e9);
-            return new Run(n / ((end - start) / 1e9), -1, steady);
+            return new LibraryRun(n / ((end - start) / 1e9), steady);
         } finally {
             // close() waits out the pollers' 20 s long polls on the now empty queue: do that off the clock, while
             // the next run starts (idle pollers cost no CPU), but before the clients are closed.

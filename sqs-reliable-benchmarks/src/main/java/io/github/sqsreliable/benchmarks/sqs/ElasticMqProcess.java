@@ -68,11 +68,6 @@ public final class ElasticMqProcess implements AutoCloseable {
         return endpoint;
     }
 
-    /** The server JVM's CPU time so far, in nanoseconds, if the OS tells. */
-    public long cpuNanos() {
-        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
-    }
-
     @Override
     public void close() {
         try {

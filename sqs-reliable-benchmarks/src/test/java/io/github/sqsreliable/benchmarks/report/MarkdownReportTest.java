@@ -40,7 +40,7 @@ class MarkdownReportTest {
         assertThat(row("A")).isEqualTo("| A | A: no-op handler, default settings (Netty)"
                 + " | 10,300 (10,100–10,600) | 1.03×"
                 + " | 0.210 (Receive 0.100, DeleteBatch 0.100, CMVBatch 0.010)"
-                + " | – | 0.42 / 3.10 | 210 | 40.0 | – |");
+                + " | – | 0.42 / 3.10 | 210 | 40.0 / 70.5 | – |");
     }
 
     @Test
@@ -57,8 +57,8 @@ class MarkdownReportTest {
 
     @Test
     void showsADashForFiguresNotMeasured() {
-        assertThat(row("C")).endsWith("| – | – | 150 | 20.0 | – |");
-        assertThat(row("B")).endsWith("| 2.000 | 1.50 / 9.25 | 180 | 35.5 | 0 |");
+        assertThat(row("C")).endsWith("| – | – | 150 | 20.0 / – | – |");
+        assertThat(row("B")).endsWith("| 2.000 | 1.50 / 9.25 | 180 | 35.5 / 80.0 | 0 |");
     }
 
     @Test
@@ -88,7 +88,7 @@ class MarkdownReportTest {
     @Test
     void keepsPipesInTitlesInsideTheirCell() {
         ScenarioResult row = new ScenarioResult("P", "P: a | b", 1, List.of(1.0), null, Double.NaN, Double.NaN,
-                Map.of(), Double.NaN, Double.NaN, Double.NaN, 1, 1, -1, List.of());
+                Map.of(), Double.NaN, Double.NaN, Double.NaN, 1, 1, Double.NaN, -1, List.of());
 
         assertThat(MarkdownReport.render(TestRuns.single(row), "chart.svg")).contains("| P | P: a \\| b |");
     }

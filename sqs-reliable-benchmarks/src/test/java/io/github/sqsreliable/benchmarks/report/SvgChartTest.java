@@ -114,7 +114,7 @@ class SvgChartTest {
 
     private static ScenarioResult row(String id, String title, double messagesPerSecond) {
         return new ScenarioResult(id, title, 100, List.of(messagesPerSecond), null, Double.NaN, Double.NaN,
-                Map.of(), Double.NaN, Double.NaN, Double.NaN, 10, 1, -1, List.of());
+                Map.of(), Double.NaN, Double.NaN, Double.NaN, 10, 1, Double.NaN, -1, List.of());
     }
 
     private static Document parse(String svg) throws Exception {

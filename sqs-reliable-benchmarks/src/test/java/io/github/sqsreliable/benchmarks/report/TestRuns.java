@@ -31,10 +31,10 @@ final class TestRuns {
                 List.of(
                         scenarioA(),
                         new ScenarioResult("B", "B: FIFO, 10 groups", 5000, List.of(4000.0, 4100.0),
-                                "raw-crt", 0.4, Double.NaN, apis(0.1, 0.1, 0.0), 2.0, 1.5, 9.25, 180.0, 35.5,
+                                "raw-crt", 0.4, Double.NaN, apis(0.1, 0.1, 0.0), 2.0, 1.5, 9.25, 180.0, 35.5, 80.0,
                                 0, List.of()),
                         new ScenarioResult("C", "C: 50 ms handler", 2000, List.of(970.0), "raw-crt", 0.97,
-                                1000.0, apis(0.1, 0.1, 0.01), Double.NaN, Double.NaN, Double.NaN, 150.0, 20.0,
+                                1000.0, apis(0.1, 0.1, 0.01), Double.NaN, Double.NaN, Double.NaN, 150.0, 20.0, Double.NaN,
                                 -1, List.of("extends visibility every 20 s"))),
                 "raw-crt",
                 targets);
@@ -47,13 +47,13 @@ final class TestRuns {
 
     static ScenarioResult raw(String id, String title, List<Double> messagesPerSecond) {
         return new ScenarioResult(id, title, 10_000, messagesPerSecond, null, Double.NaN, Double.NaN,
-                apis(0.1, 0.1, 0.0), Double.NaN, Double.NaN, Double.NaN, 120.0, 12.5, -1, List.of());
+                apis(0.1, 0.1, 0.0), Double.NaN, Double.NaN, Double.NaN, 120.0, 12.5, 60.0, -1, List.of());
     }
 
     static ScenarioResult scenarioA() {
         return new ScenarioResult("A", "A: no-op handler, default settings (Netty)", 10_000,
                 List.of(10300.0, 10100.0, 10600.0), "raw-crt", 1.03, Double.NaN, apis(0.1, 0.1, 0.01),
-                Double.NaN, 0.42, 3.1, 210.0, 40.0, -1, List.of("prefetch 2 batches"));
+                Double.NaN, 0.42, 3.1, 210.0, 40.0, 70.5, -1, List.of("prefetch 2 batches"));
     }
 
     static Map<String, Double> apis(double receive, double deleteBatch, double cmvBatch) {

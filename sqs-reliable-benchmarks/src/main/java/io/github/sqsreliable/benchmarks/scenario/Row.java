@@ -1,0 +1,114 @@
+package io.github.sqsreliable.benchmarks.scenario;
+
+import io.github.sqsreliable.benchmarks.measure.HandlerStartLatency;
+import io.github.sqsreliable.benchmarks.measure.RedisCommandCounter;
+import io.github.sqsreliable.benchmarks.measure.ResourceProbe;
+import io.github.sqsreliable.benchmarks.report.ScenarioResult;
+import io.github.sqsreliable.benchmarks.sqs.RequestCounter;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One row of results while it is measured: an unmeasured warm-up run, then repetitions, each on a fresh queue, whose
+ * figures add up. Rows compared with each other are measured in turns (one repetition of each, then the next), so
+ * that the drift of a run (the servers' JIT warming, the machine's other load) falls on all of them alike.
+ */
+public final class Row {
+
+    /** One repetition's outcome. */
+    record Run(double messagesPerSecond, long orderViolations) {}
+
+    private final String id;
+    private final String title;
+    private final int messages;
+    private final String baselineId;
+    private final double ideal;
+    private final Supplier<String> setup;
+    private final Function<String, Run> body;
+    private final HandlerStartLatency latency;
+    private final RedisCommandCounter redis;
+    private final RequestCounter requests;
+    private final LongSupplier serverCpuNanos;
+    private final PrintStream log;
+
+    private final List<Double> rates = new ArrayList<>();
+    private final Map<String, Long> requestCounts = new LinkedHashMap<>();
+    private long commands;
+    private long violations = -1;
+    private long cpuNanos;
+    private long serverNanos;
+    private double peakHeap;
+
+    Row(String id, String title, int messages, String baselineId, double ideal, Supplier<String> setup,
+            Function<String, Run> body, HandlerStartLatency latency, RedisCommandCounter redis,
+            RequestCounter requests, LongSupplier serverCpuNanos, PrintStream log) {
+        this.id = id;
+        this.title = title;
+        this.messages = messages;
+        this.baselineId = baselineId;
+        this.ideal = ideal;
+        this.setup = setup;
+        this.body = body;
+        this.latency = latency;
+        this.redis = redis;
+        this.requests = requests;
+        this.serverCpuNanos = serverCpuNanos;
+        this.log = log;
+    }
+
+    /** The row's id, e.g. {@code "A"}. */
+    public String id() {
+        return id;
+    }
+
+    /** One unmeasured run: the JIT, connection pools and the server's queue code are then warm. */
+    void warmUp() {
+        log.printf("  %-10s %s (warm-up)%n", id, title);
+        body.apply(setup.get());
+        if (latency != null) {
+            latency.reset();
+        }
+    }
+
+    /** One measured repetition on a fresh queue. */
+    void repeat() {
+        String queue = setup.get();
+        requests.reset();
+        if (redis != null) {
+            redis.reset();
+        }
+        System.gc();
+        ResourceProbe probe = ResourceProbe.start();
+        long serverAtStart = serverCpuNanos.getAsLong();
+        Run run = body.apply(queue);
+        cpuNanos += probe.cpuNanosSinceStart();
+        long serverAtEnd = serverCpuNanos.getAsLong();
+        serverNanos = serverNanos < 0 || serverAtStart < 0 || serverAtEnd < 0 ? -1
+                : serverNanos + serverAtEnd - serverAtStart;
+        peakHeap = Math.max(peakHeap, probe.peakHeapMegabytes());
+        rates.add(run.messagesPerSecond());
+        violations = run.orderViolations() < 0 ? -1 : Math.max(0, violations) + run.orderViolations();
+        requests.snapshot().forEach((api, count) -> requestCounts.merge(api, count, Long::sum));
+        commands += redis == null ? 0 : redis.commands();
+        log.printf("  %-10s run %d: %,.0f msg/s%n", id, rates.size(), run.messagesPerSecond());
+    }
+
+    /** The figures of the repetitions so far. */
+    ScenarioResult result(List<String> notes) {
+        double total = (double) messages * rates.size();
+        Map<String, Double> perMessage = new LinkedHashMap<>();
+        requestCounts.forEach((api, count) -> perMessage.put(api, count / total));
+        return new ScenarioResult(id, title, messages, rates, baselineId, Double.NaN, ideal, perMessage,
+                redis == null ? Double.NaN : commands / total,
+                latency == null ? Double.NaN : latency.percentileMillis(50),
+                latency == null ? Double.NaN : latency.percentileMillis(99),
+                peakHeap, cpuNanos / total / 1e3, serverNanos < 0 ? Double.NaN : serverNanos / total / 1e3,
+                violations < 0 ? -1 : violations, notes);
+    }
+}
