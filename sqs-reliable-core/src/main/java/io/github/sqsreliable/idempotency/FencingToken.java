@@ -1,7 +1,9 @@
 package io.github.sqsreliable.idempotency;
 
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Objects;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Proof of one acquisition of a key. Only the holder of the current token may complete, release or renew the
@@ -11,6 +13,13 @@ import java.util.UUID;
  */
 public record FencingToken(String value) {
 
+    /**
+     * 96 random bits drawn once per class loader: tokens are then this prefix and a counter, unique without a
+     * call to the secure random source per acquisition (which a UUID would make, under a lock).
+     */
+    private static final String PREFIX = randomHex(12) + "-";
+    private static final AtomicLong COUNTER = new AtomicLong();
+
     public FencingToken {
         Objects.requireNonNull(value, "value");
         if (value.isBlank()) {
@@ -18,8 +27,19 @@ public record FencingToken(String value) {
         }
     }
 
-    /** @return a new random token */
+    /**
+     * A token no other acquisition has, in this process or another: a random prefix drawn once, and a counter.
+     * Its characters are lower-case hex digits and {@code -}, as a UUID's.
+     *
+     * @return a new token
+     */
     public static FencingToken random() {
-        return new FencingToken(UUID.randomUUID().toString());
+        return new FencingToken(PREFIX + Long.toHexString(COUNTER.incrementAndGet()));
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 }

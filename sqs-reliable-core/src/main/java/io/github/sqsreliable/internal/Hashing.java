@@ -8,6 +8,15 @@ import java.util.HexFormat;
 /** The one SHA-256 helper: idempotency keys, payload hashes and FIFO deduplication ids all use it. */
 public final class Hashing {
 
+    /** MessageDigest.getInstance looks the provider up on every call; a digest per thread is reused instead. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    });
+
     private Hashing() {
     }
 
@@ -16,11 +25,7 @@ public final class Hashing {
      * @return the SHA-256 of its UTF-8 bytes, as 64 lower-case hex characters
      */
     public static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        // digest() resets the digest, so the next call on this thread starts clean.
+        return HexFormat.of().formatHex(SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }
