@@ -50,7 +50,7 @@ public final class LuaScripts {
               return value == false or (type(value) == 'string' and string.find(value, '^%d+|[IC]|') ~= nil)
             end
             local function notARecord(key, value)
-              local found = (type(value) == 'table' and value.err) and ('an error to GET: ' .. value.err)
+              local found = (type(value) == 'table' and value.err) and ('Redis answered ' .. value.err)
                 or 'a string that is not expiresAt|state|token[|payloadHash]'
               return redis.error_reply('ERR sqs-reliable: the key ' .. key .. ' is not an idempotency record of'
                 .. ' this store (' .. found .. '); nothing was changed for it. Delete the key, or give the store a'
@@ -194,7 +194,7 @@ public final class LuaScripts {
                 if not value then
                   local keyType = redis.call('TYPE', KEYS[i])['ok']
                   if keyType ~= 'none' then
-                    return notARecord(KEYS[i], {err = 'WRONGTYPE it holds a ' .. keyType})
+                    return notARecord(KEYS[i], {err = 'WRONGTYPE: it holds a ' .. keyType})
                   end
                 elseif not isRecord(value) then
                   return notARecord(KEYS[i], value)
