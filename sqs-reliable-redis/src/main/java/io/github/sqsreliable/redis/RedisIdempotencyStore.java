@@ -9,6 +9,7 @@ import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.redis.internal.AcquireReplies;
 import io.github.sqsreliable.redis.internal.CompleteAllReplies;
 import io.github.sqsreliable.redis.internal.LuaScripts;
+import io.github.sqsreliable.redis.internal.Records;
 import io.github.sqsreliable.redis.internal.RedisScript;
 import io.github.sqsreliable.redis.internal.ScriptExecutor;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -78,9 +79,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private static final Duration MAX_COMMAND_TIMEOUT = Duration.ofMinutes(1);
     /** Longer leases and TTLs are refused: Lua's numbers must stay exact integers. */
     private static final Duration MAX_DURATION = Duration.ofDays(36_500);
-    private static final String NO_PAYLOAD_HASH = "-";
-    private static final String PAYLOAD_HASH_MARK = "+";
-    private static final String GRACE_MILLIS = Long.toString(GARBAGE_COLLECTION_GRACE.toMillis());
+    private static final long GRACE_MILLIS = GARBAGE_COLLECTION_GRACE.toMillis();
 
     private final String keyStart;
     private final ScriptExecutor scripts;
@@ -112,18 +111,16 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return CompletableFuture.completedFuture(List.of());
         }
         String[] keys = new String[requests.size()];
-        String[] args = new String[1 + 3 * requests.size()];
+        String[] args = new String[1 + 2 * requests.size()];
         List<FencingToken> tokens = new ArrayList<>(requests.size());
-        args[0] = GRACE_MILLIS;
+        args[0] = Long.toString(GRACE_MILLIS);
         for (int i = 0; i < requests.size(); i++) {
             AcquireRequest request = requests.get(i);
             FencingToken token = FencingToken.random();
             tokens.add(token);
             keys[i] = redisKey(request.key());
-            args[1 + 3 * i] = millis("lease", request.lease());
-            args[2 + 3 * i] = token.value();
-            args[3 + 3 * i] = request.payloadHash() == null ? NO_PAYLOAD_HASH
-                    : PAYLOAD_HASH_MARK + request.payloadHash();
+            args[1 + 2 * i] = Long.toString(millis("lease", request.lease()));
+            args[2 + 2 * i] = Records.inProgressTail(token, request.payloadHash());
         }
         return scripts.execute(LuaScripts.ACQUIRE, keys, args, "acquire (" + requests.size() + " keys)")
                 .thenApply(reply -> AcquireReplies.decode(reply, tokens));
@@ -132,24 +129,26 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     @Override
     public CompletableFuture<Boolean> complete(String key, FencingToken token, Duration ttl) {
         Objects.requireNonNull(token, "token");
-        return compareAndSet(LuaScripts.COMPLETE, key, token.value(), millis("ttl", ttl), GRACE_MILLIS);
+        long ttlMillis = millis("ttl", ttl);
+        return compareAndSet(LuaScripts.COMPLETE, key, Records.lease(token), Long.toString(ttlMillis),
+                Long.toString(ttlMillis + GRACE_MILLIS));
     }
 
     @Override
     public CompletableFuture<List<Boolean>> completeAll(List<CompleteRequest> requests, Duration ttl) {
         Objects.requireNonNull(requests, "requests");
-        String ttlMillis = millis("ttl", ttl);
+        long ttlMillis = millis("ttl", ttl);
         if (requests.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
         String[] keys = new String[requests.size()];
         String[] args = new String[2 + requests.size()];
-        args[0] = ttlMillis;
-        args[1] = GRACE_MILLIS;
+        args[0] = Long.toString(ttlMillis);
+        args[1] = Long.toString(ttlMillis + GRACE_MILLIS);
         for (int i = 0; i < requests.size(); i++) {
             CompleteRequest request = Objects.requireNonNull(requests.get(i), "request");
             keys[i] = redisKey(request.key());
-            args[2 + i] = request.token().value();
+            args[2 + i] = Records.lease(request.token());
         }
         return scripts.execute(LuaScripts.COMPLETE_ALL, keys, args, "completeAll (" + requests.size() + " keys)")
                 .thenApply(reply -> CompleteAllReplies.decode(reply, requests.size()));
@@ -158,13 +157,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     @Override
     public CompletableFuture<Boolean> release(String key, FencingToken token) {
         Objects.requireNonNull(token, "token");
-        return compareAndSet(LuaScripts.RELEASE, key, token.value());
+        return compareAndSet(LuaScripts.RELEASE, key, Records.lease(token));
     }
 
     @Override
     public CompletableFuture<Boolean> renew(String key, FencingToken token, Duration lease) {
         Objects.requireNonNull(token, "token");
-        return compareAndSet(LuaScripts.RENEW, key, token.value(), millis("lease", lease), GRACE_MILLIS);
+        long leaseMillis = millis("lease", lease);
+        return compareAndSet(LuaScripts.RENEW, key, Records.lease(token), Long.toString(leaseMillis),
+                Long.toString(leaseMillis + GRACE_MILLIS));
     }
 
     @Override
@@ -181,14 +182,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         });
     }
 
-    private static String millis(String name, Duration duration) {
+    private static long millis(String name, Duration duration) {
         Objects.requireNonNull(duration, name);
         if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException(name + " (" + duration + ") must be positive and at most "
                     + MAX_DURATION);
         }
         // A sub-millisecond lease still lasts a millisecond: never a record that is born expired.
-        return Long.toString(Math.max(1, duration.toMillis()));
+        return Math.max(1, duration.toMillis());
     }
 
     /**

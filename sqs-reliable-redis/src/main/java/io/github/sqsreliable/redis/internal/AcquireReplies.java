@@ -6,10 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Decodes the reply of {@link LuaScripts#ACQUIRE}: three values per key. */
+/**
+ * Decodes the reply of {@link LuaScripts#ACQUIRE}: per key, {@code 0} (acquired), {@code 1, ms, hash part} (in
+ * progress) or {@code 2, hash part} (completed), where the hash part is as {@link Records#payloadHash} reads it.
+ * An acquired key, the common case, costs one value.
+ */
 public final class AcquireReplies {
 
-    private static final int VALUES_PER_KEY = 3;
     private static final long ACQUIRED = 0;
     private static final long IN_PROGRESS = 1;
     private static final long COMPLETED = 2;
@@ -24,29 +27,37 @@ public final class AcquireReplies {
      * @throws IllegalStateException if the reply is not shaped as the script writes it
      */
     public static List<AcquireResult> decode(Object reply, List<FencingToken> tokens) {
-        if (!(reply instanceof List<?> values) || values.size() != tokens.size() * VALUES_PER_KEY) {
-            throw new IllegalStateException("unexpected reply to the acquire script for " + tokens.size()
-                    + " keys: " + describe(reply));
+        if (!(reply instanceof List<?> values) || values.size() < tokens.size()) {
+            throw wrongShape(reply, tokens.size());
         }
-        List<AcquireResult> results = new ArrayList<>(tokens.size());
-        for (int i = 0; i < tokens.size(); i++) {
-            long code = number(values.get(i * VALUES_PER_KEY), reply);
-            long remainingMillis = number(values.get(i * VALUES_PER_KEY + 1), reply);
-            Object payloadHash = values.get(i * VALUES_PER_KEY + 2);
-            if (payloadHash != null && !(payloadHash instanceof String)) {
-                throw new IllegalStateException("unexpected payload hash in the acquire reply: " + describe(reply));
-            }
+        int keys = tokens.size();
+        List<AcquireResult> results = new ArrayList<>(keys);
+        int at = 0;
+        for (FencingToken token : tokens) {
+            long code = number(value(values, at++, reply, keys), reply);
             if (code == ACQUIRED) {
-                results.add(new AcquireResult.Acquired(tokens.get(i)));
+                results.add(new AcquireResult.Acquired(token));
             } else if (code == IN_PROGRESS) {
-                results.add(new AcquireResult.InProgress(Duration.ofMillis(remainingMillis), (String) payloadHash));
+                long remainingMillis = number(value(values, at++, reply, keys), reply);
+                String payloadHash = payloadHash(value(values, at++, reply, keys), reply);
+                results.add(new AcquireResult.InProgress(Duration.ofMillis(remainingMillis), payloadHash));
             } else if (code == COMPLETED) {
-                results.add(new AcquireResult.Completed((String) payloadHash));
+                results.add(new AcquireResult.Completed(payloadHash(value(values, at++, reply, keys), reply)));
             } else {
                 throw new IllegalStateException("unexpected result code " + code + " in the acquire reply");
             }
         }
+        if (at != values.size()) {
+            throw wrongShape(reply, tokens.size());
+        }
         return results;
+    }
+
+    private static Object value(List<?> values, int at, Object reply, int keys) {
+        if (at >= values.size()) {
+            throw wrongShape(reply, keys);
+        }
+        return values.get(at);
     }
 
     private static long number(Object value, Object reply) {
@@ -54,6 +65,18 @@ public final class AcquireReplies {
             return number;
         }
         throw new IllegalStateException("unexpected value " + value + " in the acquire reply: " + describe(reply));
+    }
+
+    private static String payloadHash(Object value, Object reply) {
+        if (value instanceof String rest) {
+            return Records.payloadHash(rest);
+        }
+        throw new IllegalStateException("unexpected payload hash in the acquire reply: " + describe(reply));
+    }
+
+    private static IllegalStateException wrongShape(Object reply, int keys) {
+        return new IllegalStateException("unexpected reply to the acquire script for " + keys + " keys: "
+                + describe(reply));
     }
 
     private static String describe(Object reply) {
