@@ -9,7 +9,7 @@ import io.github.sqsreliable.idempotency.FencingToken;
  *       clock, as decimal digits;</li>
  *   <li>{@code state}: {@code I} (in progress) or {@code C} (completed);</li>
  *   <li>{@code token}: the holder's fencing token; empty once completed. The store writes only tokens it made
- *       ({@link FencingToken#random()}: a UUID), which never contain {@code |};</li>
+ *       ({@link FencingToken#random()}: hex digits and {@code -}), which never contain {@code |};</li>
  *   <li>{@code |payloadHash}: present only when the acquirer gave one. Last, so that it may hold any character,
  *       {@code |} included, and an empty hash ({@code ...|}) stays distinct from none.</li>
  * </ul>
