@@ -14,8 +14,12 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
-/** The receive side adapts: one long poll on an idle queue, many receives and deep prefetch for a backlog. */
+/**
+ * The receive side adapts: one long poll on an idle queue or a trickle, many receives and deep prefetch for a
+ * backlog.
+ */
 @Timeout(120)
 class IdleAndBacklogIT {
 
@@ -53,5 +57,43 @@ class IdleAndBacklogIT {
             assertThat(consumer.metrics().succeeded()).isEqualTo(3_000);
         }
         assertThat(sqs.counts(queueUrl).total()).isZero();
+    }
+
+    @Test
+    void aTrickleThatOnePollerKeepsUpWithIsNotSplitAcrossAllThePollers() throws InterruptedException {
+        // given: a running consumer with the default 14 pollers
+        String queueUrl = sqs.createQueue(QueueSpec.standard());
+        RecordingInterceptor recorder = new RecordingInterceptor();
+        try (SqsAsyncClient client = sqs.newClient(recorder);
+             SqsAsyncClient sender = sqs.newClient();
+             SqsConsumer consumer = SqsConsumer.builder()
+                     .sqsClient(client)
+                     .queueUrl(queueUrl)
+                     .handler(message -> { })
+                     .waitTime(Duration.ofSeconds(1))
+                     .build()) {
+            consumer.start();
+            Thread.sleep(1_500); // the first round of empty long polls puts all but one poller to sleep
+            int before = recorder.calls("ReceiveMessageRequest").size();
+
+            // when: 5 messages arrive every 20 ms for 3 s
+            int messages = 0;
+            for (int tick = 0; tick < 150; tick++) {
+                int first = messages;
+                List<SendMessageBatchRequestEntry> entries = IntStream.range(0, 5)
+                        .mapToObj(i -> SendMessageBatchRequestEntry.builder().id("e" + i)
+                                .messageBody("t" + (first + i)).build())
+                        .toList();
+                sender.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries)).join();
+                messages += 5;
+                Thread.sleep(20);
+            }
+
+            // then: about one receive per send, not a receive per message or two on each of 14 pollers
+            int total = messages;
+            await().atMost(Duration.ofSeconds(30)).until(() -> consumer.metrics().deleted() == total);
+            int receives = recorder.calls("ReceiveMessageRequest").size() - before;
+            assertThat(receives).isLessThan(total / 2);
+        }
     }
 }

@@ -124,19 +124,20 @@ public final class Poller implements Runnable {
                     consecutiveFailures = 0;
                 }
                 permits.release(taken - messages.size());
-                if (messages.isEmpty()) {
-                    if (activity.shouldSleepAfterEmptyReceive()) {
-                        activity.awaitWake(() -> running);
+                if (!messages.isEmpty()) {
+                    tuner.received(messages.size(), taken, System.nanoTime() - leaseStart);
+                    // A full receive with room for another one means a backlog: one more poller can help drain it.
+                    if (messages.size() == SqsLimits.MAX_RECEIVE_BATCH
+                            && permits.available() >= SqsLimits.MAX_RECEIVE_BATCH) {
+                        activity.wakeOne();
                     }
-                    continue;
+                    sink.accept(messages, leaseStart);
                 }
-                tuner.received(messages.size(), taken, System.nanoTime() - leaseStart);
-                // A full receive with room for another one means a backlog: one more poller can help drain it.
-                if (messages.size() == SqsLimits.MAX_RECEIVE_BATCH
-                        && permits.available() >= SqsLimits.MAX_RECEIVE_BATCH) {
-                    activity.wakeOne();
+                // A short receive means the queue held less than a batch: fewer pollers keep up. Each extra long
+                // poll would return a message or two, at the cost of a request on both ends of the wire.
+                if (messages.size() < SqsLimits.MAX_RECEIVE_BATCH && activity.shouldSleepAfterShortReceive()) {
+                    activity.awaitWake(() -> running);
                 }
-                sink.accept(messages, leaseStart);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -13,9 +13,9 @@ class PollerActivityTest {
     void keepsOnePollerReceivingWhenTheQueueIsIdle() {
         PollerActivity activity = new PollerActivity(3);
 
-        assertThat(activity.shouldSleepAfterEmptyReceive()).isTrue();
-        assertThat(activity.shouldSleepAfterEmptyReceive()).isTrue();
-        assertThat(activity.shouldSleepAfterEmptyReceive()).isFalse();
+        assertThat(activity.shouldSleepAfterShortReceive()).isTrue();
+        assertThat(activity.shouldSleepAfterShortReceive()).isTrue();
+        assertThat(activity.shouldSleepAfterShortReceive()).isFalse();
         assertThat(activity.active()).isEqualTo(1);
     }
 
@@ -23,8 +23,8 @@ class PollerActivityTest {
     void aReceiveWithMessagesWakesOneSleepingPoller() throws Exception {
         PollerActivity activity = new PollerActivity(3);
         AtomicBoolean running = new AtomicBoolean(true);
-        activity.shouldSleepAfterEmptyReceive();
-        activity.shouldSleepAfterEmptyReceive();
+        activity.shouldSleepAfterShortReceive();
+        activity.shouldSleepAfterShortReceive();
         CompletableFuture<Void> first = sleeper(activity, running);
         CompletableFuture<Void> second = sleeper(activity, running);
 
@@ -44,7 +44,7 @@ class PollerActivityTest {
     void aWakeWithNobodySleepingIsNotKept() throws Exception {
         PollerActivity activity = new PollerActivity(2);
         activity.wakeOne();
-        activity.shouldSleepAfterEmptyReceive();
+        activity.shouldSleepAfterShortReceive();
         AtomicBoolean running = new AtomicBoolean(true);
 
         CompletableFuture<Void> sleeping = sleeper(activity, running);
@@ -59,7 +59,7 @@ class PollerActivityTest {
     void sleepingPollersLeaveWhenTheConsumerStops() throws Exception {
         PollerActivity activity = new PollerActivity(2);
         AtomicBoolean running = new AtomicBoolean(true);
-        activity.shouldSleepAfterEmptyReceive();
+        activity.shouldSleepAfterShortReceive();
         CompletableFuture<Void> sleeping = sleeper(activity, running);
 
         running.set(false);
