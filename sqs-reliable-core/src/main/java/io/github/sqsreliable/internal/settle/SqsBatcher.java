@@ -90,6 +90,7 @@ public final class SqsBatcher {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Set<Entry> unanswered = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean timerArmed = new AtomicBoolean();
+    private final AtomicBoolean fullFlushAsked = new AtomicBoolean();
     // Draining: partial batches go at once. Closed: nothing more is accepted.
     private volatile boolean draining;
     private volatile boolean closed;
@@ -212,8 +213,14 @@ public final class SqsBatcher {
         pending.add(entry);
         int size = pendingCount.incrementAndGet();
         try {
-            if (size >= SqsLimits.MAX_BATCH_ENTRIES || flushIntervalNanos == 0 || draining) {
-                scheduler.execute(() -> flush(draining || flushIntervalNanos == 0));
+            if (flushIntervalNanos == 0 || draining) {
+                scheduler.execute(() -> flush(true));
+            } else if (size >= SqsLimits.MAX_BATCH_ENTRIES) {
+                // One flush asked for at a time: without this, every entry that arrives before the flush runs
+                // would queue one more task and wake the scheduler thread for it.
+                if (fullFlushAsked.compareAndSet(false, true)) {
+                    scheduler.execute(this::flushFullBatches);
+                }
             } else if (timerArmed.compareAndSet(false, true)) {
                 scheduler.schedule(this::flushOnTimer, flushIntervalNanos, TimeUnit.NANOSECONDS);
             }
@@ -225,6 +232,12 @@ public final class SqsBatcher {
     private void flushOnTimer() {
         timerArmed.set(false);
         flush(true);
+    }
+
+    private void flushFullBatches() {
+        // Cleared before the count is read, so an entry that found the flag still set is counted by this flush.
+        fullFlushAsked.set(false);
+        flush(false);
     }
 
     /** Runs on the scheduler thread only. */
