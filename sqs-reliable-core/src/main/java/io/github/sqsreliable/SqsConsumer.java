@@ -11,10 +11,14 @@ import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Consumes one SQS queue reliably: long-polls within a bounded capacity, runs the handler on a bounded
@@ -119,6 +123,7 @@ public interface SqsConsumer extends AutoCloseable {
         private int prefetch = DEFAULT_PREFETCH;
         private Integer pollers;
         private Duration waitTime = DEFAULT_WAIT_TIME;
+        private List<MessageSystemAttributeName> systemAttributes = List.of();
         private Duration visibilityTimeout;
         private Duration visibilityExtensionMargin;
         private Duration maxProcessingTime = DEFAULT_MAX_PROCESSING_TIME;
@@ -245,6 +250,24 @@ public interface SqsConsumer extends AutoCloseable {
          */
         public Builder waitTime(Duration waitTime) {
             this.waitTime = waitTime;
+            return this;
+        }
+
+        /**
+         * SQS system attributes to receive besides those the consumer reads itself, which it always asks for:
+         * {@code ApproximateReceiveCount} ({@link SqsMessage#receiveCount()}, retry decisions),
+         * {@code ApproximateFirstReceiveTimestamp} (the retry policy's age limit) and {@code MessageGroupId} (FIFO
+         * order). Default none: each attribute costs the SQS server and the client work per message, about a tenth
+         * of the throughput when all are asked for on a machine that runs both. For example
+         * {@code systemAttributes(MessageSystemAttributeName.SENT_TIMESTAMP)} for {@link SqsMessage#sentTimestamp()},
+         * or {@link MessageSystemAttributeName#ALL}. Message attributes (the producer's own) are always received.
+         * Replaces the names of an earlier call.
+         *
+         * @param names system attribute names
+         * @return this builder
+         */
+        public Builder systemAttributes(MessageSystemAttributeName... names) {
+            this.systemAttributes = names == null ? null : Arrays.asList(names.clone());
             return this;
         }
 
@@ -427,6 +450,9 @@ public interface SqsConsumer extends AutoCloseable {
             require(pollers == null || (pollers >= 1 && pollers <= MAX_POLLERS), "pollers",
                     "(" + pollers + ") must be between 1 and " + MAX_POLLERS);
             requireWholeSeconds("waitTime", waitTime, Duration.ZERO, SqsLimits.MAX_WAIT_TIME);
+            require(systemAttributes != null && systemAttributes.stream().allMatch(
+                            name -> name != null && name != MessageSystemAttributeName.UNKNOWN_TO_SDK_VERSION),
+                    "systemAttributes", "must be system attribute names, none null");
             if (visibilityTimeout != null) {
                 requireWholeSeconds("visibilityTimeout", visibilityTimeout, Duration.ofSeconds(1),
                         SqsLimits.MAX_VISIBILITY_TIMEOUT);
@@ -464,7 +490,21 @@ public interface SqsConsumer extends AutoCloseable {
             return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name != null ? name : queueName,
                     maxConcurrency, prefetch, pollerCount, waitTime, visibilityTimeout, visibilityExtensionMargin,
                     maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners),
-                    errorClassifier, policy, batchHandler, consumeRetryQueues, idempotency);
+                    errorClassifier, policy, batchHandler, consumeRetryQueues, idempotency,
+                    receivedSystemAttributes());
+        }
+
+        /** The consumer's own attributes first, then the user's, each once; {@code ALL} alone when asked for. */
+        private List<MessageSystemAttributeName> receivedSystemAttributes() {
+            if (systemAttributes.contains(MessageSystemAttributeName.ALL)) {
+                return List.of(MessageSystemAttributeName.ALL);
+            }
+            Set<MessageSystemAttributeName> names = new LinkedHashSet<>(List.of(
+                    MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                    MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                    MessageSystemAttributeName.MESSAGE_GROUP_ID));
+            names.addAll(systemAttributes);
+            return List.copyOf(names);
         }
 
         private RetryPolicy retryPolicy() {

@@ -56,7 +56,9 @@ public final class SqsMessage {
 
     /**
      * The system attributes SQS returned, keyed by their SQS names ({@code ApproximateReceiveCount},
-     * {@code SentTimestamp}, {@code MessageGroupId}, ...).
+     * {@code SentTimestamp}, {@code MessageGroupId}, ...). A consumer asks for {@code ApproximateReceiveCount},
+     * {@code ApproximateFirstReceiveTimestamp} and {@code MessageGroupId}, plus those named with the builder's
+     * {@code systemAttributes(...)}.
      *
      * @return an immutable map
      */
@@ -95,7 +97,10 @@ public final class SqsMessage {
         return count == null ? 1 : Integer.parseInt(count);
     }
 
-    /** @return when the message was sent ({@code SentTimestamp}), if SQS returned it */
+    /**
+     * @return when the message was sent ({@code SentTimestamp}), if SQS returned it: the consumer asks for it only
+     *     with {@code systemAttributes(MessageSystemAttributeName.SENT_TIMESTAMP)} (or {@code ALL})
+     */
     public Optional<Instant> sentTimestamp() {
         return epochMillis("SentTimestamp");
     }
@@ -110,12 +115,18 @@ public final class SqsMessage {
         return Optional.ofNullable(attributes.get("MessageGroupId"));
     }
 
-    /** @return the deduplication id (FIFO queues only) */
+    /**
+     * @return the deduplication id (FIFO queues only), if SQS returned it: the consumer asks for it only with
+     *     {@code systemAttributes(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)} (or {@code ALL})
+     */
     public Optional<String> messageDeduplicationId() {
         return Optional.ofNullable(attributes.get("MessageDeduplicationId"));
     }
 
-    /** @return the sequence number (FIFO queues only) */
+    /**
+     * @return the sequence number (FIFO queues only), if SQS returned it: the consumer asks for it only with
+     *     {@code systemAttributes(MessageSystemAttributeName.SEQUENCE_NUMBER)} (or {@code ALL})
+     */
     public Optional<String> sequenceNumber() {
         return Optional.ofNullable(attributes.get("SequenceNumber"));
     }

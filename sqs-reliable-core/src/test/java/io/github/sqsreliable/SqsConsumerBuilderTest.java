@@ -7,6 +7,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import io.github.sqsreliable.internal.ConsumerSettings;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import io.github.sqsreliable.observe.ConsumerListener;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -219,6 +220,51 @@ class SqsConsumerBuilderTest {
         SqsConsumer.Builder builder = minimal().waitTime(Duration.ofMillis(1_500));
 
         assertRejected(builder, "waitTime", "(PT1.5S)");
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // systemAttributes
+    // ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void receivesOnlyTheSystemAttributesTheConsumerReadsByDefault() {
+        ConsumerSettings settings = minimal().settings();
+
+        assertThat(settings.systemAttributes()).containsExactly(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                MessageSystemAttributeName.MESSAGE_GROUP_ID);
+    }
+
+    @Test
+    void addsTheSystemAttributesAskedForOnceEach() {
+        ConsumerSettings settings = minimal().systemAttributes(MessageSystemAttributeName.SENT_TIMESTAMP,
+                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT).settings();
+
+        assertThat(settings.systemAttributes()).containsExactly(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                MessageSystemAttributeName.MESSAGE_GROUP_ID, MessageSystemAttributeName.SENT_TIMESTAMP);
+    }
+
+    @Test
+    void asksForAllAloneWhenAllIsAskedFor() {
+        ConsumerSettings settings = minimal().systemAttributes(MessageSystemAttributeName.SENT_TIMESTAMP,
+                MessageSystemAttributeName.ALL).settings();
+
+        assertThat(settings.systemAttributes()).containsExactly(MessageSystemAttributeName.ALL);
+    }
+
+    @Test
+    void rejectsANullSystemAttributeName() {
+        SqsConsumer.Builder builder = minimal().systemAttributes(MessageSystemAttributeName.SENT_TIMESTAMP, null);
+
+        assertRejected(builder, "systemAttributes", "none null");
+    }
+
+    @Test
+    void rejectsNullSystemAttributes() {
+        SqsConsumer.Builder builder = minimal().systemAttributes((MessageSystemAttributeName[]) null);
+
+        assertRejected(builder, "systemAttributes", "none null");
     }
 
     // ---------------------------------------------------------------------------------------------------

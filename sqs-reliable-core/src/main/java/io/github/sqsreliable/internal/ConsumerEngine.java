@@ -211,7 +211,7 @@ public final class ConsumerEngine implements SqsConsumer {
         PollerActivity activity = new PollerActivity(settings.pollers());
         for (int i = 0; i < settings.pollers(); i++) {
             Poller poller = new Poller(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
-                    settings.visibilityTimeout(), permits, tuner, activity, dispatcher::starving, this::received, events,
+                    settings.visibilityTimeout(), settings.systemAttributes(), permits, tuner, activity, dispatcher::starving, this::received, events,
                     stopSignal);
             pollers.add(poller);
             pollerThreads.add(pollerThreadFactory.newThread(poller));

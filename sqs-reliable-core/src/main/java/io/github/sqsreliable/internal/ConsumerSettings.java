@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * A consumer's validated configuration, as {@code SqsConsumer.Builder#build()} leaves it. Optional values
  * ({@code visibilityTimeout}, {@code visibilityExtensionMargin}, {@code executor}) are {@code null} when unset;
- * exactly one of {@code handler} and {@code batchHandler} is set; {@code idempotency} is null when off.
+ * exactly one of {@code handler} and {@code batchHandler} is set; {@code idempotency} is null when off;
+ * {@code systemAttributes} lists every system attribute each receive asks for, the consumer's own included.
  */
 public record ConsumerSettings(
         SqsAsyncClient sqsClient,
@@ -37,7 +39,8 @@ public record ConsumerSettings(
         RetryPolicy retryPolicy,
         BatchHandler batchHandler,
         boolean consumeRetryQueues,
-        Idempotency idempotency) {
+        Idempotency idempotency,
+        List<MessageSystemAttributeName> systemAttributes) {
 
     /** @return the most messages the consumer may hold at once: running handlers plus the most prefetch */
     public int capacity() {
@@ -54,7 +57,7 @@ public record ConsumerSettings(
         return new ConsumerSettings(sqsClient, retryQueueUrl, retryQueueName, handler, name + "-retry-" + index,
                 maxConcurrency, prefetch, pollers, waitTime, visibilityTimeout, visibilityExtensionMargin, maxProcessingTime,
                 shutdownTimeout, batchFlushInterval, executor, listeners, errorClassifier, retryPolicy, batchHandler,
-                false, sharedNamespace());
+                false, sharedNamespace(), systemAttributes);
     }
 
     /** Retry-queue engines keep the origin's namespace: a key is one piece of work wherever it is retried. */

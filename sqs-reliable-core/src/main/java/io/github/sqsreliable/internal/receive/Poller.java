@@ -60,6 +60,7 @@ public final class Poller implements Runnable {
 
     /**
      * @param visibilityTimeout requested with each receive, or {@code null} to use the queue's
+     * @param systemAttributes the system attributes each receive asks for
      * @param tuner told the size and round trip of each receive that returned messages
      * @param activity shared by the consumer's pollers: puts this one to sleep while the queue is idle
      * @param handlersStarving whether a handler could start now but no message is ready for it: only then, and
@@ -67,7 +68,7 @@ public final class Poller implements Runnable {
      * @param stopSignal counted down when the consumer stops, to cut a backoff short
      */
     public Poller(SqsAsyncClient client, String queueUrl, Duration waitTime, Duration visibilityTimeout,
-                  ReceivePermits permits, PrefetchTuner tuner, PollerActivity activity,
+                  List<MessageSystemAttributeName> systemAttributes, ReceivePermits permits, PrefetchTuner tuner, PollerActivity activity,
                   BooleanSupplier handlersStarving, BatchSink sink, ConsumerEvents events, CountDownLatch stopSignal) {
         this.client = client;
         this.queueUrl = queueUrl;
@@ -81,7 +82,7 @@ public final class Poller implements Runnable {
         this.request = ReceiveMessageRequest.builder()
                 .queueUrl(queueUrl)
                 .waitTimeSeconds(SqsLimits.toSecondsRoundingUp(waitTime))
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageSystemAttributeNames(systemAttributes)
                 .messageAttributeNames("All");
         if (visibilityTimeout != null) {
             request.visibilityTimeout(SqsLimits.toSecondsRoundingUp(visibilityTimeout));
