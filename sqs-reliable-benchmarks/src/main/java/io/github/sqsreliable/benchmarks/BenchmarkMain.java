@@ -152,13 +152,27 @@ public final class BenchmarkMain {
         System.out.println(section);
         System.out.println("results: " + json.toAbsolutePath());
         if (!arguments.contains("--no-docs") && !partial) {
-            Path docs = Path.of("docs");
+            Path docs = docsDirectory();
             Files.createDirectories(docs.resolve("images"));
             Files.writeString(docs.resolve("images").resolve("benchmarks.svg"), SvgChart.render(run));
             DocsSection.replace(docs.resolve("benchmarks.md"), section);
             System.out.println("docs: " + docs.resolve("benchmarks.md").toAbsolutePath());
         }
         System.exit(0);
+    }
+
+    /**
+     * The project's {@code docs} directory: the nearest one up from the working directory that holds
+     * {@code benchmarks.md}, so that a run started in the module's directory updates the same page.
+     */
+    private static Path docsDirectory() {
+        for (Path directory = Path.of("").toAbsolutePath(); directory != null; directory = directory.getParent()) {
+            if (Files.isRegularFile(directory.resolve("docs").resolve("benchmarks.md"))) {
+                return directory.resolve("docs");
+            }
+        }
+        throw new IllegalStateException("no docs/benchmarks.md in " + Path.of("").toAbsolutePath()
+                + " or above it: run the benchmark from the project (or use --no-docs)");
     }
 
     private static Map<String, String> environment(String redisSource, List<String> serverProcesses) {
