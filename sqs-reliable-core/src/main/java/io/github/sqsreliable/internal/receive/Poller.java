@@ -55,6 +55,9 @@ public final class Poller implements Runnable {
     private final ConsumerEvents events;
     private final CountDownLatch stopSignal;
     private final ReceiveMessageRequest.Builder request;
+    /** A receive with fewer messages than this puts its poller to sleep, unless it is the last one receiving. */
+    static final int SHORT_RECEIVE = SqsLimits.MAX_RECEIVE_BATCH / 2;
+
     private final AtomicReference<CompletableFuture<ReceiveMessageResponse>> inFlight = new AtomicReference<>();
     private volatile boolean running = true;
 
@@ -134,9 +137,10 @@ public final class Poller implements Runnable {
                     }
                     sink.accept(messages, leaseStart);
                 }
-                // A short receive means the queue held less than a batch: fewer pollers keep up. Each extra long
-                // poll would return a message or two, at the cost of a request on both ends of the wire.
-                if (messages.size() < SqsLimits.MAX_RECEIVE_BATCH && activity.shouldSleepAfterShortReceive()) {
+                // A receive under half full means the queue held little: fewer pollers keep up, and each extra long
+                // poll would return a message or two, at the cost of a request on both ends of the wire. (Half,
+                // not full: SQS itself often answers a long poll with fewer than 10 while a backlog waits.)
+                if (messages.size() < SHORT_RECEIVE && activity.shouldSleepAfterShortReceive()) {
                     activity.awaitWake(() -> running);
                 }
             }
