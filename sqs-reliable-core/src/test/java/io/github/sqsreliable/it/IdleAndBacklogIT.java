@@ -31,12 +31,7 @@ class IdleAndBacklogIT {
         String queueUrl = sqs.createQueue(QueueSpec.standard());
         RecordingInterceptor recorder = new RecordingInterceptor();
         try (SqsAsyncClient client = sqs.newClient(recorder);
-             SqsConsumer consumer = SqsConsumer.builder()
-                     .sqsClient(client)
-                     .queueUrl(queueUrl)
-                     .handler(message -> { })
-                     .waitTime(Duration.ofSeconds(1))
-                     .build()) {
+             SqsConsumer consumer = noOpConsumer(client, queueUrl)) {
             consumer.start();
 
             // when: it idles for 6 s
@@ -66,12 +61,7 @@ class IdleAndBacklogIT {
         RecordingInterceptor recorder = new RecordingInterceptor();
         try (SqsAsyncClient client = sqs.newClient(recorder);
              SqsAsyncClient sender = sqs.newClient();
-             SqsConsumer consumer = SqsConsumer.builder()
-                     .sqsClient(client)
-                     .queueUrl(queueUrl)
-                     .handler(message -> { })
-                     .waitTime(Duration.ofSeconds(1))
-                     .build()) {
+             SqsConsumer consumer = noOpConsumer(client, queueUrl)) {
             consumer.start();
             Thread.sleep(1_500); // the first round of empty long polls puts all but one poller to sleep
             int before = recorder.calls("ReceiveMessageRequest").size();
@@ -95,5 +85,15 @@ class IdleAndBacklogIT {
             int receives = recorder.calls("ReceiveMessageRequest").size() - before;
             assertThat(receives).isLessThan(total / 2);
         }
+    }
+
+    /** Default settings but 1 s long polls, so that the tests see several polls. */
+    private static SqsConsumer noOpConsumer(SqsAsyncClient client, String queueUrl) {
+        return SqsConsumer.builder()
+                .sqsClient(client)
+                .queueUrl(queueUrl)
+                .handler(message -> { })
+                .waitTime(Duration.ofSeconds(1))
+                .build();
     }
 }
