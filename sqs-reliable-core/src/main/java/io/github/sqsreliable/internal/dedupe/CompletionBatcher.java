@@ -3,6 +3,7 @@ package io.github.sqsreliable.internal.dedupe;
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.FlushTrigger;
 import io.github.sqsreliable.internal.Room;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
@@ -20,7 +21,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -81,7 +81,6 @@ public final class CompletionBatcher {
     private final Duration storeTimeout;
     private final ConsumerEvents events;
     private final ScheduledExecutorService scheduler;
-    private final long flushIntervalNanos;
     private final Semaphore room;
     private final IntFunction<Duration> backoff;
     private final Queue<Entry> pending = new ConcurrentLinkedQueue<>();
@@ -89,8 +88,7 @@ public final class CompletionBatcher {
     // Entries whose completion has no final answer yet; removing one claims the right to finish it.
     private final Set<Entry> unanswered = ConcurrentHashMap.newKeySet();
     private final AtomicInteger outstanding = new AtomicInteger();
-    private final AtomicBoolean timerArmed = new AtomicBoolean();
-    private final AtomicBoolean fullFlushAsked = new AtomicBoolean();
+    private final FlushTrigger flushes;
     // Draining: partial batches go at once. Closed: nothing more is accepted, and late answers are ignored.
     private volatile boolean draining;
     private volatile boolean closed;
@@ -117,7 +115,7 @@ public final class CompletionBatcher {
         this.storeTimeout = storeTimeout;
         this.events = events;
         this.scheduler = scheduler;
-        this.flushIntervalNanos = flushInterval.toNanos();
+        this.flushes = new FlushTrigger(scheduler, flushInterval.toNanos(), MAX_BATCH, this::flush);
         this.room = new Semaphore(maxOutstanding);
         this.backoff = backoff;
     }
@@ -182,31 +180,10 @@ public final class CompletionBatcher {
         pending.add(entry);
         int size = pendingCount.incrementAndGet();
         try {
-            if (flushIntervalNanos == 0 || draining) {
-                scheduler.execute(() -> flush(true));
-            } else if (size >= MAX_BATCH) {
-                // One flush asked for at a time: without this, every entry that arrives before the flush runs
-                // would queue one more task and wake the scheduler thread for it.
-                if (fullFlushAsked.compareAndSet(false, true)) {
-                    scheduler.execute(this::flushFullBatches);
-                }
-            } else if (timerArmed.compareAndSet(false, true)) {
-                scheduler.schedule(this::flushOnTimer, flushIntervalNanos, TimeUnit.NANOSECONDS);
-            }
+            flushes.entryAdded(size, draining);
         } catch (RejectedExecutionException e) {
             abandon(entry);
         }
-    }
-
-    private void flushOnTimer() {
-        timerArmed.set(false);
-        flush(true);
-    }
-
-    private void flushFullBatches() {
-        // Cleared before the count is read, so an entry that found the flag still set is counted by this flush.
-        fullFlushAsked.set(false);
-        flush(false);
     }
 
     /** Runs on the scheduler thread only, so batches never interleave. */
@@ -229,9 +206,7 @@ public final class CompletionBatcher {
                 send(batch);
             }
         }
-        if (pendingCount.get() > 0 && timerArmed.compareAndSet(false, true)) {
-            scheduler.schedule(this::flushOnTimer, flushIntervalNanos, TimeUnit.NANOSECONDS);
-        }
+        flushes.afterFlush(pendingCount.get());
     }
 
     private void send(List<Entry> batch) {

@@ -3,6 +3,7 @@ package io.github.sqsreliable.internal.settle;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.sqsreliable.BatchEntryFailedException;
 import io.github.sqsreliable.internal.BatchAnswers;
+import io.github.sqsreliable.internal.FlushTrigger;
 import io.github.sqsreliable.internal.Room;
 import io.github.sqsreliable.internal.SqsLimits;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,14 +83,12 @@ public final class SqsBatcher {
     private final String queueUrl;
     private final BatchSender sender;
     private final ScheduledExecutorService scheduler;
-    private final long flushIntervalNanos;
     private final Semaphore slots;
     private final Queue<Entry> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Set<Entry> unanswered = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean timerArmed = new AtomicBoolean();
-    private final AtomicBoolean fullFlushAsked = new AtomicBoolean();
+    private final FlushTrigger flushes;
     // Draining: partial batches go at once. Closed: nothing more is accepted.
     private volatile boolean draining;
     private volatile boolean closed;
@@ -101,7 +99,7 @@ public final class SqsBatcher {
         this.queueUrl = queueUrl;
         this.sender = sender;
         this.scheduler = scheduler;
-        this.flushIntervalNanos = flushInterval.toNanos();
+        this.flushes = new FlushTrigger(scheduler, flushInterval.toNanos(), SqsLimits.MAX_BATCH_ENTRIES, this::flush);
         this.slots = maxOutstanding == Integer.MAX_VALUE ? null : new Semaphore(maxOutstanding);
     }
 
@@ -213,31 +211,10 @@ public final class SqsBatcher {
         pending.add(entry);
         int size = pendingCount.incrementAndGet();
         try {
-            if (flushIntervalNanos == 0 || draining) {
-                scheduler.execute(() -> flush(true));
-            } else if (size >= SqsLimits.MAX_BATCH_ENTRIES) {
-                // One flush asked for at a time: without this, every entry that arrives before the flush runs
-                // would queue one more task and wake the scheduler thread for it.
-                if (fullFlushAsked.compareAndSet(false, true)) {
-                    scheduler.execute(this::flushFullBatches);
-                }
-            } else if (timerArmed.compareAndSet(false, true)) {
-                scheduler.schedule(this::flushOnTimer, flushIntervalNanos, TimeUnit.NANOSECONDS);
-            }
+            flushes.entryAdded(size, draining);
         } catch (RejectedExecutionException e) {
             fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
         }
-    }
-
-    private void flushOnTimer() {
-        timerArmed.set(false);
-        flush(true);
-    }
-
-    private void flushFullBatches() {
-        // Cleared before the count is read, so an entry that found the flag still set is counted by this flush.
-        fullFlushAsked.set(false);
-        flush(false);
     }
 
     /** Runs on the scheduler thread only. */
@@ -256,9 +233,7 @@ public final class SqsBatcher {
                 break;
             }
         }
-        if (pendingCount.get() > 0 && timerArmed.compareAndSet(false, true)) {
-            scheduler.schedule(this::flushOnTimer, flushIntervalNanos, TimeUnit.NANOSECONDS);
-        }
+        flushes.afterFlush(pendingCount.get());
     }
 
     private void send(List<Entry> batch) {
