@@ -115,7 +115,7 @@ public final class Bench implements AutoCloseable {
             log.printf("round %d of %d:%n", round, sizes.repetitions());
             rows.forEach(Row::repeat);
         }
-        return rows.stream().map(row -> row.result(List.of())).toList();
+        return rows.stream().map(Row::result).toList();
     }
 
     /** A raw loop on one client: sync Apache with K threads, or an async client with K chains. */
@@ -286,11 +286,7 @@ public final class Bench implements AutoCloseable {
 
     /** A row measured on its own: its warm-up, then its repetitions. */
     private ScenarioResult measure(Row row) {
-        row.warmUp();
-        for (int repetition = 0; repetition < sizes.repetitions(); repetition++) {
-            row.repeat();
-        }
-        return row.result(List.of());
+        return inTurns(List.of(row)).get(0);
     }
 
     /**

@@ -100,7 +100,7 @@ public final class Row {
     }
 
     /** The figures of the repetitions so far. */
-    ScenarioResult result(List<String> notes) {
+    ScenarioResult result() {
         double total = (double) messages * rates.size();
         Map<String, Double> perMessage = new LinkedHashMap<>();
         requestCounts.forEach((api, count) -> perMessage.put(api, count / total));
@@ -109,6 +109,6 @@ public final class Row {
                 latency == null ? Double.NaN : latency.percentileMillis(50),
                 latency == null ? Double.NaN : latency.percentileMillis(99),
                 peakHeap, cpuNanos / total / 1e3, serverNanos < 0 ? Double.NaN : serverNanos / total / 1e3,
-                violations < 0 ? -1 : violations, notes);
+                violations < 0 ? -1 : violations, List.of());
     }
 }

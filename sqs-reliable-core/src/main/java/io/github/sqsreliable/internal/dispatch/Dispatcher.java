@@ -78,7 +78,7 @@ public final class Dispatcher<U extends DispatchUnit> {
                     waiting.add(unit);
                 }
                 // One worker now; each worker that starts a unit wakes the next (see run()).
-                toStart = takeStartable(1);
+                toStart = takeStartable();
             }
         }
         if (toStart == null) {
@@ -166,7 +166,7 @@ public final class Dispatcher<U extends DispatchUnit> {
     private void run(U first) {
         List<U> another;
         synchronized (lock) {
-            another = closed ? List.of() : takeStartable(1);
+            another = closed ? List.of() : takeStartable();
         }
         start(another);
         U unit = first;
@@ -210,7 +210,7 @@ public final class Dispatcher<U extends DispatchUnit> {
                     readyKeys.add(key);
                 }
             }
-            toStart = closed ? List.of() : takeStartable(1);
+            toStart = closed ? List.of() : takeStartable();
             if (running == 0) {
                 lock.notifyAll();
             }
@@ -222,14 +222,15 @@ public final class Dispatcher<U extends DispatchUnit> {
     }
 
     /**
-     * Caller holds the lock. Takes the heads of up to {@code most} ready keys' queues to start; a key stays mapped
-     * while its unit runs.
+     * Caller holds the lock. Takes the head of the next ready key's queue to start, if a handler may start; the
+     * key stays mapped while its unit runs. One at a time: each started worker wakes the next (see run()).
+     *
+     * @return that unit, or none
      */
-    private List<U> takeStartable(int most) {
-        List<U> toStart = new ArrayList<>(1);
-        while (toStart.size() < most && running < maxConcurrency && !readyKeys.isEmpty()) {
-            String key = readyKeys.poll();
-            toStart.add(waitingByKey.get(key).poll());
+    private List<U> takeStartable() {
+        List<U> toStart = List.of();
+        if (running < maxConcurrency && !readyKeys.isEmpty()) {
+            toStart = List.of(waitingByKey.get(readyKeys.poll()).poll());
             running++;
         }
         ready = readyKeys.size();

@@ -71,8 +71,8 @@ public final class Poller implements Runnable {
      * @param stopSignal counted down when the consumer stops, to cut a backoff short
      */
     public Poller(SqsAsyncClient client, String queueUrl, Duration waitTime, Duration visibilityTimeout,
-                  List<MessageSystemAttributeName> systemAttributes, ReceivePermits permits, PrefetchTuner tuner, PollerActivity activity,
-                  BooleanSupplier handlersStarving, BatchSink sink, ConsumerEvents events, CountDownLatch stopSignal) {
+                  List<MessageSystemAttributeName> systemAttributes, ReceivePermits permits, PrefetchTuner tuner,
+                  PollerActivity activity, BooleanSupplier handlersStarving, BatchSink sink, ConsumerEvents events, CountDownLatch stopSignal) {
         this.client = client;
         this.queueUrl = queueUrl;
         this.permits = permits;
