@@ -1,7 +1,10 @@
 package io.github.sqsreliable.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,48 +25,56 @@ class RoomTest {
     void givesUpWhenTheStageCloses() throws Exception {
         Semaphore room = new Semaphore(0);
         AtomicBoolean closed = new AtomicBoolean();
-        Thread closer = new Thread(() -> {
-            sleep(150);
-            closed.set(true);
-        });
-        closer.start();
+        CompletableFuture<Boolean> acquired = new CompletableFuture<>();
+        Thread caller = new Thread(() -> acquired.complete(Room.acquire(room, closed::get)));
+        caller.start();
+        awaitWaiting(caller);
 
-        assertThat(Room.acquire(room, closed::get)).isFalse();
-        closer.join();
+        closed.set(true);
+
+        assertThat(acquired.get(5, TimeUnit.SECONDS)).isFalse();
     }
 
     @Test
     void keepsWaitingThroughAnInterruptAndRestoresIt() throws Exception {
         Semaphore room = new Semaphore(0);
-        Thread caller = Thread.currentThread();
-        Thread helper = new Thread(() -> {
-            sleep(100);
-            caller.interrupt();
-            sleep(150);
-            room.release();
+        CompletableFuture<Boolean> acquired = new CompletableFuture<>();
+        AtomicBoolean interruptRestored = new AtomicBoolean();
+        Thread caller = new Thread(() -> {
+            boolean result = Room.acquire(room, () -> false);
+            interruptRestored.set(Thread.currentThread().isInterrupted());
+            acquired.complete(result);
         });
-        helper.start();
+        caller.start();
+        awaitWaiting(caller);
 
-        assertThat(Room.acquire(room, () -> false)).isTrue();
-        assertThat(Thread.interrupted()).isTrue();
-        helper.join();
+        caller.interrupt();
+        // The interrupt is taken (the flag clears) and the caller waits again rather than returning.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !caller.isInterrupted()
+                && caller.getState() == Thread.State.TIMED_WAITING);
+        assertThat(acquired).isNotDone();
+        room.release();
+
+        assertThat(acquired.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(interruptRestored).isTrue();
     }
 
     @Test
     void waitsUntilNothingIsOutstandingOrTheDeadline() throws Exception {
         AtomicInteger outstanding = new AtomicInteger(1);
-        Thread answerer = new Thread(() -> {
-            sleep(100);
-            outstanding.set(0);
-            synchronized (outstanding) {
-                outstanding.notifyAll();
-            }
+        CompletableFuture<Integer> seen = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            Room.awaitNoneOutstanding(outstanding, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            seen.complete(outstanding.get());
         });
-        answerer.start();
+        waiter.start();
+        awaitWaiting(waiter);
 
-        Room.awaitNoneOutstanding(outstanding, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-        assertThat(outstanding.get()).isZero();
-        answerer.join();
+        outstanding.set(0);
+        synchronized (outstanding) {
+            outstanding.notifyAll();
+        }
+        assertThat(seen.get(5, TimeUnit.SECONDS)).isZero();
 
         outstanding.set(1);
         long started = System.nanoTime();
@@ -71,11 +82,8 @@ class RoomTest {
         assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Until the thread waits inside Room (a timed wait on the semaphore or the counter). */
+    private static void awaitWaiting(Thread thread) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
     }
 }

@@ -63,7 +63,9 @@ class IdleAndBacklogIT {
              SqsAsyncClient sender = sqs.newClient();
              SqsConsumer consumer = noOpConsumer(client, queueUrl)) {
             consumer.start();
-            Thread.sleep(1_500); // the first round of empty long polls puts all but one poller to sleep
+            // The first round of 14 empty long polls puts all but one poller to sleep; the one left polls again.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> recorder.calls("ReceiveMessageRequest").size() > 14);
             int before = recorder.calls("ReceiveMessageRequest").size();
 
             // when: 5 messages arrive every 20 ms for 3 s
