@@ -59,6 +59,8 @@ public final class ConsumerEngine implements SqsConsumer {
     private static final Logger log = LoggerFactory.getLogger(ConsumerEngine.class);
     private static final Duration QUEUE_ATTRIBUTES_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MIN_FLUSH_BUDGET = Duration.ofSeconds(1);
+    /** How long ready messages may wait behind a quick handler's worker whose current message turned slow. */
+    private static final long STALL_CHECK_MILLIS = 100;
     private static final Outcome ACKNOWLEDGE = new Outcome.Acknowledge();
 
     private final ConsumerSettings settings;
@@ -202,6 +204,8 @@ public final class ConsumerEngine implements SqsConsumer {
         }
         dispatcher = new Dispatcher<>(settings.maxConcurrency(), executor, this::process, settler::release);
         extender.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
+        visibilityScheduler.scheduleAtFixedRate(dispatcher::startStalled, STALL_CHECK_MILLIS, STALL_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
         if (tuner.adjustable()) {
             visibilityScheduler.scheduleAtFixedRate(() -> tuner.tick(System.nanoTime()), PrefetchTuner.TICK_MILLIS,
                     PrefetchTuner.TICK_MILLIS, TimeUnit.MILLISECONDS);

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -22,11 +23,20 @@ import java.util.function.Predicate;
  * so none overtakes it. Waiting messages are the only queue here, and it holds at most what the receive permits
  * allowed in.
  *
+ * <p>Waking a worker costs tens of microseconds of CPU. While units take less than {@link #QUICK_UNIT_NANOS} on
+ * average, the worker already running takes the ready units one after another instead of waking more workers
+ * for them; {@link #startStalled()}, called on a timer, starts the ready units should that worker's current unit
+ * turn out slow.
+ *
  * <p>Thread-safe: one lock guards the state, and no handler, release or executor call runs under it.
  */
 public final class Dispatcher<U extends DispatchUnit> {
 
+    /** Units quicker than this on average run one after another on a running worker rather than waking another. */
+    static final long QUICK_UNIT_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
     private final Object lock = new Object();
+    private final LongSupplier nanoClock;
     private final int maxConcurrency;
     private final Executor executor;
     private final Predicate<U> pipeline;
@@ -36,9 +46,14 @@ public final class Dispatcher<U extends DispatchUnit> {
     private final Map<String, ArrayDeque<U>> waitingByKey = new HashMap<>();
     private final ArrayDeque<String> readyKeys = new ArrayDeque<>();
     private boolean closed;
+    private long startedUnits;
+    private long startedAtLastCheck;
     // Written under lock, read without it by starving().
     private volatile int running;
     private volatile int ready;
+    // A moving average of how long a unit takes, updated by the workers without the lock (it is only a hint);
+    // negative until the first unit has run.
+    private volatile long averageUnitNanos = -1;
 
     /**
      * @param maxConcurrency the most handlers running at once
@@ -49,6 +64,15 @@ public final class Dispatcher<U extends DispatchUnit> {
      */
     public Dispatcher(int maxConcurrency, Executor executor, Predicate<U> pipeline,
                       BiConsumer<List<InFlightMessage>, ReleaseReason> releaser) {
+        this(maxConcurrency, executor, pipeline, releaser, System::nanoTime);
+    }
+
+    /**
+     * @param nanoClock times the units, to tell quick ones from slow ones
+     */
+    Dispatcher(int maxConcurrency, Executor executor, Predicate<U> pipeline,
+               BiConsumer<List<InFlightMessage>, ReleaseReason> releaser, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.maxConcurrency = maxConcurrency;
         this.executor = executor;
         this.pipeline = pipeline;
@@ -109,6 +133,26 @@ public final class Dispatcher<U extends DispatchUnit> {
     }
 
     /**
+     * Starts every ready unit that may start, if units were ready but none started since the last call: a quick
+     * unit's worker, which takes the ready units one after another, may be held by a unit that turned out slow.
+     * Call it on a timer; its period bounds how long ready units wait behind such a unit.
+     */
+    public void startStalled() {
+        List<U> toStart = new ArrayList<>();
+        synchronized (lock) {
+            boolean stalled = startedUnits == startedAtLastCheck;
+            startedAtLastCheck = startedUnits;
+            if (stalled && !closed) {
+                for (List<U> unit = takeStartable(); !unit.isEmpty(); unit = takeStartable()) {
+                    toStart.addAll(unit);
+                }
+                startedAtLastCheck = startedUnits;
+            }
+        }
+        start(toStart);
+    }
+
+    /**
      * Waits until no handler runs.
      *
      * @param timeoutNanos how long to wait
@@ -158,25 +202,28 @@ public final class Dispatcher<U extends DispatchUnit> {
 
     /**
      * Runs a unit, then, while units are ready, the next one on the same thread: handing it to another thread
-     * would cost two context switches per message when handlers are busy. A worker that has just woken first
-     * hands one more ready unit to another worker, so ready units start in parallel, one wake-up after another;
-     * when handlers are quick, the running workers take the ready units before more workers are woken. After a
-     * unit that threw, the thread leaves and the next unit goes to the executor.
+     * would cost two context switches per message when handlers are busy. Unless units are quick, a worker that
+     * has just woken first hands one more ready unit to another worker, so ready units start in parallel, one
+     * wake-up after another. After a unit that threw, the thread leaves and the next unit goes to the executor.
      */
     private void run(U first) {
-        List<U> another;
-        synchronized (lock) {
-            another = closed ? List.of() : takeStartable();
+        if (!unitsAreQuick()) {
+            List<U> another;
+            synchronized (lock) {
+                another = closed ? List.of() : takeStartable();
+            }
+            start(another);
         }
-        start(another);
         U unit = first;
         while (unit != null) {
             boolean succeeded = false;
             boolean returned = false;
+            long startNanos = nanoClock.getAsLong();
             try {
                 succeeded = pipeline.test(unit);
                 returned = true;
             } finally {
+                timed(nanoClock.getAsLong() - startNanos);
                 List<U> next = finished(unit, succeeded, ReleaseReason.FIFO_GROUP_FAILED, false);
                 if (returned && !next.isEmpty()) {
                     unit = next.get(0);
@@ -186,6 +233,16 @@ public final class Dispatcher<U extends DispatchUnit> {
                 }
             }
         }
+    }
+
+    private boolean unitsAreQuick() {
+        long average = averageUnitNanos;
+        return average >= 0 && average < QUICK_UNIT_NANOS;
+    }
+
+    private void timed(long unitNanos) {
+        long average = averageUnitNanos;
+        averageUnitNanos = average < 0 ? unitNanos : average + (unitNanos - average) / 8;
     }
 
     /** Settles the bookkeeping of a finished unit and answers the unit (at most one) that may start now. */
@@ -232,6 +289,7 @@ public final class Dispatcher<U extends DispatchUnit> {
         if (running < maxConcurrency && !readyKeys.isEmpty()) {
             toStart = List.of(waitingByKey.get(readyKeys.poll()).poll());
             running++;
+            startedUnits++;
         }
         ready = readyKeys.size();
         return toStart;

@@ -2,10 +2,12 @@ package io.github.sqsreliable.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.internal.InFlightMessage;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +81,110 @@ class DispatcherTest {
         assertThat(runningSeenByHandlers).allSatisfy(running -> assertThat(running).isBetween(1, 2));
         assertThat(dispatcher.running()).isZero();
         assertThat(releases).isEmpty();
+    }
+
+    @Test
+    void quickUnitsRunOneAfterAnotherOnTheWorkerAlreadyRunningWithoutWakingMore() {
+        // given: units that take 10 µs each by the dispatcher's clock, and one already timed
+        ManualExecutor executor = new ManualExecutor();
+        long[] clock = {0};
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, executor, message -> {
+            clock[0] += TimeUnit.MICROSECONDS.toNanos(10);
+            handled.add(message.view().messageId());
+            return true;
+        }, this::recordRelease, () -> clock[0]);
+        dispatcher.dispatch(List.of(standard("m0")));
+        executor.runAll();
+
+        // when: a receive of five arrives
+        dispatcher.dispatch(List.of(standard("m1"), standard("m2"), standard("m3"), standard("m4"), standard("m5")));
+
+        // then: one worker is woken, and it runs all five without handing any to another worker
+        assertThat(executor.queued()).isEqualTo(1);
+        executor.runOldest();
+        assertThat(executor.queued()).isZero();
+        assertThat(handled).containsExactly("m0", "m1", "m2", "m3", "m4", "m5");
+        assertThat(dispatcher.running()).isZero();
+    }
+
+    @Test
+    void slowUnitsWakeOneMoreWorkerAsEachStarts() {
+        // given: units that take 5 ms each by the dispatcher's clock, and one already timed
+        ManualExecutor executor = new ManualExecutor();
+        long[] clock = {0};
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, executor, message -> {
+            clock[0] += TimeUnit.MILLISECONDS.toNanos(5);
+            handled.add(message.view().messageId());
+            return true;
+        }, this::recordRelease, () -> clock[0]);
+        dispatcher.dispatch(List.of(standard("m0")));
+        executor.runAll();
+
+        // when: a receive of three arrives and the woken worker starts
+        dispatcher.dispatch(List.of(standard("m1"), standard("m2"), standard("m3")));
+        executor.runOldest();
+
+        // then: before running its unit, that worker handed the next ready one to another worker
+        assertThat(executor.queued()).isEqualTo(1);
+        executor.runAll();
+        assertThat(handled).containsExactlyInAnyOrder("m0", "m1", "m2", "m3");
+    }
+
+    @Test
+    void readyUnitsBehindAQuickWorkerStuckInASlowUnitStartOnTheNextStallCheck() throws Exception {
+        // given: quick units so far, then a receive whose first unit blocks its worker
+        ExecutorService pool = pool(4);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch stuckEntered = new CountDownLatch(1);
+        AtomicLong clock = new AtomicLong();
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(4, pool, message -> {
+            clock.addAndGet(TimeUnit.MICROSECONDS.toNanos(10));
+            if (message.view().messageId().equals("stuck")) {
+                stuckEntered.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            handled.add(message.view().messageId());
+            return true;
+        }, this::recordRelease, clock::get);
+        for (int i = 0; i < 20; i++) {
+            dispatcher.dispatch(List.of(standard("warm" + i)));
+            assertThat(dispatcher.awaitIdle(TIMEOUT_NANOS)).isTrue();
+        }
+        dispatcher.dispatch(List.of(standard("stuck"), standard("m1"), standard("m2")));
+        assertThat(stuckEntered.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(handled).doesNotContain("m1", "m2");
+        assertThat(dispatcher.starving()).isFalse();
+
+        // when: a stall check finds no unit started since the previous one
+        dispatcher.startStalled();
+        dispatcher.startStalled();
+
+        // then: the ready units start on other workers while the stuck one still runs
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> handled.contains("m1") && handled.contains("m2"));
+        assertThat(handled).doesNotContain("stuck");
+        release.countDown();
+        assertThat(dispatcher.awaitIdle(TIMEOUT_NANOS)).isTrue();
+        assertThat(handled).contains("stuck");
+    }
+
+    @Test
+    void aStallCheckStartsNothingWhileUnitsAreStarting() {
+        // given: a worker woken for a receive, which has not run yet (units started since the last check)
+        ManualExecutor executor = new ManualExecutor();
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, executor, recordingPipeline(id -> true),
+                this::recordRelease);
+        dispatcher.dispatch(List.of(standard("m1"), standard("m2")));
+
+        // when / then: the check sees progress and wakes nobody more
+        dispatcher.startStalled();
+        assertThat(executor.queued()).isEqualTo(1);
+        executor.runAll();
+        assertThat(handled).containsExactlyInAnyOrder("m1", "m2");
     }
 
     @Test
