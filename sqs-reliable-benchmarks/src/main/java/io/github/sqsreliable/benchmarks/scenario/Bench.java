@@ -39,6 +39,13 @@ public final class Bench implements AutoCloseable {
 
     private static final int RAW_SYNC_THREADS = 8;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * The saturated scenarios (A, C, D) time one message in this many from receive to handler: a map entry per
+     * message would cost the consumer CPU that the raw loops do not spend. Still thousands of samples per row.
+     */
+    static final int LATENCY_SAMPLE = 8;
+    /** The JIT counts as quiet once it compiled for less than this fraction of a warm-up pass's wall time. */
+    static final double JIT_QUIET = 0.02;
     private static final int RAW_ASYNC_CHAINS = 16;
     private static final int FIFO_GROUPS = 100;
     private static final int SLOW_CONCURRENCY = 200;
@@ -106,11 +113,22 @@ public final class Bench implements AutoCloseable {
     /**
      * Measures rows that are compared with each other in turns: every row's warm-up first, then one repetition of
      * each row per round, so that the run's drift (the server JVM still warming up, the machine's other load) falls
-     * on all of them alike rather than on whichever ran last.
+     * on all of them alike rather than on whichever ran last. Warm-up passes over all rows go on until the JIT
+     * spent less than {@link #JIT_QUIET} of a pass compiling, at most {@link Sizes#maxWarmUpPasses()}: on 2 cores
+     * C2 kept compiling SDK code for minutes, taking 20 µs of CPU per message from the measured rows.
      */
     public List<ScenarioResult> inTurns(List<Row> rows) {
-        log.println("warming up (not measured):");
-        rows.forEach(Row::warmUp);
+        for (int pass = 1; pass <= sizes.maxWarmUpPasses(); pass++) {
+            log.printf("warming up, pass %d (not measured):%n", pass);
+            long wallStart = System.nanoTime();
+            long compileStart = Jit.compileMillis();
+            rows.forEach(Row::warmUp);
+            double busy = Jit.busyFraction(compileStart, wallStart);
+            log.printf("  the JIT compiled for %.1f%% of the pass%n", 100 * busy);
+            if (busy < JIT_QUIET) {
+                break;
+            }
+        }
         for (int round = 1; round <= sizes.repetitions(); round++) {
             log.printf("round %d of %d:%n", round, sizes.repetitions());
             rows.forEach(Row::repeat);
@@ -139,7 +157,7 @@ public final class Bench implements AutoCloseable {
     /** A: a no-op handler with the library's defaults: only the client, the queue and the handler are set. */
     public Row noOp(String id, Clients.AsyncKind kind, String baselineId) {
         int n = sizes.noOpMessages();
-        HandlerStartLatency latency = new HandlerStartLatency();
+        HandlerStartLatency latency = new HandlerStartLatency(LATENCY_SAMPLE);
         SqsAsyncClient sqs = async(kind);
         return row(id, "A: no-op handler, default settings (" + name(kind) + " client)", n, baselineId,
                 Double.NaN, () -> fillStandard("a", n, 30),
@@ -195,7 +213,7 @@ public final class Bench implements AutoCloseable {
     /** C: FIFO, 100 groups, no-op handler that checks each group's order; default settings. */
     public Row fifo(String id, String baselineId) {
         int n = sizes.noOpMessages();
-        HandlerStartLatency latency = new HandlerStartLatency();
+        HandlerStartLatency latency = new HandlerStartLatency(LATENCY_SAMPLE);
         SqsAsyncClient sqs = async(RECOMMENDED);
         return row(id, "C: FIFO, " + FIFO_GROUPS + " groups, default settings", n, baselineId, Double.NaN,
                 () -> fillFifo("c", n), queue -> {
@@ -216,7 +234,7 @@ public final class Bench implements AutoCloseable {
     /** D: scenario A with idempotency in Redis. */
     public Row idempotentRedis(String id, String baselineId, URI redisUri) {
         int n = sizes.noOpMessages();
-        HandlerStartLatency latency = new HandlerStartLatency();
+        HandlerStartLatency latency = new HandlerStartLatency(LATENCY_SAMPLE);
         RedisCommandCounter redisCommands = new RedisCommandCounter();
         RedisClient redis = RedisClient.create(redisUri.toString());
         redis.addListener(redisCommands);

@@ -42,6 +42,8 @@ public final class Row {
     private long commands;
     private long violations = -1;
     private long cpuNanos;
+    private long compileMillis;
+    private long wallNanos;
     private long serverNanos;
     private double peakHeap;
 
@@ -86,8 +88,12 @@ public final class Row {
         System.gc();
         ResourceProbe probe = ResourceProbe.start();
         long serverAtStart = serverCpuNanos.getAsLong();
+        long compileAtStart = Jit.compileMillis();
+        long wallStart = System.nanoTime();
         Run run = body.apply(queue);
         cpuNanos += probe.cpuNanosSinceStart();
+        wallNanos += System.nanoTime() - wallStart;
+        compileMillis += Jit.compileMillis() - compileAtStart;
         long serverAtEnd = serverCpuNanos.getAsLong();
         serverNanos = serverNanos < 0 || serverAtStart < 0 || serverAtEnd < 0 ? -1
                 : serverNanos + serverAtEnd - serverAtStart;
@@ -109,6 +115,7 @@ public final class Row {
                 latency == null ? Double.NaN : latency.percentileMillis(50),
                 latency == null ? Double.NaN : latency.percentileMillis(99),
                 peakHeap, cpuNanos / total / 1e3, serverNanos < 0 ? Double.NaN : serverNanos / total / 1e3,
-                violations < 0 ? -1 : violations, List.of());
+                violations < 0 ? -1 : violations, List.of(String.format("the JIT compiled for %.1f%% of the measured "
+                        + "runs' time (%,d ms)", 100.0 * compileMillis / Math.max(1, wallNanos / 1e6), compileMillis)));
     }
 }

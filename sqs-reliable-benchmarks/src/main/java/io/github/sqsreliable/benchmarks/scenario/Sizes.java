@@ -9,17 +9,19 @@ package io.github.sqsreliable.benchmarks.scenario;
  * @param slowHandlerMessages messages per run of scenario B
  * @param extensionMessages messages in scenario E (one wave at concurrency 200)
  * @param latencyMessages messages sent at a steady pace in the latency scenario
+ * @param maxWarmUpPasses the most unmeasured passes over rows compared in turns: passes go on until the JIT is
+ *     quiet (see {@link Bench#inTurns}) or this many ran
  */
 public record Sizes(String mode, int repetitions, int noOpMessages, int slowHandlerMessages, int extensionMessages,
-        int latencyMessages) {
+        int latencyMessages, int maxWarmUpPasses) {
 
     /** Under 3 minutes on 2 cores. */
     public static Sizes quick() {
-        return new Sizes("quick", 3, 6_000, 6_000, 200, 1_000);
+        return new Sizes("quick", 3, 6_000, 6_000, 200, 1_000, 1);
     }
 
     /** The sizes: 50,000 messages for the no-op scenarios, 5 repetitions. */
     public static Sizes full() {
-        return new Sizes("full", 5, 50_000, 30_000, 400, 5_000);
+        return new Sizes("full", 5, 50_000, 30_000, 400, 5_000, 6);
     }
 }
