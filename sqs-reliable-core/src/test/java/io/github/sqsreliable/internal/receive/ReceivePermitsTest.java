@@ -56,8 +56,8 @@ class ReceivePermitsTest {
         assertThat(permits.available()).isEqualTo(4);
 
         // when: a full batch frees up while a poller waits, it gets all of it
-        CompletableFuture<Integer> taken = CompletableFuture.supplyAsync(() -> acquire(permits, NOT_ALLOWED));
-        Thread.sleep(30);
+        CompletableFuture<Integer> taken = CompletableFuture.supplyAsync(() -> acquire(permits, NOT_ALLOWED), threads);
+        await().atMost(Duration.ofSeconds(5)).until(() -> permits.waiters() == 1);
         permits.release(6);
         assertThat(taken.get(5, TimeUnit.SECONDS)).isEqualTo(10);
     }
@@ -138,8 +138,8 @@ class ReceivePermitsTest {
         permits.release(3);
         AtomicBoolean starving = new AtomicBoolean();
 
-        CompletableFuture<Integer> taken = CompletableFuture.supplyAsync(() -> acquire(permits, starving::get));
-        Thread.sleep(30);
+        CompletableFuture<Integer> taken = CompletableFuture.supplyAsync(() -> acquire(permits, starving::get), threads);
+        await().atMost(Duration.ofSeconds(5)).until(() -> permits.waiters() == 1);
         assertThat(taken).isNotDone();
         starving.set(true);
 
