@@ -140,14 +140,12 @@ public final class Dispatcher<U extends DispatchUnit> {
     public void startStalled() {
         List<U> toStart = new ArrayList<>();
         synchronized (lock) {
-            boolean stalled = startedUnits == startedAtLastCheck;
-            startedAtLastCheck = startedUnits;
-            if (stalled && !closed) {
+            if (startedUnits == startedAtLastCheck && !closed) {
                 for (List<U> unit = takeStartable(); !unit.isEmpty(); unit = takeStartable()) {
                     toStart.addAll(unit);
                 }
-                startedAtLastCheck = startedUnits;
             }
+            startedAtLastCheck = startedUnits;
         }
         start(toStart);
     }

@@ -38,7 +38,7 @@ public final class ReceivePermits {
     private final Object resizing = new Object();
     private final List<Waiter> waiting = new ArrayList<>();
     // The free permits at which the next waiter can be woken: what the woken waiters will take plus the smallest
-    // want of the others. Read without the lock by release(), so a release that can wake nobody costs no lock.
+    // want of the others. Read without the lock by wakeCovered().
     private volatile int wakeAt = Integer.MAX_VALUE;
     private volatile int capacity;
     private long wakeUps;
@@ -89,7 +89,8 @@ public final class ReceivePermits {
 
     /** @param count permits to give back */
     public void release(int count) {
-        if (count > 0 && free.addAndGet(count) >= wakeAt) {
+        if (count > 0) {
+            free.addAndGet(count);
             wakeCovered();
         }
     }
@@ -175,9 +176,7 @@ public final class ReceivePermits {
                         me.woken = false;
                         updateWakeAt();
                     }
-                    if (free.get() >= wakeAt) {
-                        wakeCovered();
-                    }
+                    wakeCovered();
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
@@ -194,14 +193,18 @@ public final class ReceivePermits {
                 updateWakeAt();
             }
             // Permits this waiter was woken for but did not take (it timed out) may cover another.
-            if (free.get() >= wakeAt) {
-                wakeCovered();
-            }
+            wakeCovered();
         }
     }
 
-    /** Wakes waiters, oldest first, as long as the free permits cover what they want beyond those already woken. */
+    /**
+     * Wakes waiters, oldest first, as long as the free permits cover what they want beyond those already woken.
+     * Takes the lock only when the free permits reach {@code wakeAt}, so a release that can wake nobody costs none.
+     */
     private void wakeCovered() {
+        if (free.get() < wakeAt) {
+            return;
+        }
         synchronized (waiting) {
             int uncovered = free.get();
             for (Waiter waiter : waiting) {

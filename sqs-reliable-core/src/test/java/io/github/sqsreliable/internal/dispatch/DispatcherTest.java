@@ -87,14 +87,7 @@ class DispatcherTest {
     void quickUnitsRunOneAfterAnotherOnTheWorkerAlreadyRunningWithoutWakingMore() {
         // given: units that take 10 µs each by the dispatcher's clock, and one already timed
         ManualExecutor executor = new ManualExecutor();
-        long[] clock = {0};
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, executor, message -> {
-            clock[0] += TimeUnit.MICROSECONDS.toNanos(10);
-            handled.add(message.view().messageId());
-            return true;
-        }, this::recordRelease, () -> clock[0]);
-        dispatcher.dispatch(List.of(standard("m0")));
-        executor.runAll();
+        Dispatcher<InFlightMessage> dispatcher = timedDispatcher(executor, TimeUnit.MICROSECONDS.toNanos(10));
 
         // when: a receive of five arrives
         dispatcher.dispatch(List.of(standard("m1"), standard("m2"), standard("m3"), standard("m4"), standard("m5")));
@@ -111,14 +104,7 @@ class DispatcherTest {
     void slowUnitsWakeOneMoreWorkerAsEachStarts() {
         // given: units that take 5 ms each by the dispatcher's clock, and one already timed
         ManualExecutor executor = new ManualExecutor();
-        long[] clock = {0};
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, executor, message -> {
-            clock[0] += TimeUnit.MILLISECONDS.toNanos(5);
-            handled.add(message.view().messageId());
-            return true;
-        }, this::recordRelease, () -> clock[0]);
-        dispatcher.dispatch(List.of(standard("m0")));
-        executor.runAll();
+        Dispatcher<InFlightMessage> dispatcher = timedDispatcher(executor, TimeUnit.MILLISECONDS.toNanos(5));
 
         // when: a receive of three arrives and the woken worker starts
         dispatcher.dispatch(List.of(standard("m1"), standard("m2"), standard("m3")));
@@ -504,6 +490,22 @@ class DispatcherTest {
 
     private void recordRelease(List<InFlightMessage> messages, ReleaseReason reason) {
         releases.add(new Release(messages.stream().map(m -> m.view().messageId()).toList(), reason));
+    }
+
+    /**
+     * A dispatcher of up to 8 handlers whose units each take {@code unitNanos} by its clock, after one unit ("m0")
+     * has run, so that it knows how long units take.
+     */
+    private Dispatcher<InFlightMessage> timedDispatcher(ManualExecutor executor, long unitNanos) {
+        long[] clock = {0};
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, executor, message -> {
+            clock[0] += unitNanos;
+            handled.add(message.view().messageId());
+            return true;
+        }, this::recordRelease, () -> clock[0]);
+        dispatcher.dispatch(List.of(standard("m0")));
+        executor.runAll();
+        return dispatcher;
     }
 
     /** A pipeline that records the message and answers {@code succeeds} for its id. */
