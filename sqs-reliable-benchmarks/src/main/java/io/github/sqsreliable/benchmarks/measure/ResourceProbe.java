@@ -1,16 +1,19 @@
 package io.github.sqsreliable.benchmarks.measure;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 
-/** This JVM's CPU time and peak heap over a stretch of work. */
+/** This JVM's CPU time, GC time and peak heap over a stretch of work. */
 public final class ResourceProbe {
 
     private final long cpuAtStart;
+    private final long gcAtStart;
 
-    private ResourceProbe(long cpuAtStart) {
+    private ResourceProbe(long cpuAtStart, long gcAtStart) {
         this.cpuAtStart = cpuAtStart;
+        this.gcAtStart = gcAtStart;
     }
 
     /** Resets the heap pools' peaks and notes the CPU time. */
@@ -20,12 +23,17 @@ public final class ResourceProbe {
                 pool.resetPeakUsage();
             }
         }
-        return new ResourceProbe(cpuNanos());
+        return new ResourceProbe(cpuNanos(), gcMillis());
     }
 
     /** CPU time used by this JVM since {@link #start()}, in nanoseconds. */
     public long cpuNanosSinceStart() {
         return cpuNanos() - cpuAtStart;
+    }
+
+    /** Time the garbage collectors took since {@link #start()}, in milliseconds summed over collectors. */
+    public long gcMillisSinceStart() {
+        return gcMillis() - gcAtStart;
     }
 
     /** The sum of the heap pools' peaks since {@link #start()}, in megabytes (an upper bound on the peak). */
@@ -37,6 +45,14 @@ public final class ResourceProbe {
             }
         }
         return bytes / (1024.0 * 1024.0);
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     private static long cpuNanos() {

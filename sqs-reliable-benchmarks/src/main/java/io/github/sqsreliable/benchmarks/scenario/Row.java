@@ -90,19 +90,18 @@ public final class Row {
         long serverAtStart = serverCpuNanos.getAsLong();
         long compileAtStart = Jit.compileMillis();
         long wallStart = System.nanoTime();
-        long gcAtStart = gcMillis();
         Run run = body.apply(queue);
         long runCpuNanos = probe.cpuNanosSinceStart();
+        long runGcMillis = probe.gcMillisSinceStart();
         long runWallNanos = System.nanoTime() - wallStart;
         long runCompileMillis = Jit.compileMillis() - compileAtStart;
-        long runGcMillis = gcMillis() - gcAtStart;
-        long runServerNanos = serverCpuNanos.getAsLong() - serverAtStart;
+        long serverAtEnd = serverCpuNanos.getAsLong();
+        // -1 when the servers' CPU is unknown
+        long runServerNanos = serverAtStart < 0 || serverAtEnd < 0 ? -1 : serverAtEnd - serverAtStart;
         cpuNanos += runCpuNanos;
         wallNanos += runWallNanos;
         compileMillis += runCompileMillis;
-        long serverAtEnd = serverCpuNanos.getAsLong();
-        serverNanos = serverNanos < 0 || serverAtStart < 0 || serverAtEnd < 0 ? -1
-                : serverNanos + serverAtEnd - serverAtStart;
+        serverNanos = serverNanos < 0 || runServerNanos < 0 ? -1 : serverNanos + runServerNanos;
         peakHeap = Math.max(peakHeap, probe.peakHeapMegabytes());
         rates.add(run.messagesPerSecond());
         violations = run.orderViolations() < 0 ? -1 : Math.max(0, violations) + run.orderViolations();
@@ -111,17 +110,8 @@ public final class Row {
         // Per run, so that a slow run can be told apart: the consumer's or the server's CPU, or the JIT, or GC.
         log.printf("  %-10s run %d: %,.0f msg/s (CPU µs/msg: consumer %.1f, servers %.1f; JIT %d ms, GC %d ms, "
                         + "wall %d ms)%n", id, rates.size(), run.messagesPerSecond(), runCpuNanos / 1e3 / messages,
-                serverAtStart < 0 ? Double.NaN : runServerNanos / 1e3 / messages, runCompileMillis, runGcMillis,
+                runServerNanos < 0 ? Double.NaN : runServerNanos / 1e3 / messages, runCompileMillis, runGcMillis,
                 runWallNanos / 1_000_000);
-    }
-
-    private static long gcMillis() {
-        long total = 0;
-        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
-                .getGarbageCollectorMXBeans()) {
-            total += Math.max(0, gc.getCollectionTime());
-        }
-        return total;
     }
 
     /** The figures of the repetitions so far. */
