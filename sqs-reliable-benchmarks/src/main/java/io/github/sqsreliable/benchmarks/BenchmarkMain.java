@@ -84,6 +84,7 @@ public final class BenchmarkMain {
                 inTurns.add(bench.raw("raw-apache", "apache"));
             }
             inTurns.add(bench.raw("raw-crt", "crt"));
+            inTurns.add(bench.raw("raw-crt-" + Bench.RAW_ASYNC_CHAINS_DEEP, "crt", Bench.RAW_ASYNC_CHAINS_DEEP));
             if (!partial) {
                 inTurns.add(bench.raw("raw-netty", "netty"));
             }

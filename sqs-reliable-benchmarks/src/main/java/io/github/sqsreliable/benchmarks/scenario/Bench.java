@@ -47,6 +47,11 @@ public final class Bench implements AutoCloseable {
     /** The JIT counts as quiet once it compiled for less than this fraction of a warm-up pass's wall time. */
     static final double JIT_QUIET = 0.02;
     private static final int RAW_ASYNC_CHAINS = 16;
+    /**
+     * The CRT loop is also measured with this many receives in flight: more receives in flight cost both client and
+     * server less CPU per message on 2 shared cores (fewer threads wake per message), so 16 is not always the best.
+     */
+    public static final int RAW_ASYNC_CHAINS_DEEP = 32;
     private static final int FIFO_GROUPS = 100;
     private static final int SLOW_CONCURRENCY = 200;
     private static final Duration SLOW_HANDLER = Duration.ofMillis(50);
@@ -131,24 +136,38 @@ public final class Bench implements AutoCloseable {
         }
         for (int round = 1; round <= sizes.repetitions(); round++) {
             log.printf("round %d of %d:%n", round, sizes.repetitions());
-            rows.forEach(Row::repeat);
+            for (Row row : rows) {
+                // A consumer closing in the background keeps its long polls open on an empty queue, and ElasticMQ
+                // spends about 10 ms of CPU per second on each waiting long poll: up to 0.3 cores for 20 s with 32
+                // pollers, which fell on the next row's measured run. So a measured run starts alone.
+                awaitClosed();
+                row.repeat();
+            }
         }
         return rows.stream().map(Row::result).toList();
     }
 
     /** A raw loop on one client: sync Apache with K threads, or an async client with K chains. */
     public Row raw(String id, String client) {
+        return raw(id, client, RAW_ASYNC_CHAINS);
+    }
+
+    /**
+     * A raw loop on one client, with {@code chains} receives in flight for an async client (the sync Apache loop
+     * always runs {@value #RAW_SYNC_THREADS} threads).
+     */
+    public Row raw(String id, String client, int chains) {
         int n = sizes.noOpMessages();
         Function<String, RawLoops.LoopResult> loop = switch (client) {
             case "apache" -> queue -> RawLoops.sync(apache, queue, n, RAW_SYNC_THREADS);
-            case "netty" -> queue -> RawLoops.async(async(Clients.AsyncKind.NETTY), queue, n, RAW_ASYNC_CHAINS);
-            case "crt" -> queue -> RawLoops.async(async(Clients.AsyncKind.CRT), queue, n, RAW_ASYNC_CHAINS);
+            case "netty" -> queue -> RawLoops.async(async(Clients.AsyncKind.NETTY), queue, n, chains);
+            case "crt" -> queue -> RawLoops.async(async(Clients.AsyncKind.CRT), queue, n, chains);
             default -> throw new IllegalArgumentException(client);
         };
         String title = switch (client) {
             case "apache" -> "raw loop, Apache sync client, " + RAW_SYNC_THREADS + " threads";
-            case "netty" -> "raw loop, Netty async client, " + RAW_ASYNC_CHAINS + " receives in flight";
-            default -> "raw loop, CRT async client, " + RAW_ASYNC_CHAINS + " receives in flight";
+            case "netty" -> "raw loop, Netty async client, " + chains + " receives in flight";
+            default -> "raw loop, CRT async client, " + chains + " receives in flight";
         };
         return row(id, title, n, null, Double.NaN, () -> fillStandard("raw-" + client, n, 30),
                 queue -> new Row.Run(loop.apply(queue).messagesPerSecond(), -1), null, null);
@@ -299,7 +318,23 @@ public final class Bench implements AutoCloseable {
 
     private Row row(String id, String title, int n, String baselineId, double ideal, Supplier<String> setup,
             Function<String, Row.Run> body, HandlerStartLatency latency, RedisCommandCounter redis) {
-        return new Row(id, title, n, baselineId, ideal, setup, body, latency, redis, counter, serverCpuNanos, log);
+        return new Row(id, title, n, baselineId, ideal, setup, this::deleteWhenClosed, body, latency, redis, counter,
+                serverCpuNanos, log);
+    }
+
+    /**
+     * Deletes a run's queue once the consumers closing now have closed (a raw loop's at once), off the clock: a
+     * consumer that still polls a deleted queue would log errors.
+     */
+    private void deleteWhenClosed(String queue) {
+        closing.add(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                .thenRunAsync(() -> {
+                    try {
+                        workloads.deleteQueue(queue);
+                    } catch (RuntimeException e) {
+                        log.println("deleting the queue " + queue + " failed: " + e);
+                    }
+                }, closer));
     }
 
     /** A row measured on its own: its warm-up, then its repetitions. */
@@ -330,8 +365,8 @@ public final class Bench implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } finally {
-            // close() waits out the pollers' 20 s long polls on the now empty queue: do that off the clock, while
-            // the next run starts (idle pollers cost no CPU), but before the clients are closed.
+            // close() waits out the pollers' 20 s long polls on the now empty queue: off the clock, in the
+            // background, and before the next measured run starts (see inTurns) and the clients are closed.
             closing.add(CompletableFuture.runAsync(consumer::close, closer));
         }
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -30,6 +31,7 @@ public final class Row {
     private final String baselineId;
     private final double ideal;
     private final Supplier<String> setup;
+    private final Consumer<String> teardown;
     private final Function<String, Run> body;
     private final HandlerStartLatency latency;
     private final RedisCommandCounter redis;
@@ -48,7 +50,7 @@ public final class Row {
     private double peakHeap;
 
     Row(String id, String title, int messages, String baselineId, double ideal, Supplier<String> setup,
-            Function<String, Run> body, HandlerStartLatency latency, RedisCommandCounter redis,
+            Consumer<String> teardown, Function<String, Run> body, HandlerStartLatency latency, RedisCommandCounter redis,
             RequestCounter requests, LongSupplier serverCpuNanos, PrintStream log) {
         this.id = id;
         this.title = title;
@@ -56,6 +58,7 @@ public final class Row {
         this.baselineId = baselineId;
         this.ideal = ideal;
         this.setup = setup;
+        this.teardown = teardown;
         this.body = body;
         this.latency = latency;
         this.redis = redis;
@@ -72,7 +75,9 @@ public final class Row {
     /** One unmeasured run: the JIT, connection pools and the server's queue code are then warm. */
     void warmUp() {
         log.printf("  %-10s %s (warm-up)%n", id, title);
-        body.apply(setup.get());
+        String queue = setup.get();
+        body.apply(queue);
+        teardown.accept(queue);
         if (latency != null) {
             latency.reset();
         }
@@ -96,6 +101,7 @@ public final class Row {
         long runWallNanos = System.nanoTime() - wallStart;
         long runCompileMillis = Jit.compileMillis() - compileAtStart;
         long serverAtEnd = serverCpuNanos.getAsLong();
+        teardown.accept(queue);
         // -1 when the servers' CPU is unknown
         long runServerNanos = serverAtStart < 0 || serverAtEnd < 0 ? -1 : serverAtEnd - serverAtStart;
         cpuNanos += runCpuNanos;
