@@ -94,8 +94,15 @@ public interface SqsConsumer extends AutoCloseable {
 
         /** Default {@link #maxConcurrency(int)}: {@value}. */
         public static final int DEFAULT_MAX_CONCURRENCY = 32;
-        /** Default {@link #prefetch(int)}: at most {@value} messages, as many as the rate needs. */
-        public static final int DEFAULT_PREFETCH = 100;
+        /**
+         * Default {@link #prefetch(int)} on a standard queue: at most {@value} messages, as many as the rate needs.
+         */
+        public static final int DEFAULT_PREFETCH = 300;
+        /**
+         * Default {@link #prefetch(int)} on a FIFO queue: at most {@value} messages. Lower than on a standard
+         * queue because each held message keeps its whole group from every other receive.
+         */
+        public static final int DEFAULT_FIFO_PREFETCH = 100;
         /** Default {@link #waitTime(Duration)}: 20 seconds, SQS's longest poll. */
         public static final Duration DEFAULT_WAIT_TIME = Duration.ofSeconds(20);
         /** Default {@link #maxProcessingTime(Duration)}: one hour. */
@@ -106,7 +113,7 @@ public interface SqsConsumer extends AutoCloseable {
         public static final Duration DEFAULT_BATCH_FLUSH_INTERVAL = Duration.ofMillis(20);
 
         /** The most pollers the default derives: {@value}. */
-        public static final int DEFAULT_MAX_POLLERS = 16;
+        public static final int DEFAULT_MAX_POLLERS = 32;
 
         static final int MAX_MAX_CONCURRENCY = 10_000;
         static final int MAX_PREFETCH = 1_000;
@@ -120,7 +127,7 @@ public interface SqsConsumer extends AutoCloseable {
         private BatchHandler batchHandler;
         private String name;
         private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
-        private int prefetch = DEFAULT_PREFETCH;
+        private Integer prefetch;
         private Integer pollers;
         private Duration waitTime = DEFAULT_WAIT_TIME;
         private List<MessageSystemAttributeName> systemAttributes = List.of();
@@ -216,8 +223,9 @@ public interface SqsConsumer extends AutoCloseable {
          * a receive. The consumer holds only as many as the current rate needs to hide the receive round trip
          * (twice the messages handled during one receive), and at least one receive's worth (10, or this value
          * if smaller): fast handlers get deep prefetch and several receives in flight, slow handlers do not
-         * hoard messages. Prefetched messages have their visibility extended like running ones. Default
-         * {@value #DEFAULT_PREFETCH}; 0 holds no message that is not being handled.
+         * hoard messages. Prefetched messages have their visibility extended like running ones, and take heap:
+         * with large messages, lower it. Default {@value #DEFAULT_PREFETCH} on a standard queue and
+         * {@value #DEFAULT_FIFO_PREFETCH} on a FIFO queue; 0 holds no message that is not being handled.
          *
          * @param prefetch 0 to 1,000
          * @return this builder
@@ -445,7 +453,7 @@ public interface SqsConsumer extends AutoCloseable {
                     "(" + name + ") must be 1 to 80 characters and not blank");
             require(maxConcurrency >= 1 && maxConcurrency <= MAX_MAX_CONCURRENCY, "maxConcurrency",
                     "(" + maxConcurrency + ") must be between 1 and " + MAX_MAX_CONCURRENCY);
-            require(prefetch >= 0 && prefetch <= MAX_PREFETCH, "prefetch",
+            require(prefetch == null || (prefetch >= 0 && prefetch <= MAX_PREFETCH), "prefetch",
                     "(" + prefetch + ") must be between 0 and " + MAX_PREFETCH);
             require(pollers == null || (pollers >= 1 && pollers <= MAX_POLLERS), "pollers",
                     "(" + pollers + ") must be between 1 and " + MAX_POLLERS);
@@ -483,6 +491,7 @@ public interface SqsConsumer extends AutoCloseable {
             policy.deadLetterQueueUrl().ifPresent(dlq -> require(dlq.endsWith(".fifo") == fifo, "retryPolicy",
                     "dead-letter queue (" + dlq + ") must be " + (fifo ? "a FIFO queue, as " : "a standard queue, as ")
                             + queueUrl + " is"));
+            int prefetch = this.prefetch != null ? this.prefetch : fifo ? DEFAULT_FIFO_PREFETCH : DEFAULT_PREFETCH;
             int capacity = maxConcurrency + prefetch;
             int pollerCount = pollers != null ? pollers
                     : Math.max(1, Math.min(DEFAULT_MAX_POLLERS,

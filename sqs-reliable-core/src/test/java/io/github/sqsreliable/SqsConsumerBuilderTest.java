@@ -468,9 +468,9 @@ class SqsConsumerBuilderTest {
         assertThat(settings.handler()).isSameAs(HANDLER);
         assertThat(settings.name()).isEqualTo("orders");
         assertThat(settings.maxConcurrency()).isEqualTo(32).isEqualTo(SqsConsumer.Builder.DEFAULT_MAX_CONCURRENCY);
-        assertThat(settings.prefetch()).isEqualTo(100).isEqualTo(SqsConsumer.Builder.DEFAULT_PREFETCH);
-        assertThat(settings.capacity()).isEqualTo(132);
-        assertThat(settings.pollers()).isEqualTo(14); // ceil(132 / 10)
+        assertThat(settings.prefetch()).isEqualTo(300).isEqualTo(SqsConsumer.Builder.DEFAULT_PREFETCH);
+        assertThat(settings.capacity()).isEqualTo(332);
+        assertThat(settings.pollers()).isEqualTo(32); // ceil(332 / 10), clamped to DEFAULT_MAX_POLLERS
         assertThat(settings.waitTime()).isEqualTo(Duration.ofSeconds(20));
         assertThat(settings.visibilityTimeout()).isNull();
         assertThat(settings.visibilityExtensionMargin()).isNull();
@@ -492,23 +492,40 @@ class SqsConsumerBuilderTest {
             "51, 0, 6",
             "70, 10, 8",
             "150, 10, 16",
-            "151, 10, 16",
-            "10000, 1000, 16",
+            "151, 10, 17",
+            "310, 0, 31",
+            "311, 0, 32",
+            "321, 0, 32",
+            "10000, 1000, 32",
     })
-    void derivesPollersFromCapacityClampedToOneToSixteen(int maxConcurrency, int prefetch, int expectedPollers) {
+    void derivesPollersFromCapacityClampedToOneToThirtyTwo(int maxConcurrency, int prefetch, int expectedPollers) {
         ConsumerSettings settings = minimal().maxConcurrency(maxConcurrency).prefetch(prefetch).settings();
 
         assertThat(settings.pollers()).isEqualTo(expectedPollers);
     }
 
     @Test
+    void prefetchesLessOnAFifoQueueUnlessTold() {
+        // given: a FIFO queue, once with the default prefetch and once with an explicit one
+        String fifoQueue = QUEUE_URL + ".fifo";
+        ConsumerSettings byDefault = minimal().queueUrl(fifoQueue).settings();
+        ConsumerSettings explicit = minimal().queueUrl(fifoQueue).prefetch(300).settings();
+
+        // then: the FIFO default, with pollers derived from it; an explicit value is kept
+        assertThat(byDefault.prefetch()).isEqualTo(SqsConsumer.Builder.DEFAULT_FIFO_PREFETCH)
+                .isLessThan(SqsConsumer.Builder.DEFAULT_PREFETCH);
+        assertThat(byDefault.pollers()).isEqualTo((32 + SqsConsumer.Builder.DEFAULT_FIFO_PREFETCH + 9) / 10);
+        assertThat(explicit.prefetch()).isEqualTo(300);
+    }
+
+    @Test
     void keepsExplicitPollers() {
-        // given: an explicit value outside the derived 1..8 range, and one below the derived value
-        ConsumerSettings many = minimal().pollers(20).settings();
+        // given: an explicit value outside the derived 1..32 range, and one below the derived value
+        ConsumerSettings many = minimal().pollers(40).settings();
         ConsumerSettings one = minimal().maxConcurrency(1_000).pollers(1).settings();
 
         // then
-        assertThat(many.pollers()).isEqualTo(20);
+        assertThat(many.pollers()).isEqualTo(40);
         assertThat(one.pollers()).isEqualTo(1);
     }
 

@@ -23,11 +23,14 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 @Timeout(120)
 class IdleAndBacklogIT {
 
+    /** What the defaults derive: ceil((32 + 300) / 10), clamped to {@code DEFAULT_MAX_POLLERS}. */
+    private static final int DEFAULT_POLLERS = SqsConsumer.Builder.DEFAULT_MAX_POLLERS;
+
     private final EmbeddedSqs sqs = EmbeddedSqs.shared();
 
     @Test
     void anIdleQueueCostsOneLongPollPerWaitTimeAndABacklogWakesThePollers() throws InterruptedException {
-        // given: an empty queue and a consumer with the default 14 pollers and 1 s long polls
+        // given: an empty queue and a consumer with the default 32 pollers and 1 s long polls
         String queueUrl = sqs.createQueue(QueueSpec.standard());
         RecordingInterceptor recorder = new RecordingInterceptor();
         try (SqsAsyncClient client = sqs.newClient(recorder);
@@ -37,9 +40,9 @@ class IdleAndBacklogIT {
             // when: it idles for 6 s
             Thread.sleep(6_000);
 
-            // then: after the first round of empty polls, one poller polls: about 14 + 5, not 14 × 6
+            // then: after the first round of empty polls, one poller polls: about 32 + 5, not 32 × 6
             int idleReceives = recorder.calls("ReceiveMessageRequest").size();
-            assertThat(idleReceives).isBetween(14, 14 + 8);
+            assertThat(idleReceives).isBetween(DEFAULT_POLLERS, DEFAULT_POLLERS + 8);
 
             // when: a backlog arrives
             List<String> bodies = IntStream.range(0, 3_000).mapToObj(i -> "m" + i).collect(Collectors.toList());
@@ -56,16 +59,16 @@ class IdleAndBacklogIT {
 
     @Test
     void aTrickleThatOnePollerKeepsUpWithIsNotSplitAcrossAllThePollers() throws InterruptedException {
-        // given: a running consumer with the default 14 pollers
+        // given: a running consumer with the default 32 pollers
         String queueUrl = sqs.createQueue(QueueSpec.standard());
         RecordingInterceptor recorder = new RecordingInterceptor();
         try (SqsAsyncClient client = sqs.newClient(recorder);
              SqsAsyncClient sender = sqs.newClient();
              SqsConsumer consumer = noOpConsumer(client, queueUrl)) {
             consumer.start();
-            // The first round of 14 empty long polls puts all but one poller to sleep; the one left polls again.
+            // The first round of 32 empty long polls puts all but one poller to sleep; the one left polls again.
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> recorder.calls("ReceiveMessageRequest").size() > 14);
+                    .until(() -> recorder.calls("ReceiveMessageRequest").size() > DEFAULT_POLLERS);
             int before = recorder.calls("ReceiveMessageRequest").size();
 
             // when: 5 messages arrive every 20 ms for 3 s
@@ -81,7 +84,7 @@ class IdleAndBacklogIT {
                 Thread.sleep(20);
             }
 
-            // then: about one receive per send, not a receive per message or two on each of 14 pollers
+            // then: about one receive per send, not a receive per message or two on each of 32 pollers
             int total = messages;
             await().atMost(Duration.ofSeconds(30)).until(() -> consumer.metrics().deleted() == total);
             int receives = recorder.calls("ReceiveMessageRequest").size() - before;
