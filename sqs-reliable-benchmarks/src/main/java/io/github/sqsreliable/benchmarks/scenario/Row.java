@@ -50,8 +50,8 @@ public final class Row {
     private double peakHeap;
 
     Row(String id, String title, int messages, String baselineId, double ideal, Supplier<String> setup,
-            Consumer<String> teardown, Function<String, Run> body, HandlerStartLatency latency, RedisCommandCounter redis,
-            RequestCounter requests, LongSupplier serverCpuNanos, PrintStream log) {
+            Consumer<String> teardown, Function<String, Run> body, HandlerStartLatency latency,
+            RedisCommandCounter redis, RequestCounter requests, LongSupplier serverCpuNanos, PrintStream log) {
         this.id = id;
         this.title = title;
         this.messages = messages;
