@@ -514,7 +514,8 @@ class SqsConsumerBuilderTest {
         // then: the FIFO default, with pollers derived from it; an explicit value is kept
         assertThat(byDefault.prefetch()).isEqualTo(SqsConsumer.Builder.DEFAULT_FIFO_PREFETCH)
                 .isLessThan(SqsConsumer.Builder.DEFAULT_PREFETCH);
-        assertThat(byDefault.pollers()).isEqualTo((32 + SqsConsumer.Builder.DEFAULT_FIFO_PREFETCH + 9) / 10);
+        assertThat(byDefault.pollers()).isEqualTo(
+                (SqsConsumer.Builder.DEFAULT_MAX_CONCURRENCY + SqsConsumer.Builder.DEFAULT_FIFO_PREFETCH + 9) / 10);
         assertThat(explicit.prefetch()).isEqualTo(300);
     }
 

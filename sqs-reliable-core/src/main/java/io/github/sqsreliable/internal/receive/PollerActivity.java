@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Decides how many of a consumer's pollers receive at once. All start active. A poller whose receive came back
  * short (under half full, or empty) goes dormant, unless it is the last active one: an idle queue costs one
- * receive per wait time, not one per poller, and a queue that one poller keeps up with is not polled by sixteen,
+ * receive per wait time, not one per poller, and a queue that one poller keeps up with is not polled by all of them,
  * whose receives would each return a message or two at the cost of a request on both ends. A poller whose receive
  * came back full while permits for another full receive are free wakes one dormant poller: a backlog gets more
  * receives in flight within a few round trips. It also counts the receives
