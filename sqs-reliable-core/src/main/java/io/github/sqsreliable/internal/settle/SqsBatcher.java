@@ -4,17 +4,18 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.sqsreliable.BatchEntryFailedException;
 import io.github.sqsreliable.internal.BatchAnswers;
 import io.github.sqsreliable.internal.FlushTrigger;
-import io.github.sqsreliable.internal.PendingEntries;
 import io.github.sqsreliable.internal.Room;
 import io.github.sqsreliable.internal.SqsLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -44,7 +45,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
  * retry failed entries, and its {@code close()} neither sends a partial batch nor waits for answers; this class
  * needs all three, plus back pressure when too many entries are outstanding (see docs/concepts.md).
  *
- * <p>Thread-safe. A full batch is sent by the thread that filled it, a partial one by the scheduler thread.
+ * <p>Thread-safe. Only the scheduler thread drains the queue, so batches never interleave.
  */
 public final class SqsBatcher {
 
@@ -83,7 +84,8 @@ public final class SqsBatcher {
     private final BatchSender sender;
     private final ScheduledExecutorService scheduler;
     private final Semaphore slots;
-    private final PendingEntries<Entry> pending = new PendingEntries<>(SqsLimits.MAX_BATCH_ENTRIES);
+    private final Queue<Entry> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Set<Entry> unanswered = ConcurrentHashMap.newKeySet();
     private final FlushTrigger flushes;
@@ -206,7 +208,8 @@ public final class SqsBatcher {
             fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
             return;
         }
-        int size = pending.add(entry);
+        pending.add(entry);
+        int size = pendingCount.incrementAndGet();
         try {
             flushes.entryAdded(size, draining);
         } catch (RejectedExecutionException e) {
@@ -214,13 +217,23 @@ public final class SqsBatcher {
         }
     }
 
-    /** Runs on the scheduler thread, or on the thread that filled a batch. */
+    /** Runs on the scheduler thread only. */
     private void flush(boolean includePartial) {
-        for (List<Entry> batch = pending.takeBatch(includePartial); batch != null;
-                batch = pending.takeBatch(includePartial)) {
-            send(batch);
+        while (true) {
+            int available = pendingCount.get();
+            if (available >= SqsLimits.MAX_BATCH_ENTRIES || (includePartial && available > 0)) {
+                int take = Math.min(available, SqsLimits.MAX_BATCH_ENTRIES);
+                List<Entry> batch = new ArrayList<>(take);
+                for (int i = 0; i < take; i++) {
+                    batch.add(pending.poll());
+                }
+                pendingCount.addAndGet(-take);
+                send(batch);
+            } else {
+                break;
+            }
         }
-        flushes.afterFlush(pending.size());
+        flushes.afterFlush(pendingCount.get());
     }
 
     private void send(List<Entry> batch) {
