@@ -6,10 +6,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * When a batcher's scheduler thread flushes: at once while draining (or with a zero flush interval), as soon as
- * a full batch waits, or one flush interval after a partial batch began to wait. At most one full-batch flush and
- * one timer are asked for at a time, so entries arriving before a flush runs queue no more tasks and wake no
- * thread. Shared by the delete batcher and the completion batcher.
+ * When a batcher flushes: a full batch at once, on the thread that added its last entry; a partial batch on the
+ * batcher's scheduler thread, one flush interval after it began to wait, or at once while draining (or with a
+ * zero flush interval). Sending a full batch from the adding thread (a worker that just settled a message) costs
+ * no hand-off: waking the scheduler thread for each batch cost more CPU than building the request. At most one
+ * timer is asked for at a time, so entries of a partial batch wake no thread. Shared by the delete batcher and
+ * the completion batcher, whose flushes therefore run on several threads at once and take their entries
+ * atomically.
  */
 public final class FlushTrigger {
 
@@ -18,13 +21,13 @@ public final class FlushTrigger {
     private final int batchSize;
     private final Consumer<Boolean> flush;
     private final AtomicBoolean timerArmed = new AtomicBoolean();
-    private final AtomicBoolean fullFlushAsked = new AtomicBoolean();
 
     /**
      * @param scheduler the batcher's single scheduler thread
      * @param intervalNanos how long a partial batch may wait; zero flushes every entry at once
      * @param batchSize entries in a full batch
-     * @param flush the batcher's flush, run on the scheduler: {@code true} sends partial batches too
+     * @param flush the batcher's flush, safe to run on several threads at once: {@code true} sends partial
+     *     batches too
      */
     public FlushTrigger(ScheduledExecutorService scheduler, long intervalNanos, int batchSize,
                         Consumer<Boolean> flush) {
@@ -35,7 +38,7 @@ public final class FlushTrigger {
     }
 
     /**
-     * Called after an entry was added.
+     * Called after an entry was added; sends full batches on the calling thread.
      *
      * @param pending entries now waiting, this one included
      * @param draining whether the batcher is closing, so that partial batches go at once
@@ -45,9 +48,7 @@ public final class FlushTrigger {
         if (intervalNanos == 0 || draining) {
             scheduler.execute(() -> flush.accept(true));
         } else if (pending >= batchSize) {
-            if (fullFlushAsked.compareAndSet(false, true)) {
-                scheduler.execute(this::flushFullBatches);
-            }
+            flush.accept(false);
         } else {
             armTimer();
         }
@@ -73,11 +74,5 @@ public final class FlushTrigger {
     private void flushOnTimer() {
         timerArmed.set(false);
         flush.accept(true);
-    }
-
-    private void flushFullBatches() {
-        // Cleared before the batcher reads its count, so an entry that found the flag still set is counted.
-        fullFlushAsked.set(false);
-        flush.accept(false);
     }
 }

@@ -4,17 +4,16 @@ import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.internal.InFlightMessage;
 import io.github.sqsreliable.internal.FlushTrigger;
+import io.github.sqsreliable.internal.PendingEntries;
 import io.github.sqsreliable.internal.Room;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -48,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded: at most {@code maxOutstanding} messages are between {@link #submit} and the end of their follow-up;
  * {@link #submit} blocks while that many are (back pressure on the workers, as the delete batcher applies).
  *
- * <p>Thread-safe. The flush timer, the store calls, the handling of their answers and the follow-ups all run on
- * the given scheduler (the consumer's {@code -acks} thread), never on a thread of the store's client.
+ * <p>Thread-safe. A full batch's store call is made by the thread that filled it; the flush timer, partial
+ * batches, the handling of answers and the follow-ups run on the given scheduler (the consumer's {@code -acks}
+ * thread), never on a thread of the store's client.
  */
 public final class CompletionBatcher {
 
@@ -83,8 +83,7 @@ public final class CompletionBatcher {
     private final ScheduledExecutorService scheduler;
     private final Semaphore room;
     private final IntFunction<Duration> backoff;
-    private final Queue<Entry> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final PendingEntries<Entry> pending = new PendingEntries<>(MAX_BATCH);
     // Entries whose completion has no final answer yet; removing one claims the right to finish it.
     private final Set<Entry> unanswered = ConcurrentHashMap.newKeySet();
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -98,7 +97,7 @@ public final class CompletionBatcher {
      * @param ttl how long completed records keep duplicates out
      * @param storeTimeout how long one store call may take
      * @param events where store failures and messages left unfinished at close are counted
-     * @param scheduler the single thread that flushes, handles answers and runs follow-ups
+     * @param scheduler the single thread that flushes partial batches, handles answers and runs follow-ups
      * @param flushInterval how long a partial batch may wait; zero sends every key at once
      * @param maxOutstanding how many messages may be between submit and the end of their follow-up
      */
@@ -177,8 +176,7 @@ public final class CompletionBatcher {
             abandon(entry); // a retry that came due after flushAndClose gave up on it
             return;
         }
-        pending.add(entry);
-        int size = pendingCount.incrementAndGet();
+        int size = pending.add(entry);
         try {
             flushes.entryAdded(size, draining);
         } catch (RejectedExecutionException e) {
@@ -186,27 +184,16 @@ public final class CompletionBatcher {
         }
     }
 
-    /** Runs on the scheduler thread only, so batches never interleave. */
+    /** Runs on the scheduler thread, or on the thread that filled a batch. */
     private void flush(boolean includePartial) {
-        while (true) {
-            int available = pendingCount.get();
-            if (available < MAX_BATCH && !(includePartial && available > 0)) {
-                break;
-            }
-            int take = Math.min(available, MAX_BATCH);
-            List<Entry> batch = new ArrayList<>(take);
-            for (int i = 0; i < take; i++) {
-                Entry entry = pending.poll();
-                if (entry != null && unanswered.contains(entry)) {
-                    batch.add(entry);
-                }
-            }
-            pendingCount.addAndGet(-take);
+        for (List<Entry> batch = pending.takeBatch(includePartial); batch != null;
+                batch = pending.takeBatch(includePartial)) {
+            batch.removeIf(entry -> !unanswered.contains(entry)); // abandoned at close meanwhile
             if (!batch.isEmpty()) {
                 send(batch);
             }
         }
-        flushes.afterFlush(pendingCount.get());
+        flushes.afterFlush(pending.size());
     }
 
     private void send(List<Entry> batch) {

@@ -4,18 +4,17 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.sqsreliable.BatchEntryFailedException;
 import io.github.sqsreliable.internal.BatchAnswers;
 import io.github.sqsreliable.internal.FlushTrigger;
+import io.github.sqsreliable.internal.PendingEntries;
 import io.github.sqsreliable.internal.Room;
 import io.github.sqsreliable.internal.SqsLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -45,7 +44,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
  * retry failed entries, and its {@code close()} neither sends a partial batch nor waits for answers; this class
  * needs all three, plus back pressure when too many entries are outstanding (see docs/concepts.md).
  *
- * <p>Thread-safe. Only the scheduler thread drains the queue, so batches never interleave.
+ * <p>Thread-safe. A full batch is sent by the thread that filled it, a partial one by the scheduler thread.
  */
 public final class SqsBatcher {
 
@@ -84,8 +83,7 @@ public final class SqsBatcher {
     private final BatchSender sender;
     private final ScheduledExecutorService scheduler;
     private final Semaphore slots;
-    private final Queue<Entry> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final PendingEntries<Entry> pending = new PendingEntries<>(SqsLimits.MAX_BATCH_ENTRIES);
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Set<Entry> unanswered = ConcurrentHashMap.newKeySet();
     private final FlushTrigger flushes;
@@ -208,8 +206,7 @@ public final class SqsBatcher {
             fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
             return;
         }
-        pending.add(entry);
-        int size = pendingCount.incrementAndGet();
+        int size = pending.add(entry);
         try {
             flushes.entryAdded(size, draining);
         } catch (RejectedExecutionException e) {
@@ -217,23 +214,13 @@ public final class SqsBatcher {
         }
     }
 
-    /** Runs on the scheduler thread only. */
+    /** Runs on the scheduler thread, or on the thread that filled a batch. */
     private void flush(boolean includePartial) {
-        while (true) {
-            int available = pendingCount.get();
-            if (available >= SqsLimits.MAX_BATCH_ENTRIES || (includePartial && available > 0)) {
-                int take = Math.min(available, SqsLimits.MAX_BATCH_ENTRIES);
-                List<Entry> batch = new ArrayList<>(take);
-                for (int i = 0; i < take; i++) {
-                    batch.add(pending.poll());
-                }
-                pendingCount.addAndGet(-take);
-                send(batch);
-            } else {
-                break;
-            }
+        for (List<Entry> batch = pending.takeBatch(includePartial); batch != null;
+                batch = pending.takeBatch(includePartial)) {
+            send(batch);
         }
-        flushes.afterFlush(pendingCount.get());
+        flushes.afterFlush(pending.size());
     }
 
     private void send(List<Entry> batch) {

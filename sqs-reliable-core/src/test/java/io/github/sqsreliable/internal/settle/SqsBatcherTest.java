@@ -63,10 +63,46 @@ class SqsBatcherTest {
         // when: ten entries are submitted
         submit(batcher, 0, 10);
 
-        // then: they go out at once, as one batch, in submission order
-        awaitUpTo(Duration.ofSeconds(2)).until(() -> sender.batches.size() == 1);
+        // then: they went out before the tenth submit returned, as one batch, in submission order, sent by the
+        // submitting thread itself (waking the scheduler thread for each batch would cost more than the request)
+        assertThat(sender.batches).hasSize(1);
         assertThat(sender.batches.get(0).handles()).containsExactlyElementsOf(handles(0, 10));
         assertThat(sender.batches.get(0).queueUrl()).isEqualTo(QUEUE_URL);
+        assertThat(sender.batches.get(0).sentOn()).isSameAs(Thread.currentThread());
+    }
+
+    @Test
+    void sendsEveryEntryOnceInFullBatchesWhenManyThreadsSubmitAtOnce() throws Exception {
+        // given: a batcher whose flush interval is far longer than the test may take
+        SqsBatcher batcher = batcher(LONG_INTERVAL, Integer.MAX_VALUE);
+        ExecutorService submitters = Executors.newFixedThreadPool(4);
+
+        // when: four threads submit 1,000 entries each at the same time
+        CountDownLatch go = new CountDownLatch(1);
+        Set<Thread> submitting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int from = t * 1000;
+            done.add(submitters.submit(() -> {
+                submitting.add(Thread.currentThread());
+                go.await();
+                submit(batcher, from, from + 1000);
+                return null;
+            }));
+        }
+        go.countDown();
+        for (java.util.concurrent.Future<?> future : done) {
+            future.get(10, TimeUnit.SECONDS);
+        }
+        submitters.shutdown();
+
+        // then: 400 full batches went out, by the submitting threads, with every entry exactly once
+        assertThat(sender.batches).hasSize(400).allSatisfy(batch -> {
+            assertThat(batch.handles()).hasSize(10);
+            assertThat(submitting).contains(batch.sentOn());
+        });
+        assertThat(sender.batches.stream().flatMap(batch -> batch.handles().stream()))
+                .containsExactlyInAnyOrderElementsOf(handles(0, 4000));
     }
 
     @Test
@@ -443,7 +479,7 @@ class SqsBatcherTest {
 
     /** One batch the fake sender received. */
     private record SentBatch(String queueUrl, List<String> handles, List<Integer> attempts,
-                             CompletableFuture<BatchAnswer> answer, long sentAtNanos) {
+                             CompletableFuture<BatchAnswer> answer, long sentAtNanos, Thread sentOn) {
     }
 
     /** Records each batch; by default answers nothing until the test completes the batch's future. */
@@ -458,10 +494,11 @@ class SqsBatcherTest {
             List<Integer> attempts = entries.stream().map(e -> e.attempts).toList();
             try {
                 CompletableFuture<BatchAnswer> answer = responder.apply(handles);
-                batches.add(new SentBatch(queueUrl, handles, attempts, answer, now));
+                batches.add(new SentBatch(queueUrl, handles, attempts, answer, now, Thread.currentThread()));
                 return answer;
             } catch (RuntimeException e) {
-                batches.add(new SentBatch(queueUrl, handles, attempts, CompletableFuture.failedFuture(e), now));
+                batches.add(new SentBatch(queueUrl, handles, attempts, CompletableFuture.failedFuture(e), now,
+                        Thread.currentThread()));
                 throw e;
             }
         }
