@@ -103,6 +103,67 @@ public final class RawLoops {
         return new LoopResult(deleted.get(), finished.get() - start, 0);
     }
 
+    /**
+     * As {@link #async}, but each receive's messages go to a pool of {@code workers} threads, which runs a (no-op)
+     * handler on each and sends the delete: the least a library must add, since handlers may block and so cannot
+     * run on the SDK's threads. The next receive is sent when the delete answers, on the SDK's thread.
+     */
+    public static LoopResult asyncWithWorkers(SqsAsyncClient sqs, String queueUrl, int count, int chains,
+            int workers) {
+        AtomicInteger deleted = new AtomicInteger();
+        AtomicLong finished = new AtomicLong();
+        AtomicInteger handled = new AtomicInteger();
+        ReceiveMessageRequest receive = ReceiveMessageRequest.builder().queueUrl(queueUrl).maxNumberOfMessages(10)
+                .waitTimeSeconds(1).build();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
+            Thread thread = new Thread(runnable, "raw-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long start = System.nanoTime();
+        try {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int c = 0; c < chains; c++) {
+                CompletableFuture<Void> chainDone = new CompletableFuture<>();
+                nextViaWorkers(sqs, queueUrl, receive, count, deleted, finished, handled, pool, chainDone);
+                done.add(chainDone);
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            pool.shutdownNow();
+        }
+        if (handled.get() < count) {
+            throw new IllegalStateException("handled " + handled.get() + " of " + count + " messages");
+        }
+        return new LoopResult(deleted.get(), finished.get() - start, 0);
+    }
+
+    private static void nextViaWorkers(SqsAsyncClient sqs, String queueUrl, ReceiveMessageRequest receive,
+            int count, AtomicInteger deleted, AtomicLong finished, AtomicInteger handled, ExecutorService pool,
+            CompletableFuture<Void> chainDone) {
+        if (deleted.get() >= count) {
+            chainDone.complete(null);
+            return;
+        }
+        sqs.receiveMessage(receive)
+                .thenComposeAsync((ReceiveMessageResponse response) -> {
+                    if (response.messages().isEmpty()) {
+                        return CompletableFuture.completedFuture(0);
+                    }
+                    response.messages().forEach(message -> handled.incrementAndGet()); // the no-op handler
+                    return sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(deletes(response.messages())))
+                            .thenApply(ignored -> response.messages().size());
+                }, pool)
+                .whenComplete((messages, error) -> {
+                    if (error != null) {
+                        chainDone.completeExceptionally(error);
+                        return;
+                    }
+                    markIfLast(deleted.addAndGet(messages), count, finished);
+                    nextViaWorkers(sqs, queueUrl, receive, count, deleted, finished, handled, pool, chainDone);
+                });
+    }
+
     private static void next(SqsAsyncClient sqs, String queueUrl, ReceiveMessageRequest receive, int count,
             AtomicInteger deleted, AtomicLong finished, CompletableFuture<Void> chainDone) {
         if (deleted.get() >= count) {

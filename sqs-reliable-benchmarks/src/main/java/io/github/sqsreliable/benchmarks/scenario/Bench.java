@@ -164,11 +164,15 @@ public final class Bench implements AutoCloseable {
             case "apache" -> queue -> RawLoops.sync(apache, queue, n, RAW_SYNC_THREADS);
             case "netty" -> queue -> RawLoops.async(async(Clients.AsyncKind.NETTY), queue, n, chains);
             case "crt" -> queue -> RawLoops.async(async(Clients.AsyncKind.CRT), queue, n, chains);
+            case "crt-workers" -> queue -> RawLoops.asyncWithWorkers(async(Clients.AsyncKind.CRT), queue, n, chains,
+                    SqsConsumer.Builder.DEFAULT_MAX_CONCURRENCY);
             default -> throw new IllegalArgumentException(client);
         };
         String title = switch (client) {
             case "apache" -> "raw loop, Apache sync client, " + RAW_SYNC_THREADS + " threads";
             case "netty" -> "raw loop, Netty async client, " + chains + " receives in flight";
+            case "crt-workers" -> "raw loop, CRT async client, " + chains + " receives in flight, handler and delete on "
+                    + SqsConsumer.Builder.DEFAULT_MAX_CONCURRENCY + " worker threads";
             default -> "raw loop, CRT async client, " + chains + " receives in flight";
         };
         return row(id, title, n, null, Double.NaN, () -> fillStandard("raw-" + client, n, 30),
