@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -88,6 +90,31 @@ public final class RawLoops {
 
     /** {@code chains} receive-then-delete chains in flight on an async client, no thread blocked per chain. */
     public static LoopResult async(SqsAsyncClient sqs, String queueUrl, int count, int chains) {
+        return asyncChains(sqs, queueUrl, count, chains, null);
+    }
+
+    /**
+     * As {@link #async}, but each receive's messages go to a pool of {@code workers} threads, where handlers would
+     * run (a no-op here), and which sends the delete: the least a library must add, since handlers may block and
+     * so cannot run on the SDK's threads. The next receive is sent when the delete answers, on the SDK's thread.
+     */
+    public static LoopResult asyncWithWorkers(SqsAsyncClient sqs, String queueUrl, int count, int chains,
+            int workers) {
+        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
+            Thread thread = new Thread(runnable, "raw-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            return asyncChains(sqs, queueUrl, count, chains, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** @param workers where each receive's delete is sent from, or {@code null} for the SDK's thread */
+    private static LoopResult asyncChains(SqsAsyncClient sqs, String queueUrl, int count, int chains,
+            Executor workers) {
         AtomicInteger deleted = new AtomicInteger();
         AtomicLong finished = new AtomicLong();
         ReceiveMessageRequest receive = ReceiveMessageRequest.builder().queueUrl(queueUrl).maxNumberOfMessages(10)
@@ -96,92 +123,33 @@ public final class RawLoops {
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (int c = 0; c < chains; c++) {
             CompletableFuture<Void> chainDone = new CompletableFuture<>();
-            next(sqs, queueUrl, receive, count, deleted, finished, chainDone);
+            next(sqs, queueUrl, receive, count, deleted, finished, workers, chainDone);
             done.add(chainDone);
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
         return new LoopResult(deleted.get(), finished.get() - start, 0);
     }
 
-    /**
-     * As {@link #async}, but each receive's messages go to a pool of {@code workers} threads, which runs a (no-op)
-     * handler on each and sends the delete: the least a library must add, since handlers may block and so cannot
-     * run on the SDK's threads. The next receive is sent when the delete answers, on the SDK's thread.
-     */
-    public static LoopResult asyncWithWorkers(SqsAsyncClient sqs, String queueUrl, int count, int chains,
-            int workers) {
-        AtomicInteger deleted = new AtomicInteger();
-        AtomicLong finished = new AtomicLong();
-        AtomicInteger handled = new AtomicInteger();
-        ReceiveMessageRequest receive = ReceiveMessageRequest.builder().queueUrl(queueUrl).maxNumberOfMessages(10)
-                .waitTimeSeconds(1).build();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
-            Thread thread = new Thread(runnable, "raw-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long start = System.nanoTime();
-        try {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int c = 0; c < chains; c++) {
-                CompletableFuture<Void> chainDone = new CompletableFuture<>();
-                nextViaWorkers(sqs, queueUrl, receive, count, deleted, finished, handled, pool, chainDone);
-                done.add(chainDone);
-            }
-            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
-        } finally {
-            pool.shutdownNow();
-        }
-        if (handled.get() < count) {
-            throw new IllegalStateException("handled " + handled.get() + " of " + count + " messages");
-        }
-        return new LoopResult(deleted.get(), finished.get() - start, 0);
-    }
-
-    private static void nextViaWorkers(SqsAsyncClient sqs, String queueUrl, ReceiveMessageRequest receive,
-            int count, AtomicInteger deleted, AtomicLong finished, AtomicInteger handled, ExecutorService pool,
-            CompletableFuture<Void> chainDone) {
-        if (deleted.get() >= count) {
-            chainDone.complete(null);
-            return;
-        }
-        sqs.receiveMessage(receive)
-                .thenComposeAsync((ReceiveMessageResponse response) -> {
-                    if (response.messages().isEmpty()) {
-                        return CompletableFuture.completedFuture(0);
-                    }
-                    response.messages().forEach(message -> handled.incrementAndGet()); // the no-op handler
-                    return sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(deletes(response.messages())))
-                            .thenApply(ignored -> response.messages().size());
-                }, pool)
-                .whenComplete((messages, error) -> {
-                    if (error != null) {
-                        chainDone.completeExceptionally(error);
-                        return;
-                    }
-                    markIfLast(deleted.addAndGet(messages), count, finished);
-                    nextViaWorkers(sqs, queueUrl, receive, count, deleted, finished, handled, pool, chainDone);
-                });
-    }
-
     private static void next(SqsAsyncClient sqs, String queueUrl, ReceiveMessageRequest receive, int count,
-            AtomicInteger deleted, AtomicLong finished, CompletableFuture<Void> chainDone) {
+            AtomicInteger deleted, AtomicLong finished, Executor workers, CompletableFuture<Void> chainDone) {
         if (deleted.get() >= count) {
             chainDone.complete(null);
             return;
         }
-        sqs.receiveMessage(receive)
-                .thenCompose((ReceiveMessageResponse response) -> response.messages().isEmpty()
+        Function<ReceiveMessageResponse, CompletableFuture<Integer>> delete = response ->
+                response.messages().isEmpty()
                         ? CompletableFuture.completedFuture(0)
                         : sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(deletes(response.messages())))
-                                .thenApply(ignored -> response.messages().size()))
+                                .thenApply(ignored -> response.messages().size());
+        CompletableFuture<ReceiveMessageResponse> received = sqs.receiveMessage(receive);
+        (workers == null ? received.thenCompose(delete) : received.thenComposeAsync(delete, workers))
                 .whenComplete((messages, error) -> {
                     if (error != null) {
                         chainDone.completeExceptionally(error);
                         return;
                     }
                     markIfLast(deleted.addAndGet(messages), count, finished);
-                    next(sqs, queueUrl, receive, count, deleted, finished, chainDone);
+                    next(sqs, queueUrl, receive, count, deleted, finished, workers, chainDone);
                 });
     }
 
