@@ -18,11 +18,11 @@ import io.github.sqsreliable.internal.handle.HandlerInvoker;
 import io.github.sqsreliable.internal.handle.HandlerResult;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
-import io.github.sqsreliable.internal.receive.Poller;
 import io.github.sqsreliable.internal.receive.PollerActivity;
 import io.github.sqsreliable.internal.receive.PrefetchTuner;
 import io.github.sqsreliable.internal.receive.QueueProfile;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
+import io.github.sqsreliable.internal.receive.Receiver;
 import io.github.sqsreliable.internal.settle.MessageMover;
 import io.github.sqsreliable.internal.settle.Settler;
 import io.github.sqsreliable.internal.settle.SqsBatcher;
@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The {@link SqsConsumer}: wires the stages and runs the lifecycle. A message flows one way:
- * {@link Poller receive} → {@link Dispatcher dispatch} → {@link HandlerInvoker handle} →
+ * {@link Receiver receive} → {@link Dispatcher dispatch} → {@link HandlerInvoker handle} →
  * {@link FailureRouter classify} → {@link Settler settle} (delete, retry later, move, release), while the
  * {@link VisibilityExtender} keeps it invisible from receipt to settlement. The only thing flowing back is
  * the receive permit a settled message returns.
@@ -71,6 +71,8 @@ public final class ConsumerEngine implements SqsConsumer {
     // Built by start(), under the lifecycle lock.
     private ReceivePermits permits;
     private ThreadPoolExecutor ownedExecutor;
+    // Hands on receive answers when handlers run on an executor the user gave, which the consumer cannot size.
+    private ThreadPoolExecutor answerExecutor;
     private ScheduledThreadPoolExecutor ackScheduler;
     private ScheduledThreadPoolExecutor visibilityScheduler;
     private SqsBatcher deletes;
@@ -82,11 +84,11 @@ public final class ConsumerEngine implements SqsConsumer {
     private FailureRouter router;
     private IdempotencyGate gate;
     private HeldKeys heldKeys;
-    private final List<Poller> pollers = new ArrayList<>();
-    private final List<Thread> pollerThreads = new ArrayList<>();
+    private Receiver receiver;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Set<InFlightMessage> handling = ConcurrentHashMap.newKeySet();
     private boolean fifo;
+    private boolean runFirstHandlerOnAnswerThread;
     private long visibilityTimeoutNanos;
 
     public ConsumerEngine(ConsumerSettings settings) {
@@ -195,39 +197,49 @@ public final class ConsumerEngine implements SqsConsumer {
         }
         invoker = new HandlerInvoker(settings.handler(), settings.batchHandler(), settings.queueName());
         Executor executor = settings.executor();
+        Executor answers;
         if (executor == null) {
-            ownedExecutor = new ThreadPoolExecutor(settings.maxConcurrency(), settings.maxConcurrency(),
-                    60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.maxConcurrency()),
-                    new NamedThreadFactory(prefix + "-worker", true, true));
+            // Handlers, plus one thread per poller slot to hand on its receive's answer: that thread then runs
+            // the first handler itself, so a receive costs one wake-up, not two.
+            int threads = settings.maxConcurrency() + settings.pollers();
+            ownedExecutor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(threads), new NamedThreadFactory(prefix + "-worker", true, true));
             ownedExecutor.allowCoreThreadTimeOut(true);
             executor = ownedExecutor;
+            answers = ownedExecutor;
+        } else {
+            answerExecutor = new ThreadPoolExecutor(settings.pollers(), settings.pollers(), 60, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(settings.pollers()), new NamedThreadFactory(prefix + "-receive", true, false));
+            answerExecutor.allowCoreThreadTimeOut(true);
+            answers = answerExecutor;
         }
+        runFirstHandlerOnAnswerThread = executor == ownedExecutor;
         dispatcher = new Dispatcher<>(settings.maxConcurrency(), executor, this::process, settler::release);
         extender.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
-        visibilityScheduler.scheduleAtFixedRate(dispatcher::startStalled, STALL_CHECK_MILLIS, STALL_CHECK_MILLIS,
-                TimeUnit.MILLISECONDS);
+        receiver = new Receiver(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
+                settings.visibilityTimeout(), settings.systemAttributes(), permits, tuner,
+                new PollerActivity(settings.pollers()), dispatcher::starving, this::received, events, answers,
+                visibilityScheduler);
+        visibilityScheduler.scheduleAtFixedRate(() -> {
+            dispatcher.startStalled();
+            receiver.sendWhatFits(); // a safety net: every release of permits or poller slots already does this
+        }, STALL_CHECK_MILLIS, STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         if (tuner.adjustable()) {
             visibilityScheduler.scheduleAtFixedRate(() -> tuner.tick(System.nanoTime()), PrefetchTuner.TICK_MILLIS,
                     PrefetchTuner.TICK_MILLIS, TimeUnit.MILLISECONDS);
         }
-
-        NamedThreadFactory pollerThreadFactory = new NamedThreadFactory(prefix + "-poller", true, false);
-        PollerActivity activity = new PollerActivity(settings.pollers());
-        for (int i = 0; i < settings.pollers(); i++) {
-            Poller poller = new Poller(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
-                    settings.visibilityTimeout(), settings.systemAttributes(), permits, tuner, activity, dispatcher::starving, this::received, events,
-                    stopSignal);
-            pollers.add(poller);
-            pollerThreads.add(pollerThreadFactory.newThread(poller));
-        }
-        pollerThreads.forEach(Thread::start);
+        receiver.sendWhatFits();
         log.info("consumer {} started on {} ({} queue, visibility timeout {}, max concurrency {}, prefetch {}, "
                         + "{} poller(s))", settings.name(), settings.queueUrl(), fifo ? "FIFO" : "standard",
                 visibilityTimeout, settings.maxConcurrency(), settings.prefetch(), settings.pollers());
     }
 
-    /** Receive → (idempotency gate) → dispatch: on a poller thread. */
-    private void received(List<Message> messages, long leaseStartNanos) {
+    /**
+     * Receive → (idempotency gate) → dispatch: on the thread that hands on the receive's answer.
+     *
+     * @return the first handler to run on this thread, or null
+     */
+    private Runnable received(List<Message> messages, long leaseStartNanos) {
         List<InFlightMessage> batch = new ArrayList<>(messages.size());
         for (Message message : messages) {
             SqsMessage view = SqsMessage.builder()
@@ -243,13 +255,15 @@ public final class ConsumerEngine implements SqsConsumer {
             batch.add(inFlight);
         }
         if (gate == null) {
-            dispatch(batch);
-            return;
+            return dispatch(batch, runFirstHandlerOnAnswerThread);
         }
         IdempotencyGate.Admission admission = gate.admit(batch);
-        dispatch(admission.toDispatch());
+        if (admission.held().isEmpty()) {
+            return dispatch(admission.toDispatch(), runFirstHandlerOnAnswerThread);
+        }
+        dispatch(admission.toDispatch(), false);
         // Failing closed: keep what the store could not admit invisible and owned (no new receive, which SQS would
-        // count), and try again on this poller thread, which therefore receives nothing meanwhile.
+        // count), and try again on this thread, whose receive keeps its poller slot meanwhile.
         long holdUntil = System.nanoTime() + settings.maxProcessingTime().toNanos() / 2;
         while (!admission.held().isEmpty()) {
             boolean stopping = awaitStop(admission.pause());
@@ -262,14 +276,22 @@ public final class ConsumerEngine implements SqsConsumer {
                 break;
             }
             admission = gate.admit(admission.held());
-            dispatch(admission.toDispatch());
+            dispatch(admission.toDispatch(), false);
         }
+        return null;
     }
 
-    private void dispatch(List<InFlightMessage> messages) {
-        if (!messages.isEmpty()) {
-            dispatcher.dispatch(settings.batchHandler() == null ? List.copyOf(messages) : batchesOf(messages));
+    /** @return the first handler to run on this thread when {@code keepOne}, or null */
+    private Runnable dispatch(List<InFlightMessage> messages, boolean keepOne) {
+        if (messages.isEmpty()) {
+            return null;
         }
+        List<DispatchUnit> units = settings.batchHandler() == null ? List.copyOf(messages) : batchesOf(messages);
+        if (keepOne) {
+            return dispatcher.dispatchKeepingOne(units);
+        }
+        dispatcher.dispatch(units);
+        return null;
     }
 
     /** @return whether the consumer began to stop while waiting */
@@ -458,7 +480,7 @@ public final class ConsumerEngine implements SqsConsumer {
         long started = System.nanoTime();
         long deadline = started + settings.shutdownTimeout().toNanos();
         // 1. Stop receiving; from now on the dispatcher releases whatever a poll in flight still returns.
-        pollers.forEach(Poller::stop);
+        receiver.stop();
         stopSignal.countDown();
         // 2. Release the messages that were waiting for a handler.
         dispatcher.close();
@@ -468,7 +490,7 @@ public final class ConsumerEngine implements SqsConsumer {
         if (!pollsReturned) {
             log.warn("consumer {}: a receive was still in flight at the shutdown timeout; messages it returns "
                     + "reappear when their visibility lapses", settings.name());
-            pollers.forEach(Poller::cancelInFlight);
+            receiver.cancelInFlight();
         }
         if (!idle) {
             List<InFlightMessage> abandoned = List.copyOf(handling);
@@ -504,21 +526,12 @@ public final class ConsumerEngine implements SqsConsumer {
     }
 
     private boolean awaitPollers(long deadline) {
-        for (Thread thread : pollerThreads) {
-            try {
-                long remaining = deadline - System.nanoTime();
-                if (remaining > 0) {
-                    TimeUnit.NANOSECONDS.timedJoin(thread, remaining);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            if (thread.isAlive()) {
-                return false;
-            }
+        try {
+            return receiver.awaitAnswered(Math.max(0, deadline - System.nanoTime()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return true;
     }
 
     private void shutDownThreads() {
@@ -530,6 +543,9 @@ public final class ConsumerEngine implements SqsConsumer {
         }
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
+        }
+        if (answerExecutor != null) {
+            answerExecutor.shutdown();
         }
     }
 

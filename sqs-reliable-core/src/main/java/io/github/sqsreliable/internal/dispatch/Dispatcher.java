@@ -86,11 +86,26 @@ public final class Dispatcher<U extends DispatchUnit> {
      * @param units the units
      */
     public void dispatch(List<U> units) {
-        List<U> toStart;
+        start(accept(units));
+    }
+
+    /**
+     * Like {@link #dispatch}, but the unit that may start now is handed back to run on the caller's thread, which
+     * then goes on with ready units as a worker would, rather than waking a worker for it: for a caller that is
+     * itself a thread of the executor with nothing else to do.
+     *
+     * @param units the units
+     * @return runs that unit; null when none may start. The caller must run it.
+     */
+    public Runnable dispatchKeepingOne(List<U> units) {
+        List<U> toStart = accept(units);
+        return toStart.isEmpty() ? null : () -> run(toStart.get(0));
+    }
+
+    /** Queues the units, or releases them after {@link #close()}; answers the unit that may start now, if any. */
+    private List<U> accept(List<U> units) {
         synchronized (lock) {
-            if (closed) {
-                toStart = null;
-            } else {
+            if (!closed) {
                 for (U unit : units) {
                     ArrayDeque<U> waiting = waitingByKey.get(unit.dispatchKey());
                     if (waiting == null) {
@@ -102,14 +117,11 @@ public final class Dispatcher<U extends DispatchUnit> {
                     waiting.add(unit);
                 }
                 // One worker now; each worker that starts a unit wakes the next (see run()).
-                toStart = takeStartable();
+                return takeStartable();
             }
         }
-        if (toStart == null) {
-            releaser.accept(flatten(units), ReleaseReason.SHUTDOWN);
-        } else {
-            start(toStart);
-        }
+        releaser.accept(flatten(units), ReleaseReason.SHUTDOWN);
+        return List.of();
     }
 
     /**

@@ -1,103 +1,132 @@
 package io.github.sqsreliable.internal.receive;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 /**
- * Decides how many of a consumer's pollers receive at once. All start active. A poller whose receive came back
- * short (under half full, or empty) goes dormant, unless it is the last active one: an idle queue costs one
- * receive per wait time, not one per poller, and a queue that one poller keeps up with is not polled by all of them,
- * whose receives would each return a message or two at the cost of a request on both ends. A poller whose receive
- * came back full while permits for another full receive are free wakes one dormant poller: a backlog gets more
- * receives in flight within a few round trips. It also counts the receives
- * in flight, so that a poller short of permits sends a small receive only when no other receive could feed the
- * idle handlers.
+ * Decides how many receives may be in flight at once: at most one per active poller, where a poller is a slot
+ * for one receive, not a thread. All pollers start active. A poller whose receive came back short (under half
+ * full, or empty) goes dormant, unless it is the last active one: an idle queue costs one receive per wait time,
+ * not one per poller, and a queue that one poller keeps up with is not polled by all of them, whose receives
+ * would each return a message or two at the cost of a request on both ends. A receive that came back full while
+ * permits for another full receive are free wakes one dormant poller: a backlog gets more receives in flight
+ * within a few round trips.
  *
- * <p>Thread-safe; pollers are interchangeable, so a wake-up is a ticket any dormant poller may take.
+ * <p>A slot is claimed from before its receive is sent until its answer has been handed on (or its backoff after
+ * a failure has passed), so the count also tells whether any receive could still feed idle handlers.
+ *
+ * <p>Thread-safe and lock-free, except {@link #awaitNoneInFlight}.
  */
 public final class PollerActivity {
 
-    private static final long STOP_CHECK_MILLIS = 100;
-
-    private final Object lock = new Object();
-    private final AtomicInteger receivesInFlight = new AtomicInteger();
-    // Guarded by lock.
-    private int active;
-    private int dormant;
-    private int wakeTickets;
+    private final int pollers;
+    private final AtomicInteger active;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /** @param pollers how many pollers there are; all start active */
     public PollerActivity(int pollers) {
-        this.active = pollers;
+        this.pollers = pollers;
+        this.active = new AtomicInteger(pollers);
+    }
+
+    /**
+     * Claims a slot for one receive, if fewer receives are in flight than pollers are active.
+     *
+     * @return whether the caller may send a receive (and must call {@link #receiveAnswered()} after)
+     */
+    public boolean tryClaim() {
+        while (true) {
+            int now = inFlight.get();
+            if (now >= active.get()) {
+                return false;
+            }
+            if (inFlight.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** @return whether a slot could be claimed now (a hint: read without claiming) */
+    public boolean hasRoom() {
+        return inFlight.get() < active.get();
+    }
+
+    /** Gives back a slot claimed by {@link #tryClaim()}: its receive has answered and been handed on. */
+    public void receiveAnswered() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (inFlight) {
+                inFlight.notifyAll();
+            }
+        }
     }
 
     /**
      * Called after a receive came back short: under half full, or empty.
      *
-     * @return whether the caller should go dormant ({@link #awaitWake}); false for the last active poller
+     * @return whether a poller went dormant; false when the caller's is the last active one
      */
     public boolean shouldSleepAfterShortReceive() {
-        synchronized (lock) {
-            if (active <= 1) {
+        while (true) {
+            int now = active.get();
+            if (now <= 1) {
                 return false;
             }
-            active--;
-            dormant++;
-            return true;
-        }
-    }
-
-    /** Called after a receive came back full while permits for another full receive are free. */
-    public void wakeOne() {
-        synchronized (lock) {
-            if (dormant > wakeTickets) {
-                wakeTickets++;
-                lock.notify();
+            if (active.compareAndSet(now, now - 1)) {
+                return true;
             }
         }
     }
 
     /**
-     * Waits, dormant, until woken or the consumer stops.
+     * Called after a receive came back full while permits for another full receive are free.
      *
-     * @param running whether the consumer still runs
-     * @throws InterruptedException if interrupted while waiting
+     * @return whether a dormant poller became active (the caller should then send what it can)
      */
-    public void awaitWake(BooleanSupplier running) throws InterruptedException {
-        synchronized (lock) {
-            try {
-                while (wakeTickets == 0 && running.getAsBoolean()) {
-                    lock.wait(STOP_CHECK_MILLIS);
-                }
-                if (wakeTickets > 0) {
-                    wakeTickets--;
-                }
-            } finally {
-                dormant--;
-                active++;
+    public boolean wakeOne() {
+        while (true) {
+            int now = active.get();
+            if (now >= pollers) {
+                return false;
+            }
+            if (active.compareAndSet(now, now + 1)) {
+                return true;
             }
         }
     }
 
-    /** Called by a poller as it sends a receive. */
-    public void receiveSent() {
-        receivesInFlight.incrementAndGet();
-    }
-
-    /** Called by a poller when its receive has answered or failed. */
-    public void receiveAnswered() {
-        receivesInFlight.decrementAndGet();
-    }
-
     /** @return whether no receive is in flight: the messages of one in flight would feed idle handlers soon */
     public boolean noReceiveInFlight() {
-        return receivesInFlight.get() == 0;
+        return inFlight.get() == 0;
     }
 
-    /** @return pollers receiving now (for tests and diagnostics) */
-    public int active() {
-        synchronized (lock) {
-            return active;
+    /**
+     * Waits until no slot is claimed.
+     *
+     * @param timeoutNanos how long to wait
+     * @return whether none was claimed in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitNoneInFlight(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (inFlight) {
+            while (inFlight.get() > 0) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(inFlight, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
         }
+    }
+
+    /** @return active pollers now (for tests and diagnostics) */
+    public int active() {
+        return active.get();
+    }
+
+    /** @return receives in flight now (for tests and diagnostics) */
+    public int inFlight() {
+        return inFlight.get();
     }
 }

@@ -84,6 +84,31 @@ class DispatcherTest {
     }
 
     @Test
+    void theCallerMayKeepTheFirstUnitAndRunTheReadyOnesAfterItOnItsOwnThread() {
+        // given: a dispatcher allowing 2 handlers
+        ManualExecutor executor = new ManualExecutor();
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, executor, recordingPipeline(id -> true),
+                this::recordRelease);
+
+        // when: the thread that received three messages keeps the first to run
+        Runnable first = dispatcher.dispatchKeepingOne(List.of(standard("m1"), standard("m2"), standard("m3")));
+
+        // then: no worker was woken for it; running it hands one more to a worker and goes on with the rest
+        assertThat(executor.queued()).isZero();
+        assertThat(dispatcher.running()).isEqualTo(1);
+        first.run();
+        assertThat(handled).containsExactly("m1", "m3");
+        executor.runOldest();
+        assertThat(handled).containsExactly("m1", "m3", "m2");
+        assertThat(dispatcher.running()).isZero();
+
+        // and: once closed, nothing is kept, and the units are released
+        dispatcher.close();
+        assertThat(dispatcher.dispatchKeepingOne(List.of(standard("m4")))).isNull();
+        assertThat(releases).hasSize(1);
+    }
+
+    @Test
     void quickUnitsRunOneAfterAnotherOnTheWorkerAlreadyRunningWithoutWakingMore() {
         // given: units that take 10 µs each by the dispatcher's clock, and one already timed
         ManualExecutor executor = new ManualExecutor();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class PollerActivityTest {
@@ -20,60 +19,61 @@ class PollerActivityTest {
     }
 
     @Test
-    void aReceiveWithMessagesWakesOneSleepingPoller() throws Exception {
+    void claimsNoMoreSlotsThanPollersAreActive() {
+        PollerActivity activity = new PollerActivity(2);
+
+        assertThat(activity.tryClaim()).isTrue();
+        assertThat(activity.tryClaim()).isTrue();
+        assertThat(activity.tryClaim()).isFalse();
+        assertThat(activity.hasRoom()).isFalse();
+
+        activity.receiveAnswered();
+        activity.shouldSleepAfterShortReceive();
+
+        assertThat(activity.tryClaim()).isFalse();
+        assertThat(activity.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullReceiveWakesOneDormantPollerAtATime() {
         PollerActivity activity = new PollerActivity(3);
-        AtomicBoolean running = new AtomicBoolean(true);
         activity.shouldSleepAfterShortReceive();
         activity.shouldSleepAfterShortReceive();
-        CompletableFuture<Void> first = sleeper(activity, running);
-        CompletableFuture<Void> second = sleeper(activity, running);
 
-        activity.wakeOne();
-
-        CompletableFuture.anyOf(first, second).get(5, TimeUnit.SECONDS);
-        Thread.sleep(150);
-        assertThat(first.isDone() ^ second.isDone()).isTrue();
+        assertThat(activity.wakeOne()).isTrue();
         assertThat(activity.active()).isEqualTo(2);
-
-        activity.wakeOne();
-        CompletableFuture.allOf(first, second).get(5, TimeUnit.SECONDS);
+        assertThat(activity.wakeOne()).isTrue();
+        assertThat(activity.wakeOne()).isFalse();
         assertThat(activity.active()).isEqualTo(3);
     }
 
     @Test
-    void aWakeWithNobodySleepingIsNotKept() throws Exception {
+    void tellsWhetherAnyReceiveIsInFlight() {
         PollerActivity activity = new PollerActivity(2);
-        activity.wakeOne();
-        activity.shouldSleepAfterShortReceive();
-        AtomicBoolean running = new AtomicBoolean(true);
+        assertThat(activity.noReceiveInFlight()).isTrue();
 
-        CompletableFuture<Void> sleeping = sleeper(activity, running);
-        Thread.sleep(150);
+        activity.tryClaim();
 
-        assertThat(sleeping).isNotDone();
-        running.set(false);
-        sleeping.get(5, TimeUnit.SECONDS);
+        assertThat(activity.noReceiveInFlight()).isFalse();
     }
 
     @Test
-    void sleepingPollersLeaveWhenTheConsumerStops() throws Exception {
+    void awaitingNoneInFlightReturnsWhenTheLastSlotComesBack() throws Exception {
         PollerActivity activity = new PollerActivity(2);
-        AtomicBoolean running = new AtomicBoolean(true);
-        activity.shouldSleepAfterShortReceive();
-        CompletableFuture<Void> sleeping = sleeper(activity, running);
+        activity.tryClaim();
+        activity.tryClaim();
+        assertThat(activity.awaitNoneInFlight(TimeUnit.MILLISECONDS.toNanos(20))).isFalse();
 
-        running.set(false);
-
-        sleeping.get(5, TimeUnit.SECONDS);
-    }
-
-    private static CompletableFuture<Void> sleeper(PollerActivity activity, AtomicBoolean running) {
-        return CompletableFuture.runAsync(() -> {
+        CompletableFuture<Boolean> awaited = CompletableFuture.supplyAsync(() -> {
             try {
-                activity.awaitWake(running::get);
+                return activity.awaitNoneInFlight(TimeUnit.SECONDS.toNanos(10));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }, runnable -> new Thread(runnable).start());
+        activity.receiveAnswered();
+        activity.receiveAnswered();
+
+        assertThat(awaited.get(10, TimeUnit.SECONDS)).isTrue();
     }
 }

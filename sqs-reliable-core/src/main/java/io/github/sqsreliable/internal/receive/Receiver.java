@@ -1,0 +1,312 @@
+package io.github.sqsreliable.internal.receive;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.observe.ConsumerEvents;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+
+/**
+ * The receive stage, with no thread of its own and none blocked while a long poll is in flight: a receive is
+ * sent by whichever thread makes it possible (a handler's thread returning permits, the thread that handed on
+ * the previous answer, or a timer), and its answer is handed to the answer executor, never handled on the SDK's
+ * thread. A receive asks for a full batch of 10 whenever an active poller slot ({@link PollerActivity}) and 10
+ * permits ({@link ReceivePermits}) are free; for fewer only when handlers are idle with nothing ready, no receive
+ * is in flight to feed them, and no full batch freed up within {@value #BATCH_PERMIT_WAIT_MILLIS} ms.
+ *
+ * <p>A failed receive holds its slot for an exponential backoff with jitter (reset by the next success); the
+ * first failure is logged as a warning with its stack trace, the following ones only every tenth time, so an
+ * outage does not flood the log.
+ */
+public final class Receiver {
+
+    private static final Logger log = LoggerFactory.getLogger(Receiver.class);
+
+    /** How long a full batch of permits may take to free up before a receive may ask for fewer messages. */
+    static final long BATCH_PERMIT_WAIT_MILLIS = 5;
+    /** A receive with fewer messages than this puts its poller to sleep, unless it is the last one receiving. */
+    static final int SHORT_RECEIVE = SqsLimits.MAX_RECEIVE_BATCH / 2;
+    private static final IntervalFunction POLL_BACKOFF =
+            IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(20));
+
+    /** Where received messages go, on the answer executor's thread. */
+    @FunctionalInterface
+    public interface BatchSink {
+        /**
+         * Takes one receive's messages. It may keep the thread while it waits for something downstream (the
+         * idempotency store); the receive's poller slot stays claimed meanwhile, so receiving slows down with it.
+         *
+         * @param messages the messages, in the order SQS returned them
+         * @param leaseStartNanos {@link System#nanoTime()} when the receive was sent
+         * @return work to run on this thread once the next receive has been sent (the first handler), or null
+         */
+        Runnable accept(List<Message> messages, long leaseStartNanos);
+    }
+
+    private final SqsAsyncClient client;
+    private final String queueUrl;
+    private final ReceiveMessageRequest baseRequest;
+    private final ReceivePermits permits;
+    private final PrefetchTuner tuner;
+    private final PollerActivity activity;
+    private final BooleanSupplier handlersStarving;
+    private final BatchSink sink;
+    private final ConsumerEvents events;
+    private final Executor answers;
+    private final ScheduledExecutorService timer;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicBoolean partialCheckScheduled = new AtomicBoolean();
+    private final Set<CompletableFuture<ReceiveMessageResponse>> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<Backoff> backingOff = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+
+    /**
+     * @param visibilityTimeout requested with each receive, or {@code null} to use the queue's
+     * @param systemAttributes the system attributes each receive asks for
+     * @param tuner told the size and round trip of each receive that returned messages
+     * @param activity how many receives may be in flight
+     * @param handlersStarving whether a handler could start now but no message is ready for it
+     * @param answers where answers are handed on; must not run tasks on the calling thread
+     * @param timer runs backoffs and the wait for a full batch; its tasks must be quick
+     */
+    public Receiver(SqsAsyncClient client, String queueUrl, Duration waitTime, Duration visibilityTimeout,
+                    List<MessageSystemAttributeName> systemAttributes, ReceivePermits permits, PrefetchTuner tuner,
+                    PollerActivity activity, BooleanSupplier handlersStarving, BatchSink sink, ConsumerEvents events,
+                    Executor answers, ScheduledExecutorService timer) {
+        this.client = client;
+        this.queueUrl = queueUrl;
+        this.permits = permits;
+        this.tuner = tuner;
+        this.activity = activity;
+        this.handlersStarving = handlersStarving;
+        this.sink = sink;
+        this.events = events;
+        this.answers = answers;
+        this.timer = timer;
+        ReceiveMessageRequest.Builder request = ReceiveMessageRequest.builder()
+                .queueUrl(queueUrl)
+                .waitTimeSeconds(SqsLimits.toSecondsRoundingUp(waitTime))
+                .messageSystemAttributeNames(systemAttributes)
+                .messageAttributeNames("All");
+        if (visibilityTimeout != null) {
+            request.visibilityTimeout(SqsLimits.toSecondsRoundingUp(visibilityTimeout));
+        }
+        this.baseRequest = request.build();
+        permits.onRelease(this::sendWhatFits);
+    }
+
+    /**
+     * Sends a receive for every active poller slot that is free while a full batch of permits is free. Called
+     * whenever either may have freed up, and on a timer as a safety net; any thread but an SDK one; never blocks.
+     */
+    public void sendWhatFits() {
+        while (running) {
+            int wanted = permits.batch();
+            if (permits.available() < wanted || !activity.hasRoom()) {
+                schedulePartialCheck();
+                return;
+            }
+            if (!activity.tryClaim()) {
+                return; // the threads that hold the slots send or re-check when they give them back
+            }
+            if (permits.tryTake(wanted)) {
+                send(wanted);
+            } else {
+                // Another thread took the permits between the check and the claim. Going round again re-checks
+                // with the slot given back, so a release that found this slot claimed is not lost.
+                activity.receiveAnswered();
+            }
+        }
+    }
+
+    /** Stops sending receives. Those in flight still answer and are handed on; backoffs end now. */
+    public void stop() {
+        running = false;
+        for (Backoff backoff : backingOff) {
+            backoff.end();
+        }
+    }
+
+    /** Abandons the receives in flight: messages SQS returned to them reappear when their visibility lapses. */
+    public void cancelInFlight() {
+        stop();
+        for (CompletableFuture<ReceiveMessageResponse> receive : inFlight) {
+            receive.cancel(true);
+        }
+    }
+
+    /**
+     * Waits until every receive sent has answered and been handed on.
+     *
+     * @param timeoutNanos how long to wait
+     * @return whether all had in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitAnswered(long timeoutNanos) throws InterruptedException {
+        return activity.awaitNoneInFlight(timeoutNanos);
+    }
+
+    /**
+     * A receive of fewer than 10 messages is worth its request only when a handler is idle with nothing ready,
+     * and no receive in flight could feed it instead; and only after a full batch had a moment to free up.
+     */
+    private void schedulePartialCheck() {
+        if (permits.available() > 0 && activity.noReceiveInFlight() && handlersStarving.getAsBoolean()
+                && partialCheckScheduled.compareAndSet(false, true)) {
+            try {
+                timer.schedule(this::sendPartialIfStarving, BATCH_PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                partialCheckScheduled.set(false); // stopping
+            }
+        }
+    }
+
+    private void sendPartialIfStarving() {
+        partialCheckScheduled.set(false);
+        sendWhatFits();
+        if (running && activity.noReceiveInFlight() && handlersStarving.getAsBoolean() && activity.tryClaim()) {
+            int taken = permits.takeUpTo(permits.batch());
+            if (taken > 0) {
+                send(taken);
+            } else {
+                activity.receiveAnswered();
+            }
+        }
+    }
+
+    /** Caller holds a slot and {@code taken} permits. */
+    private void send(int taken) {
+        long leaseStart = System.nanoTime();
+        CompletableFuture<ReceiveMessageResponse> receive;
+        try {
+            receive = client.receiveMessage(baseRequest.toBuilder().maxNumberOfMessages(taken).build());
+        } catch (RuntimeException e) {
+            // Some SDK failures (a bad endpoint, an interceptor) are thrown rather than returned.
+            receive = CompletableFuture.failedFuture(e);
+        }
+        inFlight.add(receive);
+        CompletableFuture<ReceiveMessageResponse> sent = receive;
+        receive.whenComplete((response, error) -> {
+            inFlight.remove(sent);
+            handOn(taken, leaseStart, response, error);
+        });
+    }
+
+    /** On the SDK's thread: nothing but the hand-off. */
+    private void handOn(int taken, long leaseStart, ReceiveMessageResponse response, Throwable error) {
+        try {
+            answers.execute(() -> answered(taken, leaseStart, response, error));
+        } catch (RejectedExecutionException e) {
+            // Only while the consumer shuts down: what this receive returned reappears when its visibility lapses.
+            log.debug("receive answer for {} dropped: the consumer is shutting down", queueUrl);
+            permits.release(taken);
+            activity.receiveAnswered();
+        }
+    }
+
+    private void answered(int taken, long leaseStart, ReceiveMessageResponse response, Throwable error) {
+        Runnable first = null;
+        boolean slotHeld = true;
+        try {
+            if (error != null) {
+                permits.release(taken);
+                slotHeld = !failed(error);
+                return;
+            }
+            int failures = consecutiveFailures.getAndSet(0);
+            if (failures > 0) {
+                log.info("receiving from {} recovered after {} failed attempt(s)", queueUrl, failures);
+            }
+            List<Message> messages = response.messages();
+            permits.release(taken - messages.size());
+            if (!messages.isEmpty()) {
+                tuner.received(messages.size(), taken, System.nanoTime() - leaseStart);
+                // A full receive with room for another one means a backlog: one more poller can help drain it.
+                if (messages.size() == SqsLimits.MAX_RECEIVE_BATCH
+                        && permits.available() >= SqsLimits.MAX_RECEIVE_BATCH) {
+                    activity.wakeOne();
+                }
+                first = sink.accept(messages, leaseStart);
+            }
+            // A receive under half full means the queue held little: fewer pollers keep up, and each extra long
+            // poll would return a message or two, at the cost of a request on both ends of the wire. (Half, not
+            // full: SQS itself often answers a long poll with fewer than 10 while a backlog waits.)
+            if (messages.size() < SHORT_RECEIVE) {
+                activity.shouldSleepAfterShortReceive();
+            }
+        } catch (RuntimeException e) {
+            log.error("handing on a receive from {} failed unexpectedly", queueUrl, e);
+        } finally {
+            if (slotHeld) {
+                activity.receiveAnswered();
+                sendWhatFits();
+            }
+        }
+        if (first != null) {
+            first.run();
+        }
+    }
+
+    /** @return whether the slot was passed on to a backoff */
+    private boolean failed(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof CancellationException || !running) {
+            return false;
+        }
+        int failures = consecutiveFailures.incrementAndGet();
+        Duration backoff = Duration.ofMillis(POLL_BACKOFF.apply(Math.min(failures, 30)));
+        events.pollFailed(queueUrl, cause, failures, backoff);
+        if (failures == 1) {
+            log.warn("receiving from {} failed; retrying in {} ms", queueUrl, backoff.toMillis(), cause);
+        } else if (failures % 10 == 0) {
+            log.warn("receiving from {} still failing after {} attempts; retrying in {} ms: {}", queueUrl,
+                    failures, backoff.toMillis(), cause.toString());
+        } else {
+            log.debug("receiving from {} failed again ({}); retrying in {} ms", queueUrl, failures,
+                    backoff.toMillis());
+        }
+        Backoff slot = new Backoff();
+        backingOff.add(slot);
+        try {
+            timer.schedule(slot::end, backoff.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            slot.end();
+        }
+        if (!running) {
+            slot.end(); // stop() may have run before this backoff was registered
+        }
+        return true;
+    }
+
+    /** A poller slot held through a backoff; given back once, when it ends or the consumer stops. */
+    private final class Backoff {
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        void end() {
+            if (ended.compareAndSet(false, true)) {
+                backingOff.remove(this);
+                activity.receiveAnswered();
+                sendWhatFits();
+            }
+        }
+    }
+}
