@@ -175,10 +175,14 @@ public final class ConsumerEngine implements SqsConsumer {
         permits = new ReceivePermits(PrefetchTuner.initialCapacity(settings.maxConcurrency(), settings.prefetch()));
         PrefetchTuner tuner = new PrefetchTuner(permits, settings.maxConcurrency(), settings.prefetch(),
                 System.nanoTime());
-        ackScheduler = singleThreadScheduler(prefix + "-acks");
-        visibilityScheduler = singleThreadScheduler(prefix + "-visibility");
+        ackScheduler = singleThreadScheduler(prefix + "-acks", true);
+        // Not a daemon: a running consumer keeps the JVM alive until close(), as users of a long-running consumer
+        // expect (no other thread of the consumer lives from start() to close()).
+        visibilityScheduler = singleThreadScheduler(prefix + "-visibility", false);
+        // What depends on a delete is counting it, and, with listeners, telling them, which must not happen on
+        // an SDK thread.
         deletes = SqsBatcher.deletes(settings.sqsClient(), settings.queueUrl(), ackScheduler,
-                settings.batchFlushInterval(), Math.max(100, 2 * settings.capacity()));
+                settings.batchFlushInterval(), Math.max(100, 2 * settings.capacity()), !events.hasListeners());
         visibilityChanges = SqsBatcher.visibilityChanges(settings.sqsClient(), settings.queueUrl(), ackScheduler,
                 settings.batchFlushInterval());
         extender = new VisibilityExtender(visibilityChanges, events, System::nanoTime, visibilityTimeout, margin,
@@ -564,9 +568,9 @@ public final class ConsumerEngine implements SqsConsumer {
         return settings.queueUrl();
     }
 
-    private static ScheduledThreadPoolExecutor singleThreadScheduler(String name) {
+    private static ScheduledThreadPoolExecutor singleThreadScheduler(String name, boolean daemon) {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-                new NamedThreadFactory(name, false, true));
+                new NamedThreadFactory(name, false, daemon));
         scheduler.setRemoveOnCancelPolicy(true);
         return scheduler;
     }

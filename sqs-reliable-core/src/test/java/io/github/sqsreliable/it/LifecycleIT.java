@@ -11,6 +11,7 @@ import io.github.sqsreliable.observe.ConsumerEvent;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.testing.EmbeddedSqs;
 import io.github.sqsreliable.testing.QueueSpec;
+import io.github.sqsreliable.testing.RecordingInterceptor;
 import io.github.sqsreliable.testing.SimulatedWork;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,42 @@ class LifecycleIT {
                     .hasMessageContaining("RUNNING")
                     .hasMessageContaining("start() may be called once");
         }
+    }
+
+    @Test
+    void aRunningConsumerKeepsTheJvmAliveWithOneThreadAndNoThreadWaitsOnAReceive() {
+        // given: a consumer with 8 pollers on an idle queue, its long polls in flight
+        String queueUrl = sqs.createQueue(QueueSpec.standard());
+        RecordingInterceptor recorder = new RecordingInterceptor();
+        try (SqsAsyncClient client = sqs.newClient(recorder)) {
+            SqsConsumer consumer = SqsConsumer.builder()
+                    .sqsClient(client)
+                    .queueUrl(queueUrl)
+                    .name("alive")
+                    .pollers(8)
+                    .handler(message -> { })
+                    .waitTime(Duration.ofSeconds(2))
+                    .build();
+            consumer.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !recorder.calls("ReceiveMessageRequest").isEmpty());
+
+            // then: exactly one of its threads is not a daemon, and none is a thread per poller
+            assertThat(consumerThreads("alive")).filteredOn(thread -> !thread.isDaemon())
+                    .extracting(Thread::getName).containsExactly("sqs-reliable-alive-visibility");
+            assertThat(consumerThreads("alive")).extracting(Thread::getName)
+                    .noneMatch(name -> name.contains("poller"));
+
+            // and: close() ends it
+            consumer.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumerThreads("alive").stream()
+                    .noneMatch(thread -> !thread.isDaemon()));
+        }
+    }
+
+    private static List<Thread> consumerThreads(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("sqs-reliable-" + name + "-") && thread.isAlive())
+                .toList();
     }
 
     @Test

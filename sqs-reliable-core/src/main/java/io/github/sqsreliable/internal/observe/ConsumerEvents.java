@@ -48,6 +48,11 @@ public final class ConsumerEvents {
         this.listeners = List.copyOf(listeners);
     }
 
+    /** @return whether any listener is registered: only then do events run user code */
+    public boolean hasListeners() {
+        return !listeners.isEmpty();
+    }
+
     public void received(SqsMessage message) {
         received.increment();
         inFlight.incrementAndGet();

@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
  * Collects deletes or visibility changes into batch requests of up to 10 entries. A full batch goes at once; a
  * partial one waits at most the flush interval. Every entry's own result is checked: server-side failures and
  * failed requests are retried with jittered backoff, refusals (a stale receipt handle) fail the entry at once.
- * Each entry's future completes, on the batcher's scheduler thread, with the final answer.
+ * Each entry's future completes with the final answer, on the batcher's scheduler thread, or on the SDK's
+ * response thread for a batcher built to answer there (its callers' dependants must be quick and run no user code:
+ * a delete batcher when no listener is registered).
  *
  * <p>Why not the SDK's {@code SqsAsyncBatchManager}: it completes futures on SDK response threads, does not
  * retry failed entries, and its {@code close()} neither sends a partial batch nor waits for answers; this class
@@ -82,6 +84,7 @@ public final class SqsBatcher {
     private final String queueUrl;
     private final BatchSender sender;
     private final ScheduledExecutorService scheduler;
+    private final boolean answerOnResponseThread;
     private final Semaphore slots;
     private final PendingEntries<Entry> pending = new PendingEntries<>(SqsLimits.MAX_BATCH_ENTRIES);
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -93,6 +96,12 @@ public final class SqsBatcher {
 
     SqsBatcher(String action, String queueUrl, BatchSender sender, ScheduledExecutorService scheduler,
                Duration flushInterval, int maxOutstanding) {
+        this(action, queueUrl, sender, scheduler, flushInterval, maxOutstanding, false);
+    }
+
+    SqsBatcher(String action, String queueUrl, BatchSender sender, ScheduledExecutorService scheduler,
+               Duration flushInterval, int maxOutstanding, boolean answerOnResponseThread) {
+        this.answerOnResponseThread = answerOnResponseThread;
         this.action = action;
         this.queueUrl = queueUrl;
         this.sender = sender;
@@ -104,9 +113,13 @@ public final class SqsBatcher {
     /**
      * A batcher of DeleteMessageBatch requests. {@link #submit} blocks while {@code maxOutstanding} deletes are
      * unconfirmed: back pressure on the workers rather than an unbounded queue.
+     *
+     * @param answerOnResponseThread whether entries complete on the SDK's response thread rather than the
+     *     scheduler's: saves a thread wake-up per batch, and is safe only when whatever depends on an entry is
+     *     quick and runs no user code
      */
     public static SqsBatcher deletes(SqsAsyncClient client, String queueUrl, ScheduledExecutorService scheduler,
-                                     Duration flushInterval, int maxOutstanding) {
+                                     Duration flushInterval, int maxOutstanding, boolean answerOnResponseThread) {
         BatchSender sender = (url, entries) -> client.deleteMessageBatch(DeleteMessageBatchRequest.builder()
                         .queueUrl(url)
                         .entries(indexed(entries, (id, e) -> DeleteMessageBatchRequestEntry.builder()
@@ -114,7 +127,8 @@ public final class SqsBatcher {
                         .build())
                 .thenApply(r -> new BatchAnswer(BatchAnswers.confirmedIds(r.successful(), DeleteMessageBatchResultEntry::id),
                         BatchAnswers.refusedById(r.failed())));
-        return new SqsBatcher("DeleteMessageBatch", queueUrl, sender, scheduler, flushInterval, maxOutstanding);
+        return new SqsBatcher("DeleteMessageBatch", queueUrl, sender, scheduler, flushInterval, maxOutstanding,
+                answerOnResponseThread);
     }
 
     /**
@@ -233,7 +247,11 @@ public final class SqsBatcher {
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        answer.whenCompleteAsync((result, error) -> onAnswer(batch, result, error), scheduler);
+        if (answerOnResponseThread) {
+            answer.whenComplete((result, error) -> onAnswer(batch, result, error));
+        } else {
+            answer.whenCompleteAsync((result, error) -> onAnswer(batch, result, error), scheduler);
+        }
     }
 
     private void onAnswer(List<Entry> batch, BatchAnswer answer, Throwable error) {

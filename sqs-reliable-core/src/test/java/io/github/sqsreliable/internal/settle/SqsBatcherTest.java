@@ -106,6 +106,34 @@ class SqsBatcherTest {
     }
 
     @Test
+    void entriesCompleteOnTheSchedulerUnlessBuiltToAnswerOnTheResponseThread() throws Exception {
+        for (boolean onResponseThread : List.of(false, true)) {
+            // given: a batcher, and ten entries sent as one batch
+            sender.batches.clear();
+            SqsBatcher batcher = new SqsBatcher(ACTION, QUEUE_URL, sender, scheduler, LONG_INTERVAL,
+                    Integer.MAX_VALUE, onResponseThread);
+            List<CompletableFuture<Thread>> completedOn = submit(batcher, 0, 10).stream()
+                    .map(result -> result.thenApply(ok -> Thread.currentThread())).toList();
+
+            // when: SQS's answer arrives on another thread (the SDK's response thread)
+            Thread responseThread = new Thread(() -> sender.batches.get(0).answer()
+                    .complete(allSucceeded(handles(0, 10)).join()), "sdk-response");
+            responseThread.start();
+            responseThread.join(5_000);
+
+            // then: the entries completed there, or on the scheduler
+            for (CompletableFuture<Thread> thread : completedOn) {
+                Thread completing = thread.get(5, TimeUnit.SECONDS);
+                if (onResponseThread) {
+                    assertThat(completing).isSameAs(responseThread);
+                } else {
+                    assertThat(completing).isNotSameAs(responseThread).isNotSameAs(Thread.currentThread());
+                }
+            }
+        }
+    }
+
+    @Test
     void sendsAPartialBatchOnceTheFlushIntervalHasPassed() {
         // given: a batcher with a short flush interval
         Duration interval = Duration.ofMillis(200);
