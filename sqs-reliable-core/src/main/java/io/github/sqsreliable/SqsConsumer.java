@@ -236,10 +236,11 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
-         * The most receive loops that run at once. Default: one per 10 messages of capacity
-         * ({@code maxConcurrency + prefetch}), at least 1 and at most {@value #DEFAULT_MAX_POLLERS}. Only as many
-         * receive as the queue keeps busy: a loop whose long poll comes back empty sleeps (one always polls), and
-         * a full receive while another full receive would fit wakes a sleeping one.
+         * The most receives in flight at once; a poller is a slot for one receive, not a thread (no thread waits
+         * on a receive). Default: one per 10 messages of capacity ({@code maxConcurrency + prefetch}), at least 1
+         * and at most {@value #DEFAULT_MAX_POLLERS}. Only as many receive as the queue keeps busy: a poller whose
+         * long poll comes back empty sleeps (one always polls), and a full receive while another full receive
+         * would fit wakes a sleeping one.
          *
          * @param pollers 1 to 64
          * @return this builder
@@ -340,10 +341,13 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
-         * Where handlers run. Default: a pool of {@code maxConcurrency} named daemon threads that the consumer
-         * owns. A given executor is never shut down or interrupted by the consumer, and never runs more than
-         * {@code maxConcurrency} handlers at once (a finishing task may submit the next one just before it ends),
-         * so an unbounded one such as {@code Executors.newVirtualThreadPerTaskExecutor()} (Java 21+) is safe.
+         * Where handlers run. Default: a pool of {@code maxConcurrency + pollers} named daemon threads that the
+         * consumer owns (handlers take at most {@code maxConcurrency}; the others take receive answers). With an
+         * executor given, receive answers are taken by the consumer's own {@code -receive} threads, at most one
+         * per poller, which hand the messages to it. A given executor is never shut down or interrupted by the
+         * consumer, and never runs more than {@code maxConcurrency} handlers at once (a finishing task may submit
+         * the next one just before it ends), so an unbounded one such as
+         * {@code Executors.newVirtualThreadPerTaskExecutor()} (Java 21+) is safe.
          *
          * @param executor the executor
          * @return this builder

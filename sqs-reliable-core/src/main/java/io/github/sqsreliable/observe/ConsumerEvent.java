@@ -138,7 +138,7 @@ public sealed interface ConsumerEvent {
         }
     }
 
-    /** A ReceiveMessage call failed; the poller waits {@code backoff} before the next one. */
+    /** A ReceiveMessage call failed; its poller slot waits {@code backoff} before the next one. */
     record PollFailed(String queueUrl, Throwable error, int consecutiveFailures, Duration backoff)
             implements ConsumerEvent {
         public PollFailed {

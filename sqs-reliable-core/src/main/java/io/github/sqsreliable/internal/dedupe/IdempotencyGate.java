@@ -29,13 +29,13 @@ import org.slf4j.LoggerFactory;
  * lets through only the messages whose key it now holds. A message whose key is done is deleted as a duplicate;
  * one whose key another consumer holds comes back when that lease would have expired; one whose key cannot be
  * derived, or whose key was seen with another body, fails permanently. While the store is unavailable, messages
- * are held back (fail closed): kept invisible in memory and admitted again after a backoff, while their poller
- * receives nothing more; unless the consumer fails open.
+ * are held back (fail closed): kept invisible in memory and admitted again after a backoff, while their
+ * receive's poller slot receives nothing more; unless the consumer fails open.
  *
  * <p>Keys are namespaced and hashed (SHA-256) here, so message data never shapes backend keys. On FIFO queues a
  * message that cannot go on blocks the later messages of its group in the same receive: they are released.
  *
- * <p>Runs on poller threads; thread-safe.
+ * <p>Runs on the threads that take receive answers; thread-safe.
  */
 public final class IdempotencyGate {
 

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * will bring its successor is in flight, so at {@code rate} messages per second and a receive round trip of
  * {@code latency}, about {@code rate × latency} permits are always tied up in receives; with fewer spare
  * permits than that, handlers wait for messages. The tuner keeps the prefetch at one receive's worth (10, or the
- * maximum if smaller: the permits a poller gathers for its next receive) plus {@value #HEADROOM} times that,
+ * maximum if smaller: the permits one receive takes) plus {@value #HEADROOM} times that,
  * up to the configured maximum:
  *
  * <ul>
@@ -73,7 +73,7 @@ public final class PrefetchTuner {
     }
 
     /**
-     * Called by a poller after each receive that returned messages.
+     * Called by the receive stage after each receive that returned messages.
      *
      * @param messages how many came back
      * @param requested how many the receive asked for

@@ -168,9 +168,11 @@ public final class Receiver {
     /**
      * A receive of fewer than 10 messages is worth its request only when a handler is idle with nothing ready,
      * and no receive in flight could feed it instead; and only after a full batch had a moment to free up.
+     * Whether handlers starve is asked when the check runs: the release that schedules it comes just before its
+     * handler counts as finished.
      */
     private void schedulePartialCheck() {
-        if (permits.available() > 0 && activity.noReceiveInFlight() && handlersStarving.getAsBoolean()
+        if (permits.available() > 0 && activity.noReceiveInFlight()
                 && partialCheckScheduled.compareAndSet(false, true)) {
             try {
                 timer.schedule(this::sendPartialIfStarving, BATCH_PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
