@@ -213,7 +213,8 @@ public final class ConsumerEngine implements SqsConsumer {
             answers = ownedExecutor;
         } else {
             answerExecutor = new ThreadPoolExecutor(settings.pollers(), settings.pollers(), 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(settings.pollers()), new NamedThreadFactory(prefix + "-receive", true, false));
+                    new ArrayBlockingQueue<>(settings.pollers()),
+                    new NamedThreadFactory(prefix + "-receive", true, true));
             answerExecutor.allowCoreThreadTimeOut(true);
             answers = answerExecutor;
         }
