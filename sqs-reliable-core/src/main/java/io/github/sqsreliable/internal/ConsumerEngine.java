@@ -35,9 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -86,7 +84,6 @@ public final class ConsumerEngine implements SqsConsumer {
     private HeldKeys heldKeys;
     private Receiver receiver;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
-    private final Set<InFlightMessage> handling = ConcurrentHashMap.newKeySet();
     private boolean fifo;
     private boolean runFirstHandlerOnAnswerThread;
     private long visibilityTimeoutNanos;
@@ -331,96 +328,86 @@ public final class ConsumerEngine implements SqsConsumer {
      * go on (false when this one will be delivered again and must stay ahead of them).
      */
     private boolean process(InFlightMessage message) {
-        handling.add(message);
-        try {
-            Outcome early = router.beforeHandling(message).orElse(null);
-            if (early != null) {
-                settler.apply(message, early);
-                return early.letsGroupContinue();
-            }
-            HandlerResult result;
-            try {
-                result = invoker.invoke(message.view());
-            } catch (VirtualMachineError e) {
-                // Return the permit and stop extending before the error goes on to the thread's handler.
-                settler.apply(message, new Outcome.Redeliver(e));
-                throw e;
-            }
-            Outcome outcome;
-            if (result.succeeded()) {
-                events.succeeded(message.view(), result.duration());
-                outcome = ACKNOWLEDGE;
-            } else {
-                events.failed(message.view(), result.error(), result.duration());
-                outcome = router.afterFailure(message, result.error());
-                log.warn("handler failed for message {} (receive {}): {}", message.view().messageId(),
-                        message.view().receiveCount(), describe(outcome), result.error());
-            }
-            settler.apply(message, outcome);
-            return outcome.letsGroupContinue();
-        } finally {
-            handling.remove(message);
+        Outcome early = router.beforeHandling(message).orElse(null);
+        if (early != null) {
+            settler.apply(message, early);
+            return early.letsGroupContinue();
         }
+        HandlerResult result;
+        try {
+            result = invoker.invoke(message.view());
+        } catch (VirtualMachineError e) {
+            // Return the permit and stop extending before the error goes on to the thread's handler.
+            settler.apply(message, new Outcome.Redeliver(e));
+            throw e;
+        }
+        Outcome outcome;
+        if (result.succeeded()) {
+            events.succeeded(message.view(), result.duration());
+            outcome = ACKNOWLEDGE;
+        } else {
+            events.failed(message.view(), result.error(), result.duration());
+            outcome = router.afterFailure(message, result.error());
+            log.warn("handler failed for message {} (receive {}): {}", message.view().messageId(),
+                    message.view().receiveCount(), describe(outcome), result.error());
+        }
+        settler.apply(message, outcome);
+        return outcome.letsGroupContinue();
     }
 
     /**
      * Handle → classify → settle for a batch. Answers whether later units of the same FIFO group may go on.
      */
     private boolean processBatch(MessageBatch batch) {
-        handling.addAll(batch.messages());
-        try {
-            List<InFlightMessage> toHandle = new ArrayList<>();
-            for (InFlightMessage message : batch.messages()) {
-                Outcome early = router.beforeHandling(message).orElse(null);
-                if (early != null) {
-                    settler.apply(message, early);
-                } else {
-                    toHandle.add(message);
-                }
+        List<InFlightMessage> toHandle = new ArrayList<>();
+        for (InFlightMessage message : batch.messages()) {
+            Outcome early = router.beforeHandling(message).orElse(null);
+            if (early != null) {
+                settler.apply(message, early);
+            } else {
+                toHandle.add(message);
             }
-            if (toHandle.isEmpty()) {
-                return !fifo;
-            }
-            List<SqsMessage> views = new ArrayList<>(toHandle.size());
-            toHandle.forEach(message -> views.add(message.view()));
-            HandlerInvoker.BatchInvocation invocation;
-            try {
-                invocation = invoker.invokeBatch(views);
-            } catch (VirtualMachineError e) {
-                toHandle.forEach(message -> settler.apply(message, new Outcome.Redeliver(e)));
-                throw e;
-            }
-            Map<String, Throwable> failures = invocation.error() != null ? null
-                    : invocation.result().failuresByMessageId();
-            boolean groupContinues = true;
-            List<InFlightMessage> behindFailure = new ArrayList<>();
-            for (InFlightMessage message : toHandle) {
-                if (fifo && !groupContinues) {
-                    // Behind a failed message of its group: it must come back after it, whatever the handler did.
-                    behindFailure.add(message);
-                    continue;
-                }
-                Throwable error = failures == null ? invocation.error() : failures.get(message.view().messageId());
-                Outcome outcome;
-                if (error == null) {
-                    events.succeeded(message.view(), invocation.duration());
-                    outcome = ACKNOWLEDGE;
-                } else {
-                    events.failed(message.view(), error, invocation.duration());
-                    outcome = router.afterFailure(message, error);
-                    log.warn("batch handler failed message {} (receive {}): {}", message.view().messageId(),
-                            message.view().receiveCount(), describe(outcome), error);
-                }
-                settler.apply(message, outcome);
-                groupContinues &= outcome.letsGroupContinue();
-            }
-            if (!behindFailure.isEmpty()) {
-                settler.release(behindFailure, ReleaseReason.FIFO_GROUP_FAILED);
-            }
-            return groupContinues;
-        } finally {
-            batch.messages().forEach(handling::remove);
         }
+        if (toHandle.isEmpty()) {
+            return !fifo;
+        }
+        List<SqsMessage> views = new ArrayList<>(toHandle.size());
+        toHandle.forEach(message -> views.add(message.view()));
+        HandlerInvoker.BatchInvocation invocation;
+        try {
+            invocation = invoker.invokeBatch(views);
+        } catch (VirtualMachineError e) {
+            toHandle.forEach(message -> settler.apply(message, new Outcome.Redeliver(e)));
+            throw e;
+        }
+        Map<String, Throwable> failures = invocation.error() != null ? null
+                : invocation.result().failuresByMessageId();
+        boolean groupContinues = true;
+        List<InFlightMessage> behindFailure = new ArrayList<>();
+        for (InFlightMessage message : toHandle) {
+            if (fifo && !groupContinues) {
+                // Behind a failed message of its group: it must come back after it, whatever the handler did.
+                behindFailure.add(message);
+                continue;
+            }
+            Throwable error = failures == null ? invocation.error() : failures.get(message.view().messageId());
+            Outcome outcome;
+            if (error == null) {
+                events.succeeded(message.view(), invocation.duration());
+                outcome = ACKNOWLEDGE;
+            } else {
+                events.failed(message.view(), error, invocation.duration());
+                outcome = router.afterFailure(message, error);
+                log.warn("batch handler failed message {} (receive {}): {}", message.view().messageId(),
+                        message.view().receiveCount(), describe(outcome), error);
+            }
+            settler.apply(message, outcome);
+            groupContinues &= outcome.letsGroupContinue();
+        }
+        if (!behindFailure.isEmpty()) {
+            settler.release(behindFailure, ReleaseReason.FIFO_GROUP_FAILED);
+        }
+        return groupContinues;
     }
 
     private static String describe(Outcome outcome) {
@@ -498,10 +485,12 @@ public final class ConsumerEngine implements SqsConsumer {
             receiver.cancelInFlight();
         }
         if (!idle) {
-            List<InFlightMessage> abandoned = List.copyOf(handling);
-            log.warn("consumer {}: {} handler(s) still running at the shutdown timeout ({}); interrupting them; "
-                    + "their messages reappear when their visibility lapses", settings.name(), abandoned.size(),
-                    settings.shutdownTimeout());
+            // Every message still unsettled is one a handler holds: waiting ones were released, and the receives
+            // that returned have been handed on. The extender tracks exactly the unsettled ones.
+            List<InFlightMessage> abandoned = extender.trackedMessages();
+            log.warn("consumer {}: handlers still running at the shutdown timeout ({}) hold {} message(s); "
+                    + "interrupting them; those messages reappear when their visibility lapses", settings.name(),
+                    settings.shutdownTimeout(), abandoned.size());
             abandoned.forEach(settler::abandon);
             if (ownedExecutor != null) {
                 ownedExecutor.shutdownNow();

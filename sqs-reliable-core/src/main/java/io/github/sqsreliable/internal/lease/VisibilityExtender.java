@@ -107,6 +107,11 @@ public final class VisibilityExtender {
         tracked.remove(message);
     }
 
+    /** @return the messages tracked now: every message received and not yet settled */
+    public List<InFlightMessage> trackedMessages() {
+        return List.copyOf(tracked);
+    }
+
     /** @return how many messages are tracked */
     public int trackedCount() {
         return tracked.size();

@@ -9,7 +9,6 @@ import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -40,7 +39,8 @@ public final class ConsumerEvents {
     private final LongAdder duplicatesSkipped = new LongAdder();
     private final LongAdder duplicatesInProgress = new LongAdder();
     private final LongAdder idempotencyStoreFailures = new LongAdder();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    // Held messages are received minus left: two uncontended adders rather than one counter every thread hits.
+    private final LongAdder left = new LongAdder();
     private final LatencyHistogram handlerLatency = new LatencyHistogram();
 
     /** @param listeners the listeners to notify, possibly none */
@@ -55,7 +55,6 @@ public final class ConsumerEvents {
 
     public void received(SqsMessage message) {
         received.increment();
-        inFlight.incrementAndGet();
         publish(l -> l.onReceived(new ConsumerEvent.MessageReceived(message)));
     }
 
@@ -135,15 +134,18 @@ public final class ConsumerEvents {
 
     /** A held message left the consumer: deleted, released, left to lapse, or given up at shutdown. */
     public void messageLeft() {
-        inFlight.decrementAndGet();
+        left.increment();
     }
 
     /** @return a snapshot of the counters */
     public ConsumerMetrics snapshot() {
-        return new ConsumerMetrics(received.sum(), succeeded.sum(), failed.sum(), extended.sum(), leasesLost.sum(),
+        // Read before received: a message received and gone meanwhile is then counted as held, never as less.
+        long leftSoFar = left.sum();
+        long receivedSoFar = received.sum();
+        return new ConsumerMetrics(receivedSoFar, succeeded.sum(), failed.sum(), extended.sum(), leasesLost.sum(),
                 deleted.sum(), deleteFailures.sum(), released.sum(), pollFailures.sum(), retriesScheduled.sum(),
                 movedToRetryQueue.sum(), deadLettered.sum(), moveFailures.sum(), duplicatesSkipped.sum(),
-                duplicatesInProgress.sum(), idempotencyStoreFailures.sum(), inFlight.get(),
+                duplicatesInProgress.sum(), idempotencyStoreFailures.sum(), (int) (receivedSoFar - leftSoFar),
                 handlerLatency.percentile(0.50), handlerLatency.percentile(0.99), handlerLatency.max());
     }
 
