@@ -100,6 +100,34 @@ class LifecycleIT {
         }
     }
 
+    @Test
+    void withAGivenExecutorAnswersAreTakenByReceiveThreadsAndHandlersRunOnTheExecutor() {
+        // given: a consumer with its own executor, whose threads are named so the test can tell them apart
+        ExecutorService executor = Executors.newCachedThreadPool(runnable -> new Thread(runnable, "users-pool"));
+        String queueUrl = sqs.createQueue(QueueSpec.standard());
+        sqs.sendAll(queueUrl, IntStream.range(0, 50).mapToObj(i -> "m" + i).toList());
+        Set<String> handlerThreads = ConcurrentHashMap.newKeySet();
+        try (SqsConsumer consumer = SqsConsumer.builder()
+                .sqsClient(sqs.client())
+                .queueUrl(queueUrl)
+                .name("given")
+                .executor(executor)
+                .waitTime(Duration.ofSeconds(1))
+                .handler(message -> handlerThreads.add(Thread.currentThread().getName()))
+                .build()) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> consumer.metrics().deleted() == 50);
+
+            // then: every handler ran on the executor; the consumer took the answers on its -receive threads
+            assertThat(handlerThreads).containsExactly("users-pool");
+            assertThat(consumerThreads("given")).extracting(Thread::getName)
+                    .anyMatch(name -> name.startsWith("sqs-reliable-given-receive-"))
+                    .noneMatch(name -> name.contains("-worker-"));
+        } finally {
+            executor.shutdown();
+        }
+    }
+
     private static List<Thread> consumerThreads(String name) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.getName().startsWith("sqs-reliable-" + name + "-") && thread.isAlive())
