@@ -85,7 +85,6 @@ public final class ConsumerEngine implements SqsConsumer {
     private Receiver receiver;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private boolean fifo;
-    private boolean runFirstHandlerOnAnswerThread;
     private long visibilityTimeoutNanos;
 
     public ConsumerEngine(ConsumerSettings settings) {
@@ -215,7 +214,6 @@ public final class ConsumerEngine implements SqsConsumer {
             answerExecutor.allowCoreThreadTimeOut(true);
             answers = answerExecutor;
         }
-        runFirstHandlerOnAnswerThread = executor == ownedExecutor;
         dispatcher = new Dispatcher<>(settings.maxConcurrency(), executor, this::process, settler::release);
         extender.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
         receiver = new Receiver(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
@@ -257,11 +255,11 @@ public final class ConsumerEngine implements SqsConsumer {
             batch.add(inFlight);
         }
         if (gate == null) {
-            return dispatch(batch, runFirstHandlerOnAnswerThread);
+            return dispatch(batch, answersRunOnHandlerThreads());
         }
         IdempotencyGate.Admission admission = gate.admit(batch);
         if (admission.held().isEmpty()) {
-            return dispatch(admission.toDispatch(), runFirstHandlerOnAnswerThread);
+            return dispatch(admission.toDispatch(), answersRunOnHandlerThreads());
         }
         dispatch(admission.toDispatch(), false);
         // Failing closed: keep what the store could not admit invisible and owned (no new receive, which SQS would
@@ -281,6 +279,14 @@ public final class ConsumerEngine implements SqsConsumer {
             dispatch(admission.toDispatch(), false);
         }
         return null;
+    }
+
+    /**
+     * @return whether receive answers are taken by threads of the handler pool (the consumer's own), which may
+     *     then run the first handler themselves
+     */
+    private boolean answersRunOnHandlerThreads() {
+        return ownedExecutor != null;
     }
 
     /** @return the first handler to run on this thread when {@code keepOne}, or null */

@@ -2,6 +2,7 @@ package io.github.sqsreliable.internal.receive;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
  * Decides how many receives may be in flight at once: at most one per active poller, where a poller is a slot
@@ -35,15 +36,7 @@ public final class PollerActivity {
      * @return whether the caller may send a receive (and must call {@link #receiveAnswered()} after)
      */
     public boolean tryClaim() {
-        while (true) {
-            int now = inFlight.get();
-            if (now >= active.get()) {
-                return false;
-            }
-            if (inFlight.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
+        return stepIf(inFlight, 1, now -> now < active.get());
     }
 
     /** @return whether a slot could be claimed now (a hint: read without claiming) */
@@ -66,15 +59,7 @@ public final class PollerActivity {
      * @return whether a poller went dormant; false when the caller's is the last active one
      */
     public boolean shouldSleepAfterShortReceive() {
-        while (true) {
-            int now = active.get();
-            if (now <= 1) {
-                return false;
-            }
-            if (active.compareAndSet(now, now - 1)) {
-                return true;
-            }
-        }
+        return stepIf(active, -1, now -> now > 1);
     }
 
     /**
@@ -83,15 +68,7 @@ public final class PollerActivity {
      * @return whether a dormant poller became active (the caller should then send what it can)
      */
     public boolean wakeOne() {
-        while (true) {
-            int now = active.get();
-            if (now >= pollers) {
-                return false;
-            }
-            if (active.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
+        return stepIf(active, 1, now -> now < pollers);
     }
 
     /** @return whether no receive is in flight: the messages of one in flight would feed idle handlers soon */
@@ -117,6 +94,19 @@ public final class PollerActivity {
                 TimeUnit.NANOSECONDS.timedWait(inFlight, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)));
             }
             return true;
+        }
+    }
+
+    /** Adds {@code step} to {@code counter} if {@code allowed} holds for its value, atomically. */
+    private static boolean stepIf(AtomicInteger counter, int step, IntPredicate allowed) {
+        while (true) {
+            int now = counter.get();
+            if (!allowed.test(now)) {
+                return false;
+            }
+            if (counter.compareAndSet(now, now + step)) {
+                return true;
+            }
         }
     }
 

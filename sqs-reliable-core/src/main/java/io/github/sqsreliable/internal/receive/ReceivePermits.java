@@ -49,15 +49,7 @@ public final class ReceivePermits {
      * @return whether they were taken
      */
     public boolean tryTake(int count) {
-        while (true) {
-            int now = free.get();
-            if (now < count) {
-                return false;
-            }
-            if (free.compareAndSet(now, now - count)) {
-                return true;
-            }
-        }
+        return take(count, count) == count;
     }
 
     /**
@@ -67,14 +59,19 @@ public final class ReceivePermits {
      * @return permits taken, 0 when none was free
      */
     public int takeUpTo(int count) {
+        return take(1, count);
+    }
+
+    /** Takes as many free permits as there are, up to {@code most}, if at least {@code least}; else none. */
+    private int take(int least, int most) {
         while (true) {
             int now = free.get();
-            if (now <= 0) {
+            if (now < least) {
                 return 0;
             }
-            int take = Math.min(now, count);
-            if (free.compareAndSet(now, now - take)) {
-                return take;
+            int taken = Math.min(now, most);
+            if (free.compareAndSet(now, now - taken)) {
+                return taken;
             }
         }
     }
