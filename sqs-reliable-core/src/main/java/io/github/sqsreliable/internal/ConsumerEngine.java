@@ -214,7 +214,7 @@ public final class ConsumerEngine implements SqsConsumer {
             answerExecutor.allowCoreThreadTimeOut(true);
             answers = answerExecutor;
         }
-        dispatcher = new Dispatcher<>(settings.maxConcurrency(), executor, this::process, settler::release);
+        dispatcher = new Dispatcher<>(settings.maxConcurrency(), fifo, executor, this::process, settler::release);
         extender.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
         receiver = new Receiver(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
                 settings.visibilityTimeout(), settings.systemAttributes(), permits, tuner,

@@ -15,9 +15,10 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * Starts handlers for received messages, never more than {@code maxConcurrency} at once, and never two of the
- * same dispatch key at once: on a FIFO queue the key is the message group, so a group's messages run one after
- * another in the order received; on a standard queue it is the message id, so everything may run in parallel.
+ * Starts handlers for received messages, never more than {@code maxConcurrency} at once. A keyed dispatcher (for a
+ * FIFO queue) never runs two units of the same dispatch key at once: the key is the message group, so a group's
+ * messages run one after another in the order received. An unkeyed one (for a standard queue) starts units in
+ * the order received, with no bookkeeping per key: everything may run in parallel.
  *
  * <p>When a FIFO message fails, the later messages of its group that are already held are released unprocessed,
  * so none overtakes it. Waiting messages are the only queue here, and it holds at most what the receive permits
@@ -41,10 +42,12 @@ public final class Dispatcher<U extends DispatchUnit> {
     private final Executor executor;
     private final Predicate<U> pipeline;
     private final BiConsumer<List<InFlightMessage>, ReleaseReason> releaser;
+    private final boolean keyed;
 
-    // Guarded by lock.
+    // Guarded by lock. Keyed: each key's waiting units, and the keys whose head may start. Unkeyed: the ready units.
     private final Map<String, ArrayDeque<U>> waitingByKey = new HashMap<>();
     private final ArrayDeque<String> readyKeys = new ArrayDeque<>();
+    private final ArrayDeque<U> readyUnits = new ArrayDeque<>();
     private boolean closed;
     private long startedUnits;
     private long startedAtLastCheck;
@@ -57,21 +60,23 @@ public final class Dispatcher<U extends DispatchUnit> {
 
     /**
      * @param maxConcurrency the most handlers running at once
+     * @param keyed whether units of the same dispatch key must run one after another, in arrival order
      * @param executor where handlers run
      * @param pipeline handles, classifies and settles one message on the executor's thread; answers whether the
      *     message succeeded (a failure releases the rest of its FIFO group)
      * @param releaser hands messages back to the queue unprocessed
      */
-    public Dispatcher(int maxConcurrency, Executor executor, Predicate<U> pipeline,
+    public Dispatcher(int maxConcurrency, boolean keyed, Executor executor, Predicate<U> pipeline,
                       BiConsumer<List<InFlightMessage>, ReleaseReason> releaser) {
-        this(maxConcurrency, executor, pipeline, releaser, System::nanoTime);
+        this(maxConcurrency, keyed, executor, pipeline, releaser, System::nanoTime);
     }
 
     /**
      * @param nanoClock times the units, to tell quick ones from slow ones
      */
-    Dispatcher(int maxConcurrency, Executor executor, Predicate<U> pipeline,
+    Dispatcher(int maxConcurrency, boolean keyed, Executor executor, Predicate<U> pipeline,
                BiConsumer<List<InFlightMessage>, ReleaseReason> releaser, LongSupplier nanoClock) {
+        this.keyed = keyed;
         this.nanoClock = nanoClock;
         this.maxConcurrency = maxConcurrency;
         this.executor = executor;
@@ -105,6 +110,10 @@ public final class Dispatcher<U extends DispatchUnit> {
     /** Queues the units, or releases them after {@link #close()}; answers the unit that may start now, if any. */
     private List<U> accept(List<U> units) {
         synchronized (lock) {
+            if (!closed && !keyed) {
+                readyUnits.addAll(units);
+                return takeStartable();
+            }
             if (!closed) {
                 for (U unit : units) {
                     ArrayDeque<U> waiting = waitingByKey.get(unit.dispatchKey());
@@ -136,6 +145,8 @@ public final class Dispatcher<U extends DispatchUnit> {
                 queue.clear();
             }
             readyKeys.clear();
+            waiting.addAll(readyUnits);
+            readyUnits.clear();
             ready = 0;
             lock.notifyAll();
         }
@@ -265,7 +276,7 @@ public final class Dispatcher<U extends DispatchUnit> {
         synchronized (lock) {
             running--;
             String key = unit.dispatchKey();
-            ArrayDeque<U> waiting = waitingByKey.get(key);
+            ArrayDeque<U> waiting = keyed ? waitingByKey.get(key) : null;
             if (waiting != null) {
                 if (!succeeded) {
                     toRelease.addAll(waiting);
@@ -289,19 +300,24 @@ public final class Dispatcher<U extends DispatchUnit> {
     }
 
     /**
-     * Caller holds the lock. Takes the head of the next ready key's queue to start, if a handler may start; the
-     * key stays mapped while its unit runs. One at a time: each started worker wakes the next (see run()).
+     * Caller holds the lock. Takes the next ready unit to start, if a handler may start: keyed, the head of the
+     * next ready key's queue (the key stays mapped while its unit runs). One at a time: each started worker wakes
+     * the next (see run()).
      *
      * @return that unit, or none
      */
     private List<U> takeStartable() {
         List<U> toStart = List.of();
-        if (running < maxConcurrency && !readyKeys.isEmpty()) {
-            toStart = List.of(waitingByKey.get(readyKeys.poll()).poll());
-            running++;
-            startedUnits++;
+        if (running < maxConcurrency) {
+            U next = keyed ? (readyKeys.isEmpty() ? null : waitingByKey.get(readyKeys.poll()).poll())
+                    : readyUnits.poll();
+            if (next != null) {
+                toStart = List.of(next);
+                running++;
+                startedUnits++;
+            }
         }
-        ready = readyKeys.size();
+        ready = keyed ? readyKeys.size() : readyUnits.size();
         return toStart;
     }
 

@@ -58,7 +58,7 @@ class DispatcherTest {
         ManualExecutor executor = new ManualExecutor();
         List<Integer> runningSeenByHandlers = new CopyOnWriteArrayList<>();
         AtomicReference<Dispatcher<InFlightMessage>> self = new AtomicReference<>();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, executor, message -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, false, executor, message -> {
             runningSeenByHandlers.add(self.get().running());
             handled.add(message.view().messageId());
             return true;
@@ -87,7 +87,7 @@ class DispatcherTest {
     void theCallerMayKeepTheFirstUnitAndRunTheReadyOnesAfterItOnItsOwnThread() {
         // given: a dispatcher allowing 2 handlers
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, executor, recordingPipeline(id -> true),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, false, executor, recordingPipeline(id -> true),
                 this::recordRelease);
 
         // when: the thread that received three messages keeps the first to run
@@ -148,7 +148,7 @@ class DispatcherTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch stuckEntered = new CountDownLatch(1);
         AtomicLong clock = new AtomicLong();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(4, pool, message -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(4, false, pool, message -> {
             clock.addAndGet(TimeUnit.MICROSECONDS.toNanos(10));
             if (message.view().messageId().equals("stuck")) {
                 stuckEntered.countDown();
@@ -187,7 +187,7 @@ class DispatcherTest {
     void aStallCheckStartsNothingWhileUnitsAreStarting() {
         // given: a worker woken for a receive, which has not run yet (units started since the last check)
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, executor, recordingPipeline(id -> true),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, false, executor, recordingPipeline(id -> true),
                 this::recordRelease);
         dispatcher.dispatch(List.of(standard("m1"), standard("m2")));
 
@@ -203,7 +203,7 @@ class DispatcherTest {
         // given: a real pool and a pipeline that returns only once all three handlers are inside it at once
         ExecutorService pool = pool(3);
         CountDownLatch allInside = new CountDownLatch(3);
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(3, pool, message -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(3, false, pool, message -> {
             allInside.countDown();
             try {
                 boolean together = allInside.await(5, TimeUnit.SECONDS);
@@ -230,7 +230,7 @@ class DispatcherTest {
     void aFailedStandardQueueMessageReleasesNothingElse() {
         // given: a standard queue whose pipeline fails m1
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, executor, recordingPipeline(id -> !id.equals("m1")),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, false, executor, recordingPipeline(id -> !id.equals("m1")),
                 this::recordRelease);
         dispatcher.dispatch(List.of(standard("m1"), standard("m2")));
 
@@ -243,6 +243,51 @@ class DispatcherTest {
         assertThat(dispatcher.running()).isZero();
     }
 
+    @Test
+    void anUnkeyedDispatcherRunsUnitsOfTheSameKeyInParallelAndCloseReleasesTheWaitingOnes() {
+        // given: an unkeyed dispatcher of 2 handlers, and three units that share one key
+        ManualExecutor executor = new ManualExecutor();
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, false, executor, recordingPipeline(id -> true),
+                this::recordRelease);
+        dispatcher.dispatch(List.of(fifo("a1", "g1"), fifo("a2", "g1"), fifo("a3", "g1")));
+
+        // when: the first worker starts
+        executor.runNewest();
+
+        // then: it handed a second unit of the same key to another worker before running its own
+        assertThat(handled).containsExactly("a1", "a3");
+        assertThat(executor.queued()).isEqualTo(1);
+        assertThat(dispatcher.running()).isEqualTo(1);
+
+        // when: the dispatcher closes with that unit started and nothing else waiting, then one more arrives
+        dispatcher.close();
+        dispatcher.dispatch(List.of(standard("late")));
+
+        // then: only the late one is released; the started one still runs
+        assertThat(releases).containsExactly(new Release(List.of("late"), ReleaseReason.SHUTDOWN));
+        executor.runAll();
+        assertThat(handled).containsExactly("a1", "a3", "a2");
+        assertThat(dispatcher.running()).isZero();
+    }
+
+    @Test
+    void closingAnUnkeyedDispatcherReleasesEveryReadyUnit() {
+        // given: one handler slot taken by m1, with m2 and m3 ready
+        ManualExecutor executor = new ManualExecutor();
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, false, executor, recordingPipeline(id -> true),
+                this::recordRelease);
+        dispatcher.dispatch(List.of(standard("m1"), standard("m2"), standard("m3")));
+
+        // when: the dispatcher closes
+        dispatcher.close();
+
+        // then: the ready ones are released in one call; the started one runs
+        assertThat(releases).containsExactly(new Release(List.of("m2", "m3"), ReleaseReason.SHUTDOWN));
+        executor.runAll();
+        assertThat(handled).containsExactly("m1");
+        assertThat(dispatcher.running()).isZero();
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // FIFO groups
     // ---------------------------------------------------------------------------------------------------
@@ -251,7 +296,7 @@ class DispatcherTest {
     void runsOneFifoGroupOneMessageAtATimeWhileGroupsRunInParallel() {
         // given: room for 4 handlers and two FIFO groups received interleaved
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(4, executor, recordingPipeline(id -> true), this::recordRelease);
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(4, true, executor, recordingPipeline(id -> true), this::recordRelease);
 
         // when: the messages are dispatched
         dispatcher.dispatch(List.of(fifo("a1", "g1"), fifo("b1", "g2"), fifo("a2", "g1"), fifo("a3", "g1"),
@@ -283,7 +328,7 @@ class DispatcherTest {
     void keepsEachFifoGroupInReceivedOrderWhateverOrderTheExecutorRunsTasksIn() {
         // given: an executor that always runs the most recently submitted task first
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, executor, recordingPipeline(id -> true), this::recordRelease);
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, true, executor, recordingPipeline(id -> true), this::recordRelease);
         dispatcher.dispatch(List.of(fifo("a1", "g1"), fifo("a2", "g1"), fifo("b1", "g2"), fifo("a3", "g1"),
                 fifo("b2", "g2"), fifo("b3", "g2")));
 
@@ -303,7 +348,7 @@ class DispatcherTest {
     void aFailedFifoMessageReleasesTheRestOfItsGroupWhileOtherGroupsContinue() {
         // given: two FIFO groups, and a pipeline that fails a1
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(4, executor, recordingPipeline(id -> !id.equals("a1")),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(4, true, executor, recordingPipeline(id -> !id.equals("a1")),
                 this::recordRelease);
         dispatcher.dispatch(List.of(fifo("a1", "g1"), fifo("a2", "g1"), fifo("b1", "g2"), fifo("a3", "g1"),
                 fifo("b2", "g2")));
@@ -327,7 +372,7 @@ class DispatcherTest {
     void aPipelineThatThrowsCountsAsAFailureOfTheFifoGroup() {
         // given: a pipeline that throws for a1
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, executor, message -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, true, executor, message -> {
             handled.add(message.view().messageId());
             if (message.view().messageId().equals("a1")) {
                 throw new IllegalStateException("boom");
@@ -353,7 +398,7 @@ class DispatcherTest {
     void closeReleasesEveryWaitingMessageAndLaterDispatchesAtOnce() {
         // given: one handler slot taken by a1, with a2, b1 and b2 waiting
         ManualExecutor executor = new ManualExecutor();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, executor, recordingPipeline(id -> true), this::recordRelease);
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, true, executor, recordingPipeline(id -> true), this::recordRelease);
         dispatcher.dispatch(List.of(fifo("a1", "g1"), fifo("a2", "g1"), fifo("b1", "g2"), fifo("b2", "g2")));
         assertThat(executor.queued()).isEqualTo(1);
 
@@ -385,7 +430,7 @@ class DispatcherTest {
     @Test
     void closeEmptyDispatcherReleasesNothing() {
         // given: a dispatcher that never received anything
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, new ManualExecutor(), recordingPipeline(id -> true),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, true, new ManualExecutor(), recordingPipeline(id -> true),
                 this::recordRelease);
 
         // when: it closes
@@ -401,7 +446,7 @@ class DispatcherTest {
         ExecutorService pool = pool(1);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, pool, message -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, false, pool, message -> {
             started.countDown();
             try {
                 boolean released = proceed.await(5, TimeUnit.SECONDS);
@@ -448,7 +493,7 @@ class DispatcherTest {
     @Test
     void awaitIdleReturnsTrueAtOnceWhenNothingRuns() throws InterruptedException {
         // given: an idle dispatcher
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, new ManualExecutor(), recordingPipeline(id -> true),
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, false, new ManualExecutor(), recordingPipeline(id -> true),
                 this::recordRelease);
 
         // when / then: awaiting idleness with no time to spare still succeeds
@@ -463,7 +508,7 @@ class DispatcherTest {
     void rejectedTasksAreReleasedWithExecutorRejectedWithoutLeakingTheRunningCount()
             throws InterruptedException {
         // given: an executor that rejects everything
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, task -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(2, true, task -> {
             throw new RejectedExecutionException("full");
         }, recordingPipeline(id -> true), this::recordRelease);
 
@@ -484,7 +529,7 @@ class DispatcherTest {
         // given: one handler slot and an executor that rejects only its first task
         ManualExecutor accepting = new ManualExecutor();
         AtomicBoolean rejectedOnce = new AtomicBoolean();
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, task -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(1, false, task -> {
             if (rejectedOnce.compareAndSet(false, true)) {
                 throw new RejectedExecutionException("full");
             }
@@ -523,7 +568,7 @@ class DispatcherTest {
      */
     private Dispatcher<InFlightMessage> timedDispatcher(ManualExecutor executor, long unitNanos) {
         long[] clock = {0};
-        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, executor, message -> {
+        Dispatcher<InFlightMessage> dispatcher = new Dispatcher<>(8, false, executor, message -> {
             clock[0] += unitNanos;
             handled.add(message.view().messageId());
             return true;
