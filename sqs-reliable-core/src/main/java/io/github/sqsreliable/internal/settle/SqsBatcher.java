@@ -80,6 +80,15 @@ public final class SqsBatcher {
         }
     }
 
+    /** A batch sent and not yet answered; identity, not the entries, tells two apart. */
+    private static final class SentBatch {
+        final List<Entry> entries;
+
+        SentBatch(List<Entry> entries) {
+            this.entries = entries;
+        }
+    }
+
     private final String action;
     private final String queueUrl;
     private final BatchSender sender;
@@ -88,7 +97,10 @@ public final class SqsBatcher {
     private final Semaphore slots;
     private final PendingEntries<Entry> pending = new PendingEntries<>(SqsLimits.MAX_BATCH_ENTRIES);
     private final AtomicInteger outstanding = new AtomicInteger();
-    private final Set<Entry> unanswered = ConcurrentHashMap.newKeySet();
+    // Where unanswered entries are, besides pending: tracked per batch sent (not per entry, which cost two
+    // concurrent-set operations per message), and per entry only while one waits for a retry.
+    private final Set<SentBatch> sent = ConcurrentHashMap.newKeySet();
+    private final Set<Entry> retrying = ConcurrentHashMap.newKeySet();
     private final FlushTrigger flushes;
     // Draining: partial batches go at once. Closed: nothing more is accepted.
     private volatile boolean draining;
@@ -180,7 +192,6 @@ public final class SqsBatcher {
             return entry.result;
         }
         outstanding.incrementAndGet();
-        unanswered.add(entry);
         enqueue(entry);
         return entry.result;
     }
@@ -202,11 +213,17 @@ public final class SqsBatcher {
         }
         Room.awaitNoneOutstanding(outstanding, deadline);
         closed = true;
-        int leftOver = unanswered.size();
-        for (Entry entry : List.copyOf(unanswered)) {
-            fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
+        List<Entry> unanswered = new ArrayList<>(retrying);
+        sent.forEach(batch -> unanswered.addAll(batch.entries));
+        for (List<Entry> batch = pending.takeBatch(true); batch != null; batch = pending.takeBatch(true)) {
+            unanswered.addAll(batch);
         }
-        pending.clear();
+        int leftOver = 0;
+        for (Entry entry : unanswered) {
+            if (fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl))) {
+                leftOver++;
+            }
+        }
         if (leftOver > 0) {
             log.warn("{} for queue {}: {} entries unconfirmed when the consumer closed; those messages reappear "
                     + "once their visibility lapses", action, queueUrl, leftOver);
@@ -241,6 +258,8 @@ public final class SqsBatcher {
         for (Entry entry : batch) {
             entry.attempts++;
         }
+        SentBatch sentBatch = new SentBatch(batch);
+        sent.add(sentBatch);
         CompletableFuture<BatchAnswer> answer;
         try {
             answer = sender.send(queueUrl, batch);
@@ -248,13 +267,15 @@ public final class SqsBatcher {
             answer = CompletableFuture.failedFuture(e);
         }
         if (answerOnResponseThread) {
-            answer.whenComplete((result, error) -> onAnswer(batch, result, error));
+            answer.whenComplete((result, error) -> onAnswer(sentBatch, result, error));
         } else {
-            answer.whenCompleteAsync((result, error) -> onAnswer(batch, result, error), scheduler);
+            answer.whenCompleteAsync((result, error) -> onAnswer(sentBatch, result, error), scheduler);
         }
     }
 
-    private void onAnswer(List<Entry> batch, BatchAnswer answer, Throwable error) {
+    private void onAnswer(SentBatch sentBatch, BatchAnswer answer, Throwable error) {
+        sent.remove(sentBatch);
+        List<Entry> batch = sentBatch.entries;
         if (error != null) {
             Throwable cause = unwrap(error);
             boolean retryable = isRetryable(cause);
@@ -291,9 +312,14 @@ public final class SqsBatcher {
 
     private void retryLater(Entry entry) {
         long delayMillis = RETRY_BACKOFF.apply(entry.attempts);
+        retrying.add(entry);
         try {
-            scheduler.schedule(() -> enqueue(entry), delayMillis, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> {
+                retrying.remove(entry);
+                enqueue(entry);
+            }, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
+            retrying.remove(entry);
             fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
         }
     }
@@ -306,14 +332,16 @@ public final class SqsBatcher {
         }
     }
 
-    private void fail(Entry entry, BatchEntryFailedException failure) {
+    /** @return whether this failed the entry (false when it already had its answer) */
+    private boolean fail(Entry entry, BatchEntryFailedException failure) {
         if (entry.result.completeExceptionally(failure)) {
             finished(entry);
+            return true;
         }
+        return false;
     }
 
     private void finished(Entry entry) {
-        unanswered.remove(entry);
         if (entry.holdsSlot) {
             slots.release();
         }

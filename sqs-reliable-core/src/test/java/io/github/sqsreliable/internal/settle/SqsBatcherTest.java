@@ -403,6 +403,26 @@ class SqsBatcherTest {
     }
 
     @Test
+    void flushAndCloseFailsAnEntryWaitingForItsRetry() {
+        // given: an entry whose first request failed with a retryable error, so that it waits for its backoff
+        sender.responder = handles -> CompletableFuture.failedFuture(SdkClientException.create("io"));
+        SqsBatcher batcher = batcher(SHORT_INTERVAL, Integer.MAX_VALUE);
+        CompletableFuture<Void> result = batcher.submit(handle(0), 0);
+        awaitUpTo(WAIT).until(() -> sender.batches.size() == 1);
+        drainScheduler();
+
+        // when: the batcher closes before the retry comes due (the first backoff is at least 50 ms)
+        boolean allAnswered = batcher.flushAndClose(Duration.ofMillis(10));
+
+        // then: the entry failed as unconfirmed, and it is never sent again
+        assertThat(allAnswered).isFalse();
+        BatchEntryFailedException failure = failure(result);
+        assertThat(failure.errorCode()).isNull();
+        assertThat(failure.getMessage()).contains("not confirmed before the consumer closed");
+        awaitUpTo(WAIT).during(Duration.ofMillis(300)).until(() -> sender.batches.size() == 1);
+    }
+
+    @Test
     void failsSubmitsAfterCloseAtOnce() {
         // given: a closed batcher
         SqsBatcher batcher = batcher(SHORT_INTERVAL, Integer.MAX_VALUE);
