@@ -4,16 +4,26 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
-/** This JVM's CPU time, GC time and peak heap over a stretch of work. */
+/**
+ * This JVM's CPU time, GC time and peak heap over a stretch of work, and the machine's context switches: every
+ * hand-off between threads that finds the receiving thread asleep costs one, on whichever side, so they count
+ * wake-ups that CPU time alone hides in the kernel.
+ */
 public final class ResourceProbe {
+
+    private static final Path PROC_STAT = Path.of("/proc/stat");
 
     private final long cpuAtStart;
     private final long gcAtStart;
+    private final long switchesAtStart;
 
-    private ResourceProbe(long cpuAtStart, long gcAtStart) {
+    private ResourceProbe(long cpuAtStart, long gcAtStart, long switchesAtStart) {
         this.cpuAtStart = cpuAtStart;
         this.gcAtStart = gcAtStart;
+        this.switchesAtStart = switchesAtStart;
     }
 
     /** Resets the heap pools' peaks and notes the CPU time. */
@@ -23,7 +33,16 @@ public final class ResourceProbe {
                 pool.resetPeakUsage();
             }
         }
-        return new ResourceProbe(cpuNanos(), gcMillis());
+        return new ResourceProbe(cpuNanos(), gcMillis(), contextSwitches());
+    }
+
+    /**
+     * Context switches on the whole machine since {@link #start()} (every process: the servers' too), or -1
+     * where the OS does not tell (it is read from Linux's {@code /proc/stat}).
+     */
+    public long contextSwitchesSinceStart() {
+        long now = contextSwitches();
+        return now < 0 || switchesAtStart < 0 ? -1 : now - switchesAtStart;
     }
 
     /** CPU time used by this JVM since {@link #start()}, in nanoseconds. */
@@ -53,6 +72,19 @@ public final class ResourceProbe {
             total += Math.max(0, gc.getCollectionTime());
         }
         return total;
+    }
+
+    private static long contextSwitches() {
+        try {
+            for (String line : Files.readAllLines(PROC_STAT)) {
+                if (line.startsWith("ctxt ")) {
+                    return Long.parseLong(line.substring(5).trim());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or not readable: reported as unknown
+        }
+        return -1;
     }
 
     private static long cpuNanos() {

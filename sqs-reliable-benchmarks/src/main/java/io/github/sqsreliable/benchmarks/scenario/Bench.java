@@ -1,6 +1,7 @@
 package io.github.sqsreliable.benchmarks.scenario;
 
 import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.benchmarks.measure.DeleteWatch;
 import io.github.sqsreliable.benchmarks.measure.HandlerStartLatency;
 import io.github.sqsreliable.benchmarks.measure.RedisCommandCounter;
@@ -21,9 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -146,6 +152,15 @@ public final class Bench implements AutoCloseable {
                 row.repeat();
             }
         }
+        if (rows.stream().anyMatch(Row::hasLatencyRun)) {
+            log.println("latency runs (receive-to-handler latency only):");
+            for (Row row : rows) {
+                if (sizes.runsAlone()) {
+                    awaitClosed();
+                }
+                row.latencyRun();
+            }
+        }
         return rows.stream().map(Row::result).toList();
     }
 
@@ -179,13 +194,18 @@ public final class Bench implements AutoCloseable {
                 queue -> new Row.Run(loop.apply(queue).messagesPerSecond(), -1), null, null);
     }
 
-    /** A: a no-op handler with the library's defaults: only the client, the queue and the handler are set. */
+    /**
+     * A: a no-op handler with the library's defaults: only the client, the queue and the handler are set (so no
+     * listener either; latency is timed in a run of its own).
+     */
     public Row noOp(String id, Clients.AsyncKind kind, String baselineId) {
         int n = sizes.noOpMessages();
         HandlerStartLatency latency = new HandlerStartLatency(LATENCY_SAMPLE);
         SqsAsyncClient sqs = async(kind);
         return row(id, "A: no-op handler, default settings (" + name(kind) + " client)", n, baselineId,
                 Double.NaN, () -> fillStandard("a", n, 30),
+                queue -> new Row.Run(unwatched(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue),
+                        message -> { }), -1),
                 queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
                         .handler(latency::handlerStarted)).asRun(),
                 latency, null);
@@ -244,15 +264,19 @@ public final class Bench implements AutoCloseable {
                 () -> fillFifo("c", n), queue -> {
                     Map<String, Integer> next = new ConcurrentHashMap<>();
                     AtomicLong violations = new AtomicLong();
-                    double rate = library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
-                            .listener(latency)
+                    double rate = unwatched(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue), message -> {
+                        if (RawLoops.outOfOrder(message.body(), next)) {
+                            violations.incrementAndGet();
+                        }
+                    });
+                    return new Row.Run(rate, violations.get());
+                }, queue -> {
+                    Map<String, Integer> next = new ConcurrentHashMap<>();
+                    return library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
                             .handler(message -> {
                                 latency.handlerStarted(message);
-                                if (RawLoops.outOfOrder(message.body(), next)) {
-                                    violations.incrementAndGet();
-                                }
-                            })).endToEndMessagesPerSecond();
-                    return new Row.Run(rate, violations.get());
+                                RawLoops.outOfOrder(message.body(), next);
+                            })).asRun();
                 }, latency, null);
     }
 
@@ -270,6 +294,8 @@ public final class Bench implements AutoCloseable {
         RedisIdempotencyStore store = RedisIdempotencyStore.builder().connection(connection).build();
         return row(id, "D: as A, idempotency in Redis (" + name(RECOMMENDED) + " client)", n, baselineId,
                 Double.NaN, () -> fillStandard("d", n, 30),
+                queue -> new Row.Run(unwatched(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                        .idempotency(Idempotency.builder().store(store).build()), message -> { }), -1),
                 queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
                         .idempotency(Idempotency.builder().store(store).build()).listener(latency)
                         .handler(latency::handlerStarted)).asRun(),
@@ -324,8 +350,19 @@ public final class Bench implements AutoCloseable {
 
     private Row row(String id, String title, int n, String baselineId, double ideal, Supplier<String> setup,
             Function<String, Row.Run> body, HandlerStartLatency latency, RedisCommandCounter redis) {
-        return new Row(id, title, n, baselineId, ideal, setup, this::deleteWhenClosed, body, latency, redis, counter,
-                serverCpuNanos, log);
+        return row(id, title, n, baselineId, ideal, setup, body, null, latency, redis);
+    }
+
+    /**
+     * @param body a measured repetition
+     * @param watchedBody if not null, the same with the latency listener: the repetitions then run without it,
+     *     and this runs once more after them, to time receive-to-handler latency
+     */
+    private Row row(String id, String title, int n, String baselineId, double ideal, Supplier<String> setup,
+            Function<String, Row.Run> body, Function<String, Row.Run> watchedBody, HandlerStartLatency latency,
+            RedisCommandCounter redis) {
+        return new Row(id, title, n, baselineId, ideal, setup, this::deleteWhenClosed, body, watchedBody, latency,
+                redis, counter, serverCpuNanos, log);
     }
 
     /**
@@ -373,6 +410,48 @@ public final class Bench implements AutoCloseable {
         } finally {
             // close() waits out the pollers' 20 s long polls on the now empty queue: off the clock, in the
             // background, and before the next measured run starts (see inTurns) and the clients are closed.
+            closing.add(CompletableFuture.runAsync(consumer::close, closer));
+        }
+    }
+
+    /**
+     * Runs a consumer as a user who sets no listener has it, until {@code n} messages are deleted; the rate counts
+     * from start() to the last delete. The handler's n-th call wakes this thread; the deletes then trail by a
+     * batch or so, and the consumer's metrics are read every 0.2 ms until they are all confirmed. (A listener
+     * would cost the consumer CPU per message, and a hop to its {@code -acks} thread per delete batch, that a
+     * consumer without listeners does not pay.)
+     *
+     * @return messages per second
+     */
+    private double unwatched(int n, SqsConsumer.Builder builder, Consumer<SqsMessage> handler) {
+        AtomicInteger handled = new AtomicInteger();
+        CountDownLatch allHandled = new CountDownLatch(1);
+        SqsConsumer consumer = builder.handler(message -> {
+            handler.accept(message);
+            if (handled.incrementAndGet() == n) {
+                allHandled.countDown();
+            }
+        }).build();
+        long start = System.nanoTime();
+        consumer.start();
+        try {
+            if (!allHandled.await(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("a run stalled: " + handled.get() + " of " + n
+                        + " messages handled after " + RUN_TIMEOUT.toMinutes() + " minutes");
+            }
+            long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+            while (consumer.metrics().deleted() < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("a run stalled: " + consumer.metrics().deleted() + " of " + n
+                            + " messages deleted after " + RUN_TIMEOUT.toMinutes() + " minutes");
+                }
+                LockSupport.parkNanos(200_000);
+            }
+            return n / ((System.nanoTime() - start) / 1e9);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
             closing.add(CompletableFuture.runAsync(consumer::close, closer));
         }
     }

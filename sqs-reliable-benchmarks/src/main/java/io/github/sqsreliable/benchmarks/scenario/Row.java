@@ -33,6 +33,7 @@ public final class Row {
     private final Supplier<String> setup;
     private final Consumer<String> teardown;
     private final Function<String, Run> body;
+    private final Function<String, Run> watchedBody;
     private final HandlerStartLatency latency;
     private final RedisCommandCounter redis;
     private final RequestCounter requests;
@@ -47,11 +48,15 @@ public final class Row {
     private long compileMillis;
     private long wallNanos;
     private long serverNanos;
+    // -1 once any run could not count them
+    private long contextSwitches;
     private double peakHeap;
 
     Row(String id, String title, int messages, String baselineId, double ideal, Supplier<String> setup,
-            Consumer<String> teardown, Function<String, Run> body, HandlerStartLatency latency,
-            RedisCommandCounter redis, RequestCounter requests, LongSupplier serverCpuNanos, PrintStream log) {
+            Consumer<String> teardown, Function<String, Run> body, Function<String, Run> watchedBody,
+            HandlerStartLatency latency, RedisCommandCounter redis, RequestCounter requests, LongSupplier serverCpuNanos,
+            PrintStream log) {
+        this.watchedBody = watchedBody;
         this.id = id;
         this.title = title;
         this.messages = messages;
@@ -83,6 +88,26 @@ public final class Row {
         }
     }
 
+    /** @return whether this row times its latency in a run of its own (see {@link #latencyRun()}) */
+    boolean hasLatencyRun() {
+        return watchedBody != null && latency != null;
+    }
+
+    /**
+     * For a row whose measured repetitions run without the latency listener: one more run with it, timing
+     * receive-to-handler latency only (its rate, CPU and requests are not counted).
+     */
+    void latencyRun() {
+        if (watchedBody == null || latency == null) {
+            return;
+        }
+        log.printf("  %-10s latency run (receive to handler timed; not counted in the other figures)%n", id);
+        String queue = setup.get();
+        latency.reset();
+        watchedBody.apply(queue);
+        teardown.accept(queue);
+    }
+
     /** One measured repetition on a fresh queue. */
     void repeat() {
         String queue = setup.get();
@@ -97,6 +122,7 @@ public final class Row {
         long wallStart = System.nanoTime();
         Run run = body.apply(queue);
         long runCpuNanos = probe.cpuNanosSinceStart();
+        long runSwitches = probe.contextSwitchesSinceStart();
         long runGcMillis = probe.gcMillisSinceStart();
         long runWallNanos = System.nanoTime() - wallStart;
         long runCompileMillis = Jit.compileMillis() - compileAtStart;
@@ -105,6 +131,7 @@ public final class Row {
         // -1 when the servers' CPU is unknown
         long runServerNanos = serverAtStart < 0 || serverAtEnd < 0 ? -1 : serverAtEnd - serverAtStart;
         cpuNanos += runCpuNanos;
+        contextSwitches = contextSwitches < 0 || runSwitches < 0 ? -1 : contextSwitches + runSwitches;
         wallNanos += runWallNanos;
         compileMillis += runCompileMillis;
         serverNanos = serverNanos < 0 || runServerNanos < 0 ? -1 : serverNanos + runServerNanos;
@@ -114,9 +141,10 @@ public final class Row {
         requests.snapshot().forEach((api, count) -> requestCounts.merge(api, count, Long::sum));
         commands += redis == null ? 0 : redis.commands();
         // Per run, so that a slow run can be told apart: the consumer's or the server's CPU, or the JIT, or GC.
-        log.printf("  %-10s run %d: %,.0f msg/s (CPU µs/msg: consumer %.1f, servers %.1f; JIT %d ms, GC %d ms, "
-                        + "wall %d ms)%n", id, rates.size(), run.messagesPerSecond(), runCpuNanos / 1e3 / messages,
-                runServerNanos < 0 ? Double.NaN : runServerNanos / 1e3 / messages, runCompileMillis, runGcMillis,
+        log.printf("  %-10s run %d: %,.0f msg/s (CPU µs/msg: consumer %.1f, servers %.1f; context switches/msg "
+                        + "%.2f; JIT %d ms, GC %d ms, wall %d ms)%n", id, rates.size(), run.messagesPerSecond(),
+                runCpuNanos / 1e3 / messages, runServerNanos < 0 ? Double.NaN : runServerNanos / 1e3 / messages,
+                runSwitches < 0 ? Double.NaN : (double) runSwitches / messages, runCompileMillis, runGcMillis,
                 runWallNanos / 1_000_000);
     }
 
@@ -130,7 +158,16 @@ public final class Row {
                 latency == null ? Double.NaN : latency.percentileMillis(50),
                 latency == null ? Double.NaN : latency.percentileMillis(99),
                 peakHeap, cpuNanos / total / 1e3, serverNanos < 0 ? Double.NaN : serverNanos / total / 1e3,
-                violations < 0 ? -1 : violations, List.of(String.format("the JIT compiled for %.1f%% of the measured "
-                        + "runs' time (%,d ms)", 100.0 * compileMillis / Math.max(1, wallNanos / 1e6), compileMillis)));
+                violations < 0 ? -1 : violations, notes(total));
+    }
+
+    private List<String> notes(double messagesInAll) {
+        String jit = String.format("the JIT compiled for %.1f%% of the measured runs' time (%,d ms)",
+                100.0 * compileMillis / Math.max(1, wallNanos / 1e6), compileMillis);
+        if (contextSwitches < 0) {
+            return List.of(jit);
+        }
+        return List.of(jit, String.format("%.2f context switches per message on the whole machine (every wake-up "
+                + "of a sleeping thread, the servers' included)", contextSwitches / messagesInAll));
     }
 }
