@@ -201,17 +201,11 @@ public final class ConsumerEngine implements SqsConsumer {
         if (executor == null) {
             // Handlers, plus one thread per poller slot to hand on its receive's answer: that thread then runs
             // the first handler itself, so a receive costs one wake-up, not two.
-            int threads = settings.maxConcurrency() + settings.pollers();
-            ownedExecutor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(threads), new NamedThreadFactory(prefix + "-worker", true, true));
-            ownedExecutor.allowCoreThreadTimeOut(true);
+            ownedExecutor = boundedPool(prefix + "-worker", settings.maxConcurrency() + settings.pollers());
             executor = ownedExecutor;
             answers = ownedExecutor;
         } else {
-            answerExecutor = new ThreadPoolExecutor(settings.pollers(), settings.pollers(), 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(settings.pollers()),
-                    new NamedThreadFactory(prefix + "-receive", true, true));
-            answerExecutor.allowCoreThreadTimeOut(true);
+            answerExecutor = boundedPool(prefix + "-receive", settings.pollers());
             answers = answerExecutor;
         }
         dispatcher = new Dispatcher<>(settings.maxConcurrency(), fifo, executor, this::process, settler::release);
@@ -562,6 +556,14 @@ public final class ConsumerEngine implements SqsConsumer {
     @Override
     public String queueUrl() {
         return settings.queueUrl();
+    }
+
+    /** A fixed pool of daemon threads, idle ones ending after a minute, whose queue holds one task per thread. */
+    private static ThreadPoolExecutor boundedPool(String name, int threads) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(threads), new NamedThreadFactory(name, true, true));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static ScheduledThreadPoolExecutor singleThreadScheduler(String name, boolean daemon) {

@@ -110,20 +110,20 @@ public final class Dispatcher<U extends DispatchUnit> {
     /** Queues the units, or releases them after {@link #close()}; answers the unit that may start now, if any. */
     private List<U> accept(List<U> units) {
         synchronized (lock) {
-            if (!closed && !keyed) {
-                readyUnits.addAll(units);
-                return takeStartable();
-            }
             if (!closed) {
-                for (U unit : units) {
-                    ArrayDeque<U> waiting = waitingByKey.get(unit.dispatchKey());
-                    if (waiting == null) {
-                        waiting = new ArrayDeque<>();
-                        waitingByKey.put(unit.dispatchKey(), waiting);
-                        readyKeys.add(unit.dispatchKey());
+                if (keyed) {
+                    for (U unit : units) {
+                        ArrayDeque<U> waiting = waitingByKey.get(unit.dispatchKey());
+                        if (waiting == null) {
+                            waiting = new ArrayDeque<>();
+                            waitingByKey.put(unit.dispatchKey(), waiting);
+                            readyKeys.add(unit.dispatchKey());
+                        }
+                        // A key already present is either ready or running; it must not be queued as ready twice.
+                        waiting.add(unit);
                     }
-                    // A key already present is either ready or running; it must not be queued as ready twice.
-                    waiting.add(unit);
+                } else {
+                    readyUnits.addAll(units);
                 }
                 // One worker now; each worker that starts a unit wakes the next (see run()).
                 return takeStartable();

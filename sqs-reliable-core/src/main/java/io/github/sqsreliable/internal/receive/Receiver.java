@@ -259,13 +259,18 @@ public final class Receiver {
             log.error("handing on a receive from {} failed unexpectedly", queueUrl, e);
         } finally {
             if (slotHeld) {
-                activity.receiveAnswered();
-                sendWhatFits();
+                giveBackSlot();
             }
         }
         if (first != null) {
             first.run();
         }
+    }
+
+    /** Gives back a slot whose receive is done (answered, or backed off), and sends the receive it now allows. */
+    private void giveBackSlot() {
+        activity.receiveAnswered();
+        sendWhatFits();
     }
 
     /** @return whether the slot was passed on to a backoff */
@@ -306,8 +311,7 @@ public final class Receiver {
         void end() {
             if (ended.compareAndSet(false, true)) {
                 backingOff.remove(this);
-                activity.receiveAnswered();
-                sendWhatFits();
+                giveBackSlot();
             }
         }
     }
