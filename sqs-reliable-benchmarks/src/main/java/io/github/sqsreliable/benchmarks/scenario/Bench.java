@@ -152,9 +152,10 @@ public final class Bench implements AutoCloseable {
                 row.repeat();
             }
         }
-        if (rows.stream().anyMatch(Row::hasLatencyRun)) {
+        List<Row> timingLatency = rows.stream().filter(Row::hasLatencyRun).toList();
+        if (!timingLatency.isEmpty()) {
             log.println("latency runs (receive-to-handler latency only):");
-            for (Row row : rows) {
+            for (Row row : timingLatency) {
                 if (sizes.runsAlone()) {
                     awaitClosed();
                 }

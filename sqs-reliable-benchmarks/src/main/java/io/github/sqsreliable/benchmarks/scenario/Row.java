@@ -98,7 +98,7 @@ public final class Row {
      * receive-to-handler latency only (its rate, CPU and requests are not counted).
      */
     void latencyRun() {
-        if (watchedBody == null || latency == null) {
+        if (!hasLatencyRun()) {
             return;
         }
         log.printf("  %-10s latency run (receive to handler timed; not counted in the other figures)%n", id);
