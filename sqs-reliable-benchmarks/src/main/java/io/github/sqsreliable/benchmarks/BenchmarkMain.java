@@ -12,7 +12,7 @@ import io.github.sqsreliable.benchmarks.scenario.Row;
 import io.github.sqsreliable.benchmarks.scenario.Sizes;
 import io.github.sqsreliable.benchmarks.sqs.Clients;
 import io.github.sqsreliable.benchmarks.sqs.ElasticMqProcess;
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
@@ -73,7 +73,7 @@ public final class BenchmarkMain {
         String redisSource;
         List<String> serverProcesses;
         try (ElasticMqProcess server = ElasticMqProcess.start()) {
-            RedisServerFixture redis = RedisServerFixture.shared();
+            EmbeddedRedis redis = EmbeddedRedis.shared();
             redisSource = redis.toString();
             ServerCpu serverCpu = ServerCpu.ofChildProcesses();
             serverProcesses = serverCpu.names();

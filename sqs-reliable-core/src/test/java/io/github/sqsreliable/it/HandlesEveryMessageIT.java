@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.observe.ConsumerMetrics;
-import io.github.sqsreliable.testing.EmbeddedSqs;
-import io.github.sqsreliable.testing.QueueSpec;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.QueueSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

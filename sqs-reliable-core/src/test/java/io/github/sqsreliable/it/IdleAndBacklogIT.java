@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.SqsConsumer;
-import io.github.sqsreliable.testing.EmbeddedSqs;
-import io.github.sqsreliable.testing.QueueSpec;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.QueueSpec;
 import io.github.sqsreliable.testing.RecordingInterceptor;
 import java.time.Duration;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.SqsMessage;
-import io.github.sqsreliable.testing.EmbeddedSqs;
-import io.github.sqsreliable.testing.QueueSpec;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.QueueSpec;
 import io.github.sqsreliable.testing.RecordingInterceptor;
 import io.github.sqsreliable.testing.RecordingInterceptor.Call;
 import io.github.sqsreliable.testing.SimulatedWork;

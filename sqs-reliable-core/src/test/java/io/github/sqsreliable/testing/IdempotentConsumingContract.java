@@ -7,6 +7,8 @@ import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.QueueSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,5 @@
 /**
- * Shared test fixtures, published in sqs-reliable-core's test-jar so that every module's tests use the same
- * embedded servers instead of copies.
+ * Test fixtures that need sqs-reliable-core itself (the idempotency store contracts, simulated work), published
+ * in core's test-jar for the store modules' tests. The embedded servers live in sqs-reliable-test.
  */
 package io.github.sqsreliable.testing;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.retry.FailureKind;
 import io.github.sqsreliable.retry.FailureRecord;
-import io.github.sqsreliable.testing.EmbeddedSqs;
-import io.github.sqsreliable.testing.QueueSpec;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.QueueSpec;
 import io.github.sqsreliable.testing.RecordingInterceptor;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,8 +7,8 @@ import static io.github.sqsreliable.tools.DeadLetterRedriveIT.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqsreliable.retry.FailureRecord;
-import io.github.sqsreliable.testing.EmbeddedSqs;
-import io.github.sqsreliable.testing.QueueSpec;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.QueueSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.FencingToken;
-import io.github.sqsreliable.testing.DynamoDbLocalFixture;
+import io.github.sqsreliable.test.EmbeddedDynamoDb;
 import io.github.sqsreliable.testing.RecordingInterceptor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class BatchAcquireIT {
     @BeforeAll
     static void createTable() {
         table = Tables.newTable();
-        setup = DynamoDbIdempotencyStore.builder().client(DynamoDbLocalFixture.shared().client()).tableName(table)
+        setup = DynamoDbIdempotencyStore.builder().client(EmbeddedDynamoDb.shared().client()).tableName(table)
                 .build();
     }
 
@@ -53,7 +53,7 @@ class BatchAcquireIT {
     }
 
     private DynamoDbIdempotencyStore storeWith(ExecutionInterceptor... interceptors) {
-        DynamoDbAsyncClient client = DynamoDbLocalFixture.shared().newClient(interceptors);
+        DynamoDbAsyncClient client = EmbeddedDynamoDb.shared().newClient(interceptors);
         clients.add(client);
         return DynamoDbIdempotencyStore.builder().client(client).tableName(table).build();
     }

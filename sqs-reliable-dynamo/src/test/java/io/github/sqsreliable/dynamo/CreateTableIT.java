@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.sqsreliable.InvalidConfigurationException;
-import io.github.sqsreliable.testing.DynamoDbLocalFixture;
+import io.github.sqsreliable.test.EmbeddedDynamoDb;
 import io.github.sqsreliable.testing.RecordingInterceptor;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 @Timeout(60)
 class CreateTableIT {
 
-    private final DynamoDbLocalFixture dynamo = DynamoDbLocalFixture.shared();
+    private final EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
     private final DynamoDbAsyncClient client = dynamo.client();
 
     private TableDescription describe(String table) {

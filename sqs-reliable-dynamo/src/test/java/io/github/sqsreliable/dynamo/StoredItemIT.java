@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.FencingToken;
-import io.github.sqsreliable.testing.DynamoDbLocalFixture;
+import io.github.sqsreliable.test.EmbeddedDynamoDb;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +33,7 @@ class StoredItemIT {
 
     private DynamoDbIdempotencyStore store() {
         if (store == null) {
-            store = DynamoDbIdempotencyStore.builder().client(DynamoDbLocalFixture.shared().client())
+            store = DynamoDbIdempotencyStore.builder().client(EmbeddedDynamoDb.shared().client())
                     .tableName(table).clock(clock).build();
         }
         return store;
@@ -127,7 +127,7 @@ class StoredItemIT {
 
     @Test
     void customAttributeNamesAreUsedForEveryAttribute() {
-        DynamoDbLocalFixture dynamo = DynamoDbLocalFixture.shared();
+        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
         String customTable = dynamo.newTableName();
         DynamoDbIdempotencyStore custom = DynamoDbIdempotencyStore.builder()
                 .client(dynamo.client())

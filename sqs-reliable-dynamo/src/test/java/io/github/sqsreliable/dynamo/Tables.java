@@ -6,7 +6,7 @@ import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.testing.DynamoDbLocalFixture;
+import io.github.sqsreliable.test.EmbeddedDynamoDb;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -25,7 +25,7 @@ final class Tables {
 
     /** @return the name of a new table, created with the default layout */
     static String newTable() {
-        DynamoDbLocalFixture dynamo = DynamoDbLocalFixture.shared();
+        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
         String table = dynamo.newTableName();
         DynamoDbIdempotencyStore.createTable(dynamo.client(), table).join();
         return table;
@@ -33,7 +33,7 @@ final class Tables {
 
     /** @return a store with the default layout on a new table */
     static DynamoDbIdempotencyStore storeOnNewTable() {
-        return DynamoDbIdempotencyStore.builder().client(DynamoDbLocalFixture.shared().client()).tableName(newTable())
+        return DynamoDbIdempotencyStore.builder().client(EmbeddedDynamoDb.shared().client()).tableName(newTable())
                 .build();
     }
 
@@ -56,7 +56,7 @@ final class Tables {
 
     /** @return the item as a strongly consistent read sees it; empty if there is none */
     static Map<String, AttributeValue> item(String table, String keyAttribute, String key) {
-        return DynamoDbLocalFixture.shared().client().getItem(GetItemRequest.builder().tableName(table)
+        return EmbeddedDynamoDb.shared().client().getItem(GetItemRequest.builder().tableName(table)
                 .key(Map.of(keyAttribute, AttributeValue.fromS(key))).consistentRead(true).build()).join().item();
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.testing.DynamoDbLocalFixture;
+import io.github.sqsreliable.test.EmbeddedDynamoDb;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -43,7 +43,7 @@ class UnavailableDynamoDbIT {
     }
 
     private IdempotencyStore storeAt(URI endpoint) {
-        client = DynamoDbLocalFixture.newClient(endpoint, API_CALL_TIMEOUT);
+        client = EmbeddedDynamoDb.newClient(endpoint, API_CALL_TIMEOUT);
         return DynamoDbIdempotencyStore.builder().client(client).tableName("unreachable").build();
     }
 
@@ -83,7 +83,7 @@ class UnavailableDynamoDbIT {
 
     @Test
     void operationsFailRatherThanAnswerFalseWhenTheTableDoesNotExist() {
-        DynamoDbLocalFixture dynamo = DynamoDbLocalFixture.shared();
+        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
         IdempotencyStore store = DynamoDbIdempotencyStore.builder().client(dynamo.client())
                 .tableName(dynamo.newTableName()).build();
 

@@ -2,7 +2,7 @@ package io.github.sqsreliable.redis;
 
 import static org.awaitility.Awaitility.await;
 
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -13,19 +13,19 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * A Redis Cluster of three primaries on loopback, each a private server from {@link RedisServerFixture}, with the
+ * A Redis Cluster of three primaries on loopback, each a private server from {@link EmbeddedRedis}, with the
  * 16384 slots split evenly. For tests; close it when done.
  */
 final class LocalRedisCluster implements AutoCloseable {
 
     private static final int SLOTS = 16_384;
 
-    private final List<RedisServerFixture> nodes = new ArrayList<>();
+    private final List<EmbeddedRedis> nodes = new ArrayList<>();
 
     LocalRedisCluster(int size) {
         try {
             for (int i = 0; i < size; i++) {
-                nodes.add(RedisServerFixture.startPrivate("--cluster-enabled", "yes",
+                nodes.add(EmbeddedRedis.startPrivate("--cluster-enabled", "yes",
                         "--cluster-node-timeout", "5000"));
             }
             form();
@@ -41,12 +41,12 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /** @return the node serving {@code slot} */
-    RedisServerFixture nodeOf(int slot) {
+    EmbeddedRedis nodeOf(int slot) {
         return nodes.get(Math.min(nodes.size() - 1, slot / (SLOTS / nodes.size())));
     }
 
     /** @return every node */
-    List<RedisServerFixture> nodes() {
+    List<EmbeddedRedis> nodes() {
         return List.copyOf(nodes);
     }
 
@@ -54,11 +54,11 @@ final class LocalRedisCluster implements AutoCloseable {
         RedisClient client = RedisClient.create();
         List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
         try {
-            for (RedisServerFixture node : nodes) {
+            for (EmbeddedRedis node : nodes) {
                 connections.add(client.connect(RedisURI.create(node.uri())));
             }
             RedisCommands<String, String> first = connections.get(0).sync();
-            for (RedisServerFixture node : nodes.subList(1, nodes.size())) {
+            for (EmbeddedRedis node : nodes.subList(1, nodes.size())) {
                 first.clusterMeet(node.host(), node.port());
             }
             int perNode = SLOTS / nodes.size();
@@ -81,6 +81,6 @@ final class LocalRedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        nodes.forEach(RedisServerFixture::close);
+        nodes.forEach(EmbeddedRedis::close);
     }
 }

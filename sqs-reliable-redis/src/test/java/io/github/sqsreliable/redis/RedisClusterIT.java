@@ -6,7 +6,7 @@ import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.testing.IdempotencyStoreContract;
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -67,7 +67,7 @@ class RedisClusterIT extends IdempotencyStoreContract {
             assertThat(tagged.acquire(batch).join()).allMatch(AcquireResult.Acquired.class::isInstance);
 
             int slot = SlotHash.getSlot(tagged.redisKey(batch.get(0).key()));
-            for (RedisServerFixture node : cluster.nodes()) {
+            for (EmbeddedRedis node : cluster.nodes()) {
                 long held = countOn(node, tagged, batch);
                 assertThat(held).as("keys of tag slot %d on %s", slot, node)
                         .isEqualTo(node == cluster.nodeOf(slot) ? batch.size() : 0);
@@ -75,7 +75,7 @@ class RedisClusterIT extends IdempotencyStoreContract {
         }
     }
 
-    private static long countOn(RedisServerFixture node, RedisIdempotencyStore tagged, List<AcquireRequest> batch) {
+    private static long countOn(EmbeddedRedis node, RedisIdempotencyStore tagged, List<AcquireRequest> batch) {
         RedisClient nodeClient = RedisClient.create();
         try (StatefulRedisConnection<String, String> nodeConnection = nodeClient.connect(RedisURI.create(node.uri()))) {
             // A node answers EXISTS for another node's slot with MOVED: list its keys instead.

@@ -7,9 +7,9 @@ import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.redis.internal.LuaScripts;
 import io.github.sqsreliable.redis.internal.RedisScript;
-import io.github.sqsreliable.testing.EmbeddedSqs;
-import io.github.sqsreliable.testing.QueueSpec;
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.QueueSpec;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.command.CommandListener;
@@ -42,13 +42,13 @@ class RedisCommandsPerMessageIT {
     private static final LongAdder COMMANDS = new LongAdder();
     private static final Map<String, LongAdder> BY_TYPE = new ConcurrentHashMap<>();
 
-    private static RedisServerFixture server;
+    private static EmbeddedRedis server;
     private static RedisClient client;
     private static StatefulRedisConnection<String, String> connection;
 
     @BeforeAll
     static void start() {
-        server = RedisServerFixture.startPrivate();
+        server = EmbeddedRedis.startPrivate();
         client = RedisClient.create(server.uri());
         client.addListener(new CommandListener() {
             @Override

@@ -7,7 +7,7 @@ import io.github.sqsreliable.SqsReliableException;
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.FencingToken;
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -29,7 +29,7 @@ class RedisOutageIT {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
     private static final Duration LEASE = Duration.ofMinutes(5);
 
-    private RedisServerFixture server;
+    private EmbeddedRedis server;
     private ClientResources resources;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
@@ -37,7 +37,7 @@ class RedisOutageIT {
 
     @BeforeEach
     void start() {
-        server = RedisServerFixture.startPrivate();
+        server = EmbeddedRedis.startPrivate();
         resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(100))).build();
         client = RedisClient.create(resources, server.uri());
         connection = client.connect();

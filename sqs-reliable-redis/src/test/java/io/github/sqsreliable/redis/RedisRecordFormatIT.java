@@ -7,7 +7,7 @@ import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -40,7 +40,7 @@ class RedisRecordFormatIT {
 
     @BeforeAll
     static void connect() {
-        client = RedisClient.create(RedisServerFixture.shared().uri());
+        client = RedisClient.create(EmbeddedRedis.shared().uri());
         connection = client.connect();
         redis = connection.sync();
         store = RedisIdempotencyStore.builder().connection(connection)

@@ -6,7 +6,7 @@ import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -36,7 +36,7 @@ class RedisRoundTripIT {
     private static final Pattern CALLS = Pattern.compile("^cmdstat_([^:]+):calls=(\\d+)", Pattern.MULTILINE);
     private static final List<String> SENT = Collections.synchronizedList(new ArrayList<>());
 
-    private static RedisServerFixture server;
+    private static EmbeddedRedis server;
     private static RedisClient storeClient;
     private static RedisClient statsClient;
     private static StatefulRedisConnection<String, String> storeConnection;
@@ -46,7 +46,7 @@ class RedisRoundTripIT {
 
     @BeforeAll
     static void start() {
-        server = RedisServerFixture.startPrivate();
+        server = EmbeddedRedis.startPrivate();
         storeClient = RedisClient.create(server.uri());
         storeClient.addListener(new CommandListener() {
             @Override

@@ -9,9 +9,9 @@ import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.testing.EmbeddedSqs;
-import io.github.sqsreliable.testing.QueueSpec;
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.QueueSpec;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import io.github.sqsreliable.testing.SimulatedWork;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -42,7 +42,7 @@ class RedisStoppedMidRunIT {
         EmbeddedSqs sqs = EmbeddedSqs.shared();
         String queueUrl = sqs.createQueue(QueueSpec.standard().visibilityTimeout(Duration.ofSeconds(5)));
         sqs.sendAll(queueUrl, IntStream.range(0, 600).mapToObj(i -> "m" + i).toList());
-        RedisServerFixture redis = RedisServerFixture.startPrivate();
+        EmbeddedRedis redis = EmbeddedRedis.startPrivate();
         ClientResources resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(100)))
                 .build();
         RedisClient client = RedisClient.create(resources, redis.uri());

@@ -1,6 +1,6 @@
 package io.github.sqsreliable.redis;
 
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 
@@ -24,7 +24,7 @@ final class SharedRedis {
     private static StatefulRedisConnection<String, String> connection() {
         synchronized (LOCK) {
             if (connection == null) {
-                RedisClient client = RedisClient.create(RedisServerFixture.shared().uri());
+                RedisClient client = RedisClient.create(EmbeddedRedis.shared().uri());
                 connection = client.connect();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     connection.close();

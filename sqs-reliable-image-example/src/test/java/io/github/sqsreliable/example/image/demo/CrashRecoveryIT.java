@@ -7,8 +7,8 @@ import io.github.sqsreliable.example.image.catalog.LocalCatalog;
 import io.github.sqsreliable.example.image.pipeline.ImageStatus;
 import io.github.sqsreliable.example.image.pipeline.PipelineConfig;
 import io.github.sqsreliable.example.image.report.DemoSummary;
-import io.github.sqsreliable.testing.EmbeddedSqs;
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -38,7 +38,7 @@ class CrashRecoveryIT {
                 .queuePrefix("crash-" + UUID.randomUUID().toString().substring(0, 8))
                 .apiPort(0)
                 .idempotency(PipelineConfig.IdempotencyKind.REDIS)
-                .redisUri(URI.create(RedisServerFixture.shared().uri()))
+                .redisUri(URI.create(EmbeddedRedis.shared().uri()))
                 .duplicateRate(0.1)
                 .retryBackoff(Duration.ofMillis(200))
                 .crashAfter(12)

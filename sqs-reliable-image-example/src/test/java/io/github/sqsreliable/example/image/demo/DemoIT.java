@@ -9,7 +9,7 @@ import io.github.sqsreliable.example.image.pipeline.ImageStatus;
 import io.github.sqsreliable.example.image.pipeline.PipelineConfig;
 import io.github.sqsreliable.example.image.report.DemoSummary;
 import io.github.sqsreliable.retry.FailureRecord;
-import io.github.sqsreliable.testing.EmbeddedSqs;
+import io.github.sqsreliable.test.EmbeddedSqs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

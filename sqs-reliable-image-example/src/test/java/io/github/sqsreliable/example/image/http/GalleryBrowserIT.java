@@ -7,7 +7,7 @@ import io.github.sqsreliable.example.image.demo.DemoRun;
 import io.github.sqsreliable.example.image.pipeline.ImageRecord;
 import io.github.sqsreliable.example.image.pipeline.ImageStatus;
 import io.github.sqsreliable.example.image.pipeline.PipelineConfig;
-import io.github.sqsreliable.testing.EmbeddedSqs;
+import io.github.sqsreliable.test.EmbeddedSqs;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;

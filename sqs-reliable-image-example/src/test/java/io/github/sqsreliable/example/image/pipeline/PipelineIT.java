@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.example.image.catalog.Catalog;
 import io.github.sqsreliable.example.image.samples.SyntheticImages;
-import io.github.sqsreliable.testing.DynamoDbLocalFixture;
-import io.github.sqsreliable.testing.EmbeddedSqs;
-import io.github.sqsreliable.testing.RedisServerFixture;
+import io.github.sqsreliable.test.EmbeddedDynamoDb;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ class PipelineIT {
 
     @Test
     void withTheCatalogAndTheIdempotencyStoreInDynamoDb() {
-        DynamoDbLocalFixture dynamo = DynamoDbLocalFixture.shared();
+        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
         PipelineConfig config = baseConfig()
                 .dynamoDbEndpoint(dynamo.endpoint())
                 .catalog(PipelineConfig.CatalogKind.DYNAMODB)
@@ -44,7 +44,7 @@ class PipelineIT {
     void withTheIdempotencyStoreInRedis() {
         runAndCheck(baseConfig()
                 .idempotency(PipelineConfig.IdempotencyKind.REDIS)
-                .redisUri(URI.create(RedisServerFixture.shared().uri()))
+                .redisUri(URI.create(EmbeddedRedis.shared().uri()))
                 .build());
     }
 

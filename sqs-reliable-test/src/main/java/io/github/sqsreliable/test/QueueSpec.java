@@ -1,4 +1,4 @@
-package io.github.sqsreliable.testing;
+package io.github.sqsreliable.test;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.github.sqsreliable.testing;
+package io.github.sqsreliable.test;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,7 +25,7 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  * would reach DynamoDB. Hands out configured clients and fresh table names, so tests never share table state.
  *
  * <pre>{@code
- * DynamoDbLocalFixture dynamo = DynamoDbLocalFixture.shared();
+ * EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
  * String table = dynamo.newTableName();
  * DynamoDbIdempotencyStore.createTable(dynamo.client(), table).join();
  * }</pre>
@@ -36,18 +36,18 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  *
  * <p>If the server cannot start, {@link #shared()} throws: tests that need DynamoDB fail, they are never skipped.
  */
-public final class DynamoDbLocalFixture {
+public final class EmbeddedDynamoDb {
 
     private static final Object LOCK = new Object();
     private static final AtomicLong TABLE_SEQUENCE = new AtomicLong();
     private static final int START_ATTEMPTS = 5;
-    private static DynamoDbLocalFixture shared;
+    private static EmbeddedDynamoDb shared;
 
     private final DynamoDBProxyServer server;
     private final URI endpoint;
     private final DynamoDbAsyncClient client;
 
-    private DynamoDbLocalFixture(DynamoDBProxyServer server, int port) {
+    private EmbeddedDynamoDb(DynamoDBProxyServer server, int port) {
         this.server = server;
         this.endpoint = URI.create("http://127.0.0.1:" + port);
         this.client = newClient();
@@ -59,10 +59,10 @@ public final class DynamoDbLocalFixture {
      * @return the shared instance
      * @throws IllegalStateException if DynamoDB Local cannot start or does not answer
      */
-    public static DynamoDbLocalFixture shared() {
+    public static EmbeddedDynamoDb shared() {
         synchronized (LOCK) {
             if (shared == null) {
-                DynamoDbLocalFixture started = start();
+                EmbeddedDynamoDb started = start();
                 Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "dynamodb-local-stop"));
                 shared = started;
             }
@@ -126,19 +126,19 @@ public final class DynamoDbLocalFixture {
                 + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static DynamoDbLocalFixture start() {
+    private static EmbeddedDynamoDb start() {
         Exception last = null;
         // The free port is found, released, then bound by the server: another process may take it in between.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             DynamoDBProxyServer server = null;
-            DynamoDbLocalFixture fixture = null;
+            EmbeddedDynamoDb fixture = null;
             try {
                 int port = freeLoopbackPort();
                 // -sharedDb: one database whatever the credentials and region a test's client uses.
                 server = ServerRunner.createServerFromCommandLineArgs(new String[] {
                         "-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
                 server.start();
-                fixture = new DynamoDbLocalFixture(server, port);
+                fixture = new EmbeddedDynamoDb(server, port);
                 fixture.client.listTables(ListTablesRequest.builder().limit(1).build()).get(30, TimeUnit.SECONDS);
                 return fixture;
             } catch (Exception e) {

@@ -1,4 +1,4 @@
-package io.github.sqsreliable.testing;
+package io.github.sqsreliable.test;
 
 import java.io.File;
 import java.io.IOException;
@@ -39,9 +39,9 @@ import redis.embedded.core.ExecutableProvider;
  * and {@link #start()}: the server comes back, empty, on the same port.
  *
  * <pre>{@code
- * RedisClient client = RedisClient.create(RedisServerFixture.shared().uri());
+ * RedisClient client = RedisClient.create(EmbeddedRedis.shared().uri());
  *
- * try (RedisServerFixture redis = RedisServerFixture.startPrivate()) {
+ * try (EmbeddedRedis redis = EmbeddedRedis.startPrivate()) {
  *     redis.stop();
  *     redis.start();
  * }
@@ -49,16 +49,16 @@ import redis.embedded.core.ExecutableProvider;
  *
  * Thread-safe.
  */
-public final class RedisServerFixture implements AutoCloseable {
+public final class EmbeddedRedis implements AutoCloseable {
 
     /** The environment variable naming an external Redis: {@value}. */
     public static final String REDIS_URL = "REDIS_URL";
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisServerFixture.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Object SHARED_LOCK = new Object();
-    private static RedisServerFixture shared;
+    private static EmbeddedRedis shared;
 
     /** Where a server came from. */
     public enum Source {
@@ -81,7 +81,7 @@ public final class RedisServerFixture implements AutoCloseable {
     private Process process;
     private Thread shutdownHook;
 
-    private RedisServerFixture(Source source, String host, int port, File executable, List<String> extraArguments,
+    private EmbeddedRedis(Source source, String host, int port, File executable, List<String> extraArguments,
                                boolean stoppable, Path workDirectory, String url) {
         this.source = source;
         this.host = host;
@@ -99,7 +99,7 @@ public final class RedisServerFixture implements AutoCloseable {
      * @return the shared server; do not stop it
      * @throws IllegalStateException if no Redis can be reached or started, naming what is missing
      */
-    public static RedisServerFixture shared() {
+    public static EmbeddedRedis shared() {
         synchronized (SHARED_LOCK) {
             if (shared == null) {
                 shared = findOrStartShared();
@@ -117,8 +117,8 @@ public final class RedisServerFixture implements AutoCloseable {
      * @return the running server
      * @throws IllegalStateException if no server can start, naming what is missing
      */
-    public static RedisServerFixture startPrivate(String... extraArguments) {
-        RedisServerFixture server = launch(List.of(extraArguments), true);
+    public static EmbeddedRedis startPrivate(String... extraArguments) {
+        EmbeddedRedis server = launch(List.of(extraArguments), true);
         LOG.warn("Redis for tests: started a private {}", server.describe());
         return server;
     }
@@ -197,7 +197,7 @@ public final class RedisServerFixture implements AutoCloseable {
         return describe();
     }
 
-    private static RedisServerFixture findOrStartShared() {
+    private static EmbeddedRedis findOrStartShared() {
         String url = System.getenv(REDIS_URL);
         if (url != null && !url.isBlank()) {
             URI uri = URI.create(url.trim());
@@ -206,7 +206,7 @@ public final class RedisServerFixture implements AutoCloseable {
                         + "it may hold a password)");
             }
             int port = uri.getPort() == -1 ? 6379 : uri.getPort();
-            RedisServerFixture external = new RedisServerFixture(Source.REDIS_URL, uri.getHost(), port, null,
+            EmbeddedRedis external = new EmbeddedRedis(Source.REDIS_URL, uri.getHost(), port, null,
                     List.of(), false, null, url.trim());
             if ("redis".equals(uri.getScheme())) {
                 try {
@@ -220,12 +220,12 @@ public final class RedisServerFixture implements AutoCloseable {
                     REDIS_URL);
             return external;
         }
-        RedisServerFixture launched = launch(List.of(), false);
+        EmbeddedRedis launched = launch(List.of(), false);
         LOG.warn("Redis for tests: started the shared {}", launched.describe());
         return launched;
     }
 
-    private static RedisServerFixture launch(List<String> extraArguments, boolean stoppable) {
+    private static EmbeddedRedis launch(List<String> extraArguments, boolean stoppable) {
         List<String> problems = new ArrayList<>();
         File onPath = findOnPath("redis-server");
         if (onPath == null) {
@@ -251,7 +251,7 @@ public final class RedisServerFixture implements AutoCloseable {
                 + "=redis://host:port");
     }
 
-    private static RedisServerFixture launch(Source source, File executable, List<String> extraArguments,
+    private static EmbeddedRedis launch(Source source, File executable, List<String> extraArguments,
                                              boolean stoppable) {
         RuntimeException failure = null;
         // A free port can be taken between probing and binding: try a few.
@@ -262,7 +262,7 @@ public final class RedisServerFixture implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            RedisServerFixture server = new RedisServerFixture(source, "127.0.0.1", freePort(), executable,
+            EmbeddedRedis server = new EmbeddedRedis(source, "127.0.0.1", freePort(), executable,
                     extraArguments, stoppable, workDirectory, null);
             synchronized (server) {
                 try {
@@ -346,7 +346,7 @@ public final class RedisServerFixture implements AutoCloseable {
     private void requireStoppable(String operation) {
         if (!stoppable) {
             throw new UnsupportedOperationException("cannot " + operation + " the shared Redis (" + describe()
-                    + "): other tests use it; start a private one with RedisServerFixture.startPrivate()");
+                    + "): other tests use it; start a private one with EmbeddedRedis.startPrivate()");
         }
     }
 
