@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -34,7 +35,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * After a demo, headless Chromium loads the gallery and every done image's thumbnail must have rendered.
- * Needs the distribution's chromium and chromium-driver ({@code .ci/run} installs them).
+ * Needs the distribution's chromium and chromium-driver. Where they are missing the test prints one line saying
+ * so and is reported as skipped; {@code .ci/run} installs them and fails if this test did not run.
  */
 class GalleryBrowserIT {
 
@@ -47,10 +49,12 @@ class GalleryBrowserIT {
 
     @Test
     void everyDoneImageThumbnailRendersInTheGallery() throws Exception {
-        assertThat(CHROMIUM).as("headless Chromium for the gallery check: install it with "
-                + "'apt-get install chromium chromium-driver' (or set -Dchromium.binary)").canRead();
-        assertThat(CHROMEDRIVER).as("ChromeDriver for the gallery check: install it with "
-                + "'apt-get install chromium-driver' (or set -Dchromedriver.binary)").canRead();
+        String missing = missingBrowser();
+        if (missing != null) {
+            // A JDK-only machine has no browser: say so in one line and report the test as skipped, not passed.
+            System.out.println("GalleryBrowserIT did not run: " + missing);
+            Assumptions.abort(missing);
+        }
         PipelineConfig config = PipelineConfig.builder()
                 .dataDirectory(dataDirectory)
                 .sqsEndpoint(EmbeddedSqs.shared().endpoint())
@@ -72,6 +76,19 @@ class GalleryBrowserIT {
         List<String> failedIds = result.summary().images().stream()
                 .filter(r -> r.status() == ImageStatus.FAILED).map(ImageRecord::id).toList();
         assertThat(failedIds).hasSize(1);
+    }
+
+    /** @return what is missing for the browser check, or {@code null} if Chromium and ChromeDriver are there */
+    private static String missingBrowser() {
+        if (!CHROMIUM.canExecute()) {
+            return "headless Chromium not found at " + CHROMIUM + "; install it with "
+                    + "'apt-get install chromium chromium-driver' (or set -Dchromium.binary=PATH)";
+        }
+        if (!CHROMEDRIVER.canExecute()) {
+            return "ChromeDriver not found at " + CHROMEDRIVER + "; install it with "
+                    + "'apt-get install chromium-driver' (or set -Dchromedriver.binary=PATH)";
+        }
+        return null;
     }
 
     private void checkGallery(URI baseUri, AtomicReference<List<String>> problems, AtomicReference<Integer> checked) {
