@@ -1,9 +1,9 @@
-package io.github.sqsreliable.tools;
+package io.github.sqsreliable.tools.cli;
 
-import static io.github.sqsreliable.tools.DeadLetterRedriveIT.deadLetter;
-import static io.github.sqsreliable.tools.DeadLetterRedriveIT.receiveAll;
-import static io.github.sqsreliable.tools.DeadLetterRedriveIT.record;
-import static io.github.sqsreliable.tools.DeadLetterRedriveIT.text;
+import static io.github.sqsreliable.tools.cli.DeadLetters.deadLetter;
+import static io.github.sqsreliable.tools.cli.DeadLetters.receiveAll;
+import static io.github.sqsreliable.tools.cli.DeadLetters.record;
+import static io.github.sqsreliable.tools.cli.DeadLetters.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqsreliable.retry.FailureRecord;
@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The {@link Redrive} command end to end through {@link Redrive#run(String[], java.io.PrintStream,
- * java.io.PrintStream)}: it builds its own client for the embedded ElasticMQ's endpoint (unsigned, as for any
- * loopback endpoint), exactly as {@code main} does, but returns the exit status instead of exiting.
+ * The redrive command end to end in this JVM: it builds its own client for the embedded ElasticMQ's endpoint
+ * (unsigned, as for any loopback endpoint), exactly as the jar does, but returns the exit status instead of
+ * exiting. {@link SqsReliableToolsJarIT} runs the jar itself.
  */
 @Timeout(60)
 class RedriveCommandIT {
@@ -38,21 +38,20 @@ class RedriveCommandIT {
         String dlq = sqs.createQueue(QueueSpec.standard());
         String origin = sqs.createQueue(QueueSpec.standard());
         for (int i = 0; i < 12; i++) {
-            deadLetter(sqs, dlq, "body-" + i, record(origin, i < 10 ? TIMEOUT : ILLEGAL_STATE, i), null,
+            deadLetter(sqs, dlq, "body-" + i, record(origin, i < 10 ? TIMEOUT : ILLEGAL_STATE, i),
                     Map.of("n", text("v" + i)));
         }
-        RedriveArgumentsTest.Output output = new RedriveArgumentsTest.Output();
 
         // when
-        int status = Redrive.run(new String[] {"--dlq", dlq, "--error-class", "SocketTimeoutException",
-                "--endpoint", endpoint()}, output.out, output.err);
+        CommandRun run = CommandRun.of("redrive", "--dlq", dlq, "--error-class", "SocketTimeoutException",
+                "--endpoint", endpoint());
 
         // then
-        assertThat(status).isZero();
-        assertThat(output.out()).startsWith("moved 10, skipped 2, failed 0 in ")
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).startsWith("moved 10, skipped 2, failed 0 in ")
                 .contains("  10 to " + origin, "  2 skipped: still in " + dlq)
                 .doesNotContain("body-");
-        assertThat(output.err()).startsWith("\rmoved ").contains("\rmoved 10, skipped 2, failed 0 (").endsWith("\n");
+        assertThat(run.err()).startsWith("\rmoved ").contains("\rmoved 10, skipped 2, failed 0 (").endsWith("\n");
         List<Message> moved = receiveAll(sqs, origin);
         assertThat(moved).hasSize(10).allSatisfy(message -> assertThat(message.messageAttributes())
                 .containsOnlyKeys("n"));
@@ -65,15 +64,14 @@ class RedriveCommandIT {
         String origin = sqs.createQueue(QueueSpec.standard());
         String target = sqs.createQueue(QueueSpec.standard());
         for (int i = 0; i < 8; i++) {
-            deadLetter(sqs, dlq, "body-" + i, record(origin, TIMEOUT, i), null, Map.of());
+            deadLetter(sqs, dlq, "body-" + i, record(origin, TIMEOUT, i), Map.of());
         }
-        RedriveArgumentsTest.Output output = new RedriveArgumentsTest.Output();
 
-        int status = Redrive.run(new String[] {"--dlq", dlq, "--to", target, "--max", "5", "--endpoint", endpoint(),
-                "--region", "eu-west-1"}, output.out, output.err);
+        CommandRun run = CommandRun.of("redrive", "--dlq", dlq, "--to", target, "--max", "5", "--endpoint",
+                endpoint(), "--region", "eu-west-1");
 
-        assertThat(status).isZero();
-        assertThat(output.out()).startsWith("moved 5, skipped 0, failed 0").contains("  5 to " + target);
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).startsWith("moved 5, skipped 0, failed 0").contains("  5 to " + target);
         assertThat(sqs.counts(target).total()).isEqualTo(5);
         assertThat(sqs.counts(origin).total()).isZero();
         assertThat(sqs.counts(dlq).visible()).isEqualTo(3);
@@ -84,27 +82,25 @@ class RedriveCommandIT {
         // given a dead letter whose origin queue is gone
         String dlq = sqs.createQueue(QueueSpec.standard());
         String gone = sqs.endpoint() + "/000000000000/deleted-queue-" + System.nanoTime();
-        deadLetter(sqs, dlq, "body-0", record(gone, TIMEOUT, 0), null, Map.of());
-        RedriveArgumentsTest.Output output = new RedriveArgumentsTest.Output();
+        deadLetter(sqs, dlq, "body-0", record(gone, TIMEOUT, 0), Map.of());
 
-        int status = Redrive.run(new String[] {"--dlq", dlq, "--endpoint", endpoint()}, output.out, output.err);
+        CommandRun run = CommandRun.of("redrive", "--dlq", dlq, "--endpoint", endpoint());
 
-        assertThat(status).isEqualTo(1);
-        assertThat(output.out()).startsWith("moved 0, skipped 0, failed 1");
-        assertThat(output.err()).contains("failed: ", gone);
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.out()).startsWith("moved 0, skipped 0, failed 1");
+        assertThat(run.err()).contains("failed: ", gone);
         assertThat(sqs.counts(dlq).visible()).isEqualTo(1);
     }
 
     @Test
     void exitsWithOneWhenTheDeadLetterQueueDoesNotExist() {
-        RedriveArgumentsTest.Output output = new RedriveArgumentsTest.Output();
         String missing = sqs.endpoint() + "/000000000000/no-such-dlq-" + System.nanoTime();
 
-        int status = Redrive.run(new String[] {"--dlq", missing, "--endpoint", endpoint()}, output.out, output.err);
+        CommandRun run = CommandRun.of("redrive", "--dlq", missing, "--endpoint", endpoint());
 
-        assertThat(status).isEqualTo(1);
-        assertThat(output.err()).startsWith("redrive: ").contains("ReceiveMessage", missing);
-        assertThat(output.out()).isEmpty();
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).startsWith("redrive: ").contains("ReceiveMessage", missing);
+        assertThat(run.out()).isEmpty();
     }
 
     @Test
@@ -113,26 +109,24 @@ class RedriveCommandIT {
         String dlq = sqs.createQueue(QueueSpec.standard());
         String origin = sqs.createQueue(QueueSpec.standard());
         FailureRecord first = record(origin, TIMEOUT, 0);
-        deadLetter(sqs, dlq, "secret-body-0", first, null, Map.of());
-        deadLetter(sqs, dlq, "secret-body-1", record(origin, TIMEOUT, 1), null, Map.of());
-        deadLetter(sqs, dlq, "secret-body-2", null, null, Map.of());
-        RedriveArgumentsTest.Output output = new RedriveArgumentsTest.Output();
+        deadLetter(sqs, dlq, "secret-body-0", first, Map.of());
+        deadLetter(sqs, dlq, "secret-body-1", record(origin, TIMEOUT, 1), Map.of());
+        deadLetter(sqs, dlq, "secret-body-2", null, Map.of());
 
         // when
-        int status = Redrive.run(new String[] {"--dlq", dlq, "--peek", "--endpoint", endpoint()}, output.out,
-                output.err);
+        CommandRun run = CommandRun.of("redrive", "--dlq", dlq, "--peek", "--endpoint", endpoint());
 
         // then
-        assertThat(status).isZero();
-        List<String> lines = output.out().lines().toList();
+        assertThat(run.status()).isZero();
+        List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).isEqualTo("messageId\terrorClass\tattempts\tdeadLetterReason\toriginQueueUrl"
                 + "\tdeadLetteredAt\terrorMessage");
         assertThat(lines.subList(1, 4)).anySatisfy(line -> assertThat(line).endsWith(String.join("\t", TIMEOUT, "5",
                 "ATTEMPTS_EXHAUSTED", origin, first.deadLetteredAt().toString(), "failure number 0")));
         assertThat(lines.subList(1, 4)).anySatisfy(line -> assertThat(line).endsWith("\t(no failure record)"));
-        assertThat(output.out() + output.err()).doesNotContain("secret-body");
-        assertThat(output.err()).contains("3 message(s) shown");
+        assertThat(run.out() + run.err()).doesNotContain("secret-body");
+        assertThat(run.err()).contains("3 message(s) shown");
         assertThat(sqs.counts(dlq).visible()).isEqualTo(3);
         assertThat(sqs.counts(dlq).notVisible()).isZero();
     }
