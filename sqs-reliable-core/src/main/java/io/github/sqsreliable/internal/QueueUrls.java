@@ -4,7 +4,7 @@ import io.github.sqsreliable.InvalidConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-/** Checks of queue URLs, shared by every builder and the command line. */
+/** Checks of queue URLs, shared by every builder. */
 public final class QueueUrls {
 
     private QueueUrls() {
