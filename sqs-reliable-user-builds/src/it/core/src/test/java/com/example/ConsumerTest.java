@@ -1,0 +1,66 @@
+package com.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.test.EmbeddedSqs;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/** Core alone: a consumer on the CRT client, against the test kit's embedded SQS. */
+class ConsumerTest {
+
+    private static final int MESSAGES = 20;
+    private static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+
+    @Test
+    void consumerHandlesAndDeletesEveryMessage() throws Exception {
+        EmbeddedSqs sqs = EmbeddedSqs.shared();
+        String queueUrl = sqs.createQueue();
+        List<String> bodies = IntStream.range(0, MESSAGES).mapToObj(i -> "message-" + i).toList();
+        sqs.sendAll(queueUrl, bodies);
+
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+        CountDownLatch allHandled = new CountDownLatch(MESSAGES);
+        try (SqsAsyncClient client = SqsAsyncClient.builder()
+                .endpointOverride(sqs.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS)
+                .httpClientBuilder(AwsCrtAsyncHttpClient.builder())
+                .build();
+             SqsConsumer consumer = SqsConsumer.builder()
+                     .sqsClient(client)
+                     .queueUrl(queueUrl)
+                     .handler(message -> {
+                         if (handled.add(message.body())) {
+                             allHandled.countDown();
+                         }
+                     })
+                     .waitTime(Duration.ofSeconds(1))
+                     .build()) {
+            consumer.start();
+
+            assertTrue(allHandled.await(30, TimeUnit.SECONDS),
+                    "handled " + handled.size() + " of " + MESSAGES + " messages; metrics: " + consumer.metrics());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (consumer.metrics().deleted() < MESSAGES && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(MESSAGES, consumer.metrics().deleted(), "deleted; metrics: " + consumer.metrics());
+        }
+        assertEquals(Set.copyOf(bodies), handled);
+    }
+}
