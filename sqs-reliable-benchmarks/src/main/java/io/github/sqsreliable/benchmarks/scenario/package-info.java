@@ -1,0 +1,6 @@
+/**
+ * How the benchmark's rows run: {@link io.github.sqsreliable.benchmarks.scenario.Bench} runs the raw baselines and
+ * the consumer scenarios against one SQS endpoint, each row an unmeasured warm-up and then repetitions on fresh
+ * queues, at the sizes of the quick or full mode, noting how busy the JIT compiler was while it measured.
+ */
+package io.github.sqsreliable.benchmarks.scenario;
