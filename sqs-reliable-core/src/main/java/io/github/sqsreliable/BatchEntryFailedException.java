@@ -8,9 +8,13 @@ public final class BatchEntryFailedException extends SqsReliableException {
 
     private static final long serialVersionUID = 1L;
 
+    /** SQS's error code; {@code null} when the whole request failed. */
     private final String errorCode;
+    /** SQS's explanation of a refused entry, or {@code null}; may quote the receipt handle. */
     private final String errorMessage;
+    /** Whether SQS blamed the request rather than itself. */
     private final boolean senderFault;
+    /** How many times the entry was sent. */
     private final int attempts;
 
     private BatchEntryFailedException(String message, String errorCode, String errorMessage, boolean senderFault,

@@ -7,6 +7,7 @@ public final class InvalidConfigurationException extends SqsReliableException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The builder field that was rejected. */
     private final String field;
 
     private InvalidConfigurationException(String field, String message) {

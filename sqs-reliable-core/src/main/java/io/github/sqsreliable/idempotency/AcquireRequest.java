@@ -12,6 +12,14 @@ import java.util.Objects;
  */
 public record AcquireRequest(String key, Duration lease, String payloadHash) {
 
+    /**
+     * Checks that {@code key} and {@code lease} are not null and that {@code lease} is positive.
+     *
+     * @param key the store key, at most 64 hex characters
+     * @param lease how long the acquisition holds; positive
+     * @param payloadHash a hash of the message body, or null
+     * @throws IllegalArgumentException if {@code lease} is zero or negative
+     */
     public AcquireRequest {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(lease, "lease");

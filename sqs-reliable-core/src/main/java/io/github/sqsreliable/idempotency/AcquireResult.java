@@ -12,6 +12,11 @@ public sealed interface AcquireResult {
      * @param token proof of this acquisition, required to complete, release or renew
      */
     record Acquired(FencingToken token) implements AcquireResult {
+        /**
+         * Checks that {@code token} is not null.
+         *
+         * @param token proof of this acquisition
+         */
         public Acquired {
             Objects.requireNonNull(token, "token");
         }
@@ -24,6 +29,12 @@ public sealed interface AcquireResult {
      * @param payloadHash the holder's payload hash, or null
      */
     record InProgress(Duration leaseRemaining, String payloadHash) implements AcquireResult {
+        /**
+         * Checks that {@code leaseRemaining} is not null.
+         *
+         * @param leaseRemaining how long until the holder's lease expires
+         * @param payloadHash the holder's payload hash, or null
+         */
         public InProgress {
             Objects.requireNonNull(leaseRemaining, "leaseRemaining");
         }

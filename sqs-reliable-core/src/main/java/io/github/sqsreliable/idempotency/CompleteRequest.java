@@ -10,6 +10,12 @@ import java.util.Objects;
  */
 public record CompleteRequest(String key, FencingToken token) {
 
+    /**
+     * Checks that neither value is null.
+     *
+     * @param key the store key
+     * @param token the token of the acquisition that holds it
+     */
     public CompleteRequest {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(token, "token");

@@ -20,6 +20,12 @@ public record FencingToken(String value) {
     private static final String PREFIX = randomHex(12) + "-";
     private static final AtomicLong COUNTER = new AtomicLong();
 
+    /**
+     * Checks that the value is neither null nor blank.
+     *
+     * @param value an opaque value, unique per acquisition
+     * @throws IllegalArgumentException if {@code value} is blank
+     */
     public FencingToken {
         Objects.requireNonNull(value, "value");
         if (value.isBlank()) {

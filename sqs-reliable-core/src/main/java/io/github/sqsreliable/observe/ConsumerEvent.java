@@ -11,23 +11,56 @@ import java.util.Objects;
  */
 public sealed interface ConsumerEvent {
 
-    /** A message was received and is now held by the consumer. */
+    /**
+     * A message was received and is now held by the consumer.
+     *
+     * @param message the received message
+     */
     record MessageReceived(SqsMessage message) implements ConsumerEvent {
+        /**
+         * Checks that {@code message} is not null.
+         *
+         * @param message the received message
+         */
         public MessageReceived {
             Objects.requireNonNull(message, "message");
         }
     }
 
-    /** The handler returned normally; the message will be deleted. */
+    /**
+     * The handler returned normally; the message will be deleted.
+     *
+     * @param message the message
+     * @param handlerDuration how long the handler ran
+     */
     record MessageSucceeded(SqsMessage message, Duration handlerDuration) implements ConsumerEvent {
+        /**
+         * Checks that neither value is null.
+         *
+         * @param message the message
+         * @param handlerDuration how long the handler ran
+         */
         public MessageSucceeded {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(handlerDuration, "handlerDuration");
         }
     }
 
-    /** The handler threw; the message stays on the queue and is delivered again. */
+    /**
+     * The handler threw; the message stays on the queue and is delivered again.
+     *
+     * @param message the message
+     * @param error what the handler threw
+     * @param handlerDuration how long the handler ran
+     */
     record MessageFailed(SqsMessage message, Throwable error, Duration handlerDuration) implements ConsumerEvent {
+        /**
+         * Checks that no value is null.
+         *
+         * @param message the message
+         * @param error what the handler threw
+         * @param handlerDuration how long the handler ran
+         */
         public MessageFailed {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(error, "error");
@@ -35,8 +68,19 @@ public sealed interface ConsumerEvent {
         }
     }
 
-    /** The message's visibility was extended to {@code visibilityTimeout} from now. */
+    /**
+     * The message's visibility was extended to {@code visibilityTimeout} from now.
+     *
+     * @param message the message
+     * @param visibilityTimeout the new visibility timeout, counted from the extension
+     */
     record VisibilityExtended(SqsMessage message, Duration visibilityTimeout) implements ConsumerEvent {
+        /**
+         * Checks that neither value is null.
+         *
+         * @param message the message
+         * @param visibilityTimeout the new visibility timeout
+         */
         public VisibilityExtended {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
@@ -46,16 +90,36 @@ public sealed interface ConsumerEvent {
     /**
      * The consumer no longer holds the message's lease: SQS may deliver it to someone else while its
      * handler still runs. {@code cause} is {@code null} when the reason is a limit, not an error.
+     *
+     * @param message the message
+     * @param reason why the lease was lost
+     * @param cause SQS's refusal of the receipt handle, or {@code null}
      */
     record LeaseLost(SqsMessage message, LeaseLostReason reason, Throwable cause) implements ConsumerEvent {
+        /**
+         * Checks that {@code message} and {@code reason} are not null.
+         *
+         * @param message the message
+         * @param reason why the lease was lost
+         * @param cause the error, or {@code null}
+         */
         public LeaseLost {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(reason, "reason");
         }
     }
 
-    /** SQS confirmed the message's deletion. */
+    /**
+     * SQS confirmed the message's deletion.
+     *
+     * @param message the deleted message
+     */
     record MessageDeleted(SqsMessage message) implements ConsumerEvent {
+        /**
+         * Checks that {@code message} is not null.
+         *
+         * @param message the deleted message
+         */
         public MessageDeleted {
             Objects.requireNonNull(message, "message");
         }
@@ -64,16 +128,36 @@ public sealed interface ConsumerEvent {
     /**
      * The delete failed after its retries, or was refused; the message will be delivered again once
      * its visibility lapses.
+     *
+     * @param message the message
+     * @param cause why the delete failed
      */
     record DeleteFailed(SqsMessage message, Throwable cause) implements ConsumerEvent {
+        /**
+         * Checks that neither value is null.
+         *
+         * @param message the message
+         * @param cause why the delete failed
+         */
         public DeleteFailed {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(cause, "cause");
         }
     }
 
-    /** The message was handed back to the queue unprocessed (visibility set to zero). */
+    /**
+     * The message was handed back to the queue unprocessed (visibility set to zero).
+     *
+     * @param message the message
+     * @param reason why it was released
+     */
     record MessageReleased(SqsMessage message, ReleaseReason reason) implements ConsumerEvent {
+        /**
+         * Checks that neither value is null.
+         *
+         * @param message the message
+         * @param reason why it was released
+         */
         public MessageReleased {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(reason, "reason");
@@ -84,17 +168,47 @@ public sealed interface ConsumerEvent {
      * A failed message will be tried again on the same queue after {@code delay} (its visibility was set to it).
      * {@code error} is {@code null} when no handler ran: a message moved with a delay longer than 15 minutes
      * waiting out the rest.
+     *
+     * @param message the message
+     * @param attempt the attempt that failed, counted across tiers
+     * @param delay how long until the message is visible again
+     * @param error what the handler threw, or {@code null}
      */
     record RetryScheduled(SqsMessage message, int attempt, Duration delay, Throwable error) implements ConsumerEvent {
+        /**
+         * Checks that {@code message} and {@code delay} are not null.
+         *
+         * @param message the message
+         * @param attempt the attempt that failed
+         * @param delay how long until the message is visible again
+         * @param error what the handler threw, or {@code null}
+         */
         public RetryScheduled {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(delay, "delay");
         }
     }
 
-    /** A failed message was sent to a retry queue, and the original deleted. */
+    /**
+     * A failed message was sent to a retry queue, and the original deleted.
+     *
+     * @param message the original message
+     * @param retryQueueUrl the retry queue it was sent to
+     * @param delay the DelaySeconds of the copy
+     * @param attempt the attempt that failed, counted across tiers
+     * @param error what the handler threw
+     */
     record MovedToRetryQueue(SqsMessage message, String retryQueueUrl, Duration delay, int attempt, Throwable error)
             implements ConsumerEvent {
+        /**
+         * Checks that no value is null.
+         *
+         * @param message the original message
+         * @param retryQueueUrl the retry queue
+         * @param delay the DelaySeconds of the copy
+         * @param attempt the attempt that failed
+         * @param error what the handler threw
+         */
         public MovedToRetryQueue {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(retryQueueUrl, "retryQueueUrl");
@@ -103,9 +217,24 @@ public sealed interface ConsumerEvent {
         }
     }
 
-    /** A message was sent to the dead-letter queue with its failure record, and the original deleted. */
+    /**
+     * A message was sent to the dead-letter queue with its failure record, and the original deleted.
+     *
+     * @param message the original message
+     * @param deadLetterQueueUrl the dead-letter queue it was sent to
+     * @param reason why it was dead-lettered
+     * @param error what the handler threw
+     */
     record DeadLettered(SqsMessage message, String deadLetterQueueUrl, FailureRecord.DeadLetterReason reason,
                         Throwable error) implements ConsumerEvent {
+        /**
+         * Checks that no value is null.
+         *
+         * @param message the original message
+         * @param deadLetterQueueUrl the dead-letter queue
+         * @param reason why it was dead-lettered
+         * @param error what the handler threw
+         */
         public DeadLettered {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl");
@@ -118,8 +247,19 @@ public sealed interface ConsumerEvent {
      * Sending a message to a retry or dead-letter queue failed; the original, not deleted, reappears when its
      * visibility lapses and is routed again. (A delete that fails after a successful send is a
      * {@link DeleteFailed}: the copy then exists twice.)
+     *
+     * @param message the original message
+     * @param targetQueueUrl the retry or dead-letter queue the send was for
+     * @param cause why the send failed
      */
     record MoveFailed(SqsMessage message, String targetQueueUrl, Throwable cause) implements ConsumerEvent {
+        /**
+         * Checks that no value is null.
+         *
+         * @param message the original message
+         * @param targetQueueUrl the retry or dead-letter queue
+         * @param cause why the send failed
+         */
         public MoveFailed {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(targetQueueUrl, "targetQueueUrl");
@@ -131,16 +271,40 @@ public sealed interface ConsumerEvent {
      * The handler did not run because the message's idempotency key is done ({@code inProgress} false: the message
      * was deleted as a duplicate) or held by another consumer right now ({@code inProgress} true: it is retried
      * once that holder's lease would have expired).
+     *
+     * @param message the message
+     * @param inProgress whether another consumer holds the key, rather than having completed it
      */
     record DuplicateSkipped(SqsMessage message, boolean inProgress) implements ConsumerEvent {
+        /**
+         * Checks that {@code message} is not null.
+         *
+         * @param message the message
+         * @param inProgress whether another consumer holds the key
+         */
         public DuplicateSkipped {
             Objects.requireNonNull(message, "message");
         }
     }
 
-    /** A ReceiveMessage call failed; its poller slot waits {@code backoff} before the next one. */
+    /**
+     * A ReceiveMessage call failed; its poller slot waits {@code backoff} before the next one.
+     *
+     * @param queueUrl the queue polled
+     * @param error why the call failed
+     * @param consecutiveFailures how many receives in a row have failed, this one included
+     * @param backoff how long the slot waits before its next receive
+     */
     record PollFailed(String queueUrl, Throwable error, int consecutiveFailures, Duration backoff)
             implements ConsumerEvent {
+        /**
+         * Checks that {@code queueUrl}, {@code error} and {@code backoff} are not null.
+         *
+         * @param queueUrl the queue polled
+         * @param error why the call failed
+         * @param consecutiveFailures failed receives in a row
+         * @param backoff how long the slot waits
+         */
         public PollFailed {
             Objects.requireNonNull(queueUrl, "queueUrl");
             Objects.requireNonNull(error, "error");

@@ -48,6 +48,23 @@ public record FailureRecord(int attempts, int tier, String originQueueUrl, Strin
         ATTEMPTS_EXHAUSTED
     }
 
+    /**
+     * Checks that the origin, the first and latest failure times, the error class and the kind are not null, and
+     * cleans the error message with {@link #sanitize(String)}.
+     *
+     * @param attempts failed attempts so far, across all tiers
+     * @param tier the index of the retry tier the message was moved to
+     * @param originQueueUrl the queue the message was first consumed from
+     * @param originalMessageId the message id it had there
+     * @param firstFailureAt when the first attempt failed
+     * @param lastFailureAt when the latest attempt failed
+     * @param errorClass the class of the latest failure
+     * @param errorMessage the latest failure's message; null is kept as empty
+     * @param kind how the latest failure was classified
+     * @param notBefore no attempt before this time, or null
+     * @param deadLetterReason why the message was dead-lettered, or null
+     * @param deadLetteredAt when it was dead-lettered, or null
+     */
     public FailureRecord {
         Objects.requireNonNull(originQueueUrl, "originQueueUrl");
         Objects.requireNonNull(originalMessageId, "originalMessageId");

@@ -11,6 +11,7 @@ public class RetryLaterException extends TransientFailureException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The delay the handler asked for; not negative. */
     private final Duration delay;
 
     /**

@@ -28,7 +28,17 @@ public record DeadLetter(String messageId, String body, Map<String, MessageAttri
                          Optional<FailureRecord> failure, Optional<String> problem, Optional<String> messageGroupId,
                          int receiveCount) {
 
-    /** Checks and copies; the attribute map becomes immutable. */
+    /**
+     * Checks and copies; the attribute map becomes immutable.
+     *
+     * @param messageId the message's id in the dead-letter queue
+     * @param body the body, exactly as sent
+     * @param messageAttributes the producer's message attributes; copied
+     * @param failure the failure record, or empty
+     * @param problem why a present failure record could not be read, or empty
+     * @param messageGroupId the message group, or empty
+     * @param receiveCount SQS's {@code ApproximateReceiveCount}
+     */
     public DeadLetter {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(body, "body");

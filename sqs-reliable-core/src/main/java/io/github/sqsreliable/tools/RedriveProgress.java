@@ -14,7 +14,14 @@ import java.util.Objects;
  */
 public record RedriveProgress(long moved, long skipped, long failed, Duration elapsed) {
 
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param moved messages moved so far
+     * @param skipped messages skipped so far
+     * @param failed messages that could not be moved so far
+     * @param elapsed time since the run started
+     */
     public RedriveProgress {
         Objects.requireNonNull(elapsed, "elapsed");
     }

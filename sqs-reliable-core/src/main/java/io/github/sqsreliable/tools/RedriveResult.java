@@ -36,14 +36,29 @@ public record RedriveResult(long moved, long skipped, long failed, long sentButN
      * @param reason why, e.g. SQS's error code; never the body or a receipt handle
      */
     public record Failure(String messageId, String reason) {
-        /** Checks the values. */
+        /**
+         * Checks the values.
+         *
+         * @param messageId its id in the dead-letter queue
+         * @param reason why it could not be moved
+         */
         public Failure {
             Objects.requireNonNull(messageId, "messageId");
             Objects.requireNonNull(reason, "reason");
         }
     }
 
-    /** Checks and copies; the collections become immutable and keep their order. */
+    /**
+     * Checks and copies; the collections become immutable and keep their order.
+     *
+     * @param moved messages sent to their target queue and then deleted from the dead-letter queue
+     * @param skipped messages left in the dead-letter queue on purpose
+     * @param failed messages that could not be moved
+     * @param sentButNotDeleted of {@code failed}, the messages now in both queues
+     * @param movedByTarget how many messages were moved to each target queue URL; copied
+     * @param failures why messages failed, at most {@value #MAX_FAILURES_REPORTED}; copied
+     * @param elapsed how long the run took
+     */
     public RedriveResult {
         movedByTarget = Collections.unmodifiableMap(new LinkedHashMap<>(movedByTarget));
         failures = List.copyOf(failures);
