@@ -1,5 +1,8 @@
 package io.github.sqsreliable.test;
 
+import io.github.sqsreliable.test.internal.DynamoDbLocalServer;
+import io.github.sqsreliable.test.internal.LocalClients;
+import io.github.sqsreliable.test.internal.OptionalDependency;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -8,16 +11,9 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
-import software.amazon.dynamodb.services.local.main.ServerRunner;
-import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /**
  * The one DynamoDB Local every module's tests share: an in-process, in-memory server listening on a free loopback
@@ -34,7 +30,12 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  * write a test that depends on when, or whether, an expired item disappears. Set the environment variable
  * {@code DDB_LOCAL_TELEMETRY=0} for the test JVM, or it writes a telemetry file into the working directory.
  *
+ * <p>DynamoDB Local is an optional dependency of the kit: add {@code software.amazon.dynamodb:DynamoDBLocal} to your
+ * test dependencies to use this class (see docs/testing.md). Without it, {@link #shared()} throws an
+ * {@link IllegalStateException} naming that artifact.
+ *
  * <p>If the server cannot start, {@link #shared()} throws: tests that need DynamoDB fail, they are never skipped.
+ * Thread-safe.
  */
 public final class EmbeddedDynamoDb {
 
@@ -43,11 +44,11 @@ public final class EmbeddedDynamoDb {
     private static final int START_ATTEMPTS = 5;
     private static EmbeddedDynamoDb shared;
 
-    private final DynamoDBProxyServer server;
+    private final DynamoDbLocalServer server;
     private final URI endpoint;
     private final DynamoDbAsyncClient client;
 
-    private EmbeddedDynamoDb(DynamoDBProxyServer server, int port) {
+    private EmbeddedDynamoDb(DynamoDbLocalServer server, int port) {
         this.server = server;
         this.endpoint = URI.create("http://127.0.0.1:" + port);
         this.client = newClient();
@@ -57,11 +58,14 @@ public final class EmbeddedDynamoDb {
      * The JVM's DynamoDB Local, started on first call.
      *
      * @return the shared instance
-     * @throws IllegalStateException if DynamoDB Local cannot start or does not answer
+     * @throws IllegalStateException if DynamoDB Local is not on the classpath (the message names the artifact to
+     *     add), or cannot start or does not answer
      */
     public static EmbeddedDynamoDb shared() {
         synchronized (LOCK) {
             if (shared == null) {
+                OptionalDependency.require(DynamoDbLocalServer.MARKER_CLASS, DynamoDbLocalServer.ARTIFACT,
+                        "EmbeddedDynamoDb");
                 EmbeddedDynamoDb started = start();
                 Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "dynamodb-local-stop"));
                 shared = started;
@@ -102,22 +106,7 @@ public final class EmbeddedDynamoDb {
      */
     public static DynamoDbAsyncClient newClient(URI endpoint, Duration apiCallTimeout,
                                                 ExecutionInterceptor... interceptors) {
-        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder();
-        for (ExecutionInterceptor interceptor : interceptors) {
-            override.addExecutionInterceptor(interceptor);
-        }
-        if (apiCallTimeout != null) {
-            override.apiCallTimeout(apiCallTimeout);
-        }
-        return DynamoDbAsyncClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                        .maxConcurrency(200)
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(30)))
-                .overrideConfiguration(override.build())
-                .build();
+        return LocalClients.configure(DynamoDbAsyncClient.builder(), endpoint, apiCallTimeout, interceptors).build();
     }
 
     /** @return a table name no other test has used in this JVM; the table is not created */
@@ -130,14 +119,11 @@ public final class EmbeddedDynamoDb {
         Exception last = null;
         // The free port is found, released, then bound by the server: another process may take it in between.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            DynamoDBProxyServer server = null;
+            DynamoDbLocalServer server = null;
             EmbeddedDynamoDb fixture = null;
             try {
                 int port = freeLoopbackPort();
-                // -sharedDb: one database whatever the credentials and region a test's client uses.
-                server = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                        "-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
-                server.start();
+                server = DynamoDbLocalServer.start(port);
                 fixture = new EmbeddedDynamoDb(server, port);
                 fixture.client.listTables(ListTablesRequest.builder().limit(1).build()).get(30, TimeUnit.SECONDS);
                 return fixture;
@@ -146,7 +132,7 @@ public final class EmbeddedDynamoDb {
                 if (fixture != null) {
                     fixture.stop();
                 } else if (server != null) {
-                    stopQuietly(server);
+                    server.close();
                 }
             }
         }
@@ -164,14 +150,6 @@ public final class EmbeddedDynamoDb {
 
     private void stop() {
         client.close();
-        stopQuietly(server);
-    }
-
-    private static void stopQuietly(DynamoDBProxyServer server) {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            // The JVM is exiting, or a failed start is being cleaned up: nothing to recover.
-        }
+        server.close();
     }
 }

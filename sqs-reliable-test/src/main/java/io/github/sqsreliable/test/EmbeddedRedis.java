@@ -111,7 +111,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     /**
      * Starts a new Redis server owned by the caller, on a free loopback port: {@code redis-server} from the
      * {@code PATH}, else embedded-redis's binary. Never the {@code REDIS_URL} server. Close it when done (it is also
-     * stopped at JVM exit).
+     * stopped at JVM exit). A program, not only a test, may use it: the image example's crash demo does.
      *
      * @param extraArguments more {@code redis-server} arguments, e.g. {@code "--cluster-enabled", "yes"}
      * @return the running server
@@ -119,7 +119,7 @@ public final class EmbeddedRedis implements AutoCloseable {
      */
     public static EmbeddedRedis startPrivate(String... extraArguments) {
         EmbeddedRedis server = launch(List.of(extraArguments), true);
-        LOG.warn("Redis for tests: started a private {}", server.describe());
+        LOG.warn("Redis: started a private {}", server.describe());
         return server;
     }
 

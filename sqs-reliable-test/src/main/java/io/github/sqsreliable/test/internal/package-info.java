@@ -1,0 +1,5 @@
+/**
+ * Not API: helpers of the test kit (queue naming, the DynamoDB Local server behind its optional dependency).
+ * They may change in any release; use the types of {@code io.github.sqsreliable.test} instead.
+ */
+package io.github.sqsreliable.test.internal;
