@@ -9,7 +9,9 @@ import io.github.sqsreliable.example.image.report.DemoSummary;
 import io.github.sqsreliable.example.image.report.HtmlReport;
 import io.github.sqsreliable.example.image.report.SummaryTable;
 import io.github.sqsreliable.example.image.storage.BlobKeys;
+import io.github.sqsreliable.test.EmbeddedRedis;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,13 +76,14 @@ public final class DemoRun {
     private DemoResult run() throws IOException, InterruptedException {
         PipelineConfig config = options.pipeline();
         boolean crashMode = config.crashAfter() > 0 && config.runWorkers();
-        LocalRedis redis = null;
+        EmbeddedRedis redis = null;
         WorkerProcess worker = null;
         PipelineConfig local = config;
         if (crashMode) {
             if (config.redisUri().isEmpty()) {
-                redis = LocalRedis.start(config.dataDirectory().resolve("redis"));
-                local = local.toBuilder().redisUri(redis.uri()).build();
+                // Not in this JVM's memory: the store must outlive the worker JVM that the demo crashes.
+                redis = EmbeddedRedis.startPrivate();
+                local = local.toBuilder().redisUri(URI.create(redis.uri())).build();
             }
             local = local.toBuilder().idempotency(PipelineConfig.IdempotencyKind.REDIS).runWorkers(false).build();
         }

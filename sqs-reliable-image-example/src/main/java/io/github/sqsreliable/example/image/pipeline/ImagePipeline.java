@@ -13,6 +13,7 @@ import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.redis.RedisIdempotencyStore;
+import io.github.sqsreliable.test.EmbeddedSqs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
@@ -66,7 +67,7 @@ public final class ImagePipeline implements AutoCloseable {
         try {
             URI endpoint = config.sqsEndpoint().orElse(null);
             if (endpoint == null && config.embeddedSqs()) {
-                EmbeddedElasticMq embedded = push(EmbeddedElasticMq.start(0));
+                EmbeddedSqs embedded = push(EmbeddedSqs.start(0));
                 endpoint = embedded.endpoint();
                 LOG.info("embedded ElasticMQ listening on {}", endpoint);
             }
