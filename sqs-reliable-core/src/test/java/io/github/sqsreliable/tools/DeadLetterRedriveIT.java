@@ -1,5 +1,8 @@
 package io.github.sqsreliable.tools;
 
+import static io.github.sqsreliable.testing.DeadLetterFixtures.receive;
+import static io.github.sqsreliable.testing.DeadLetterFixtures.record;
+import static io.github.sqsreliable.testing.DeadLetterFixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,6 +10,7 @@ import io.github.sqsreliable.retry.FailureKind;
 import io.github.sqsreliable.retry.FailureRecord;
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.github.sqsreliable.test.QueueSpec;
+import io.github.sqsreliable.testing.DeadLetterFixtures;
 import io.github.sqsreliable.testing.RecordingInterceptor;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +53,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 @Timeout(60)
 class DeadLetterRedriveIT {
 
-    private static final Instant FIRST_FAILURE = Instant.parse("2025-03-01T10:00:00Z");
     private static final String TIMEOUT = "java.net.SocketTimeoutException";
     private static final String ILLEGAL_STATE = "java.lang.IllegalStateException";
 
@@ -543,55 +546,13 @@ class DeadLetterRedriveIT {
         return DeadLetterRedrive.builder().sqsClient(client).deadLetterQueueUrl(dlq).build();
     }
 
-    /** A record as sqs-reliable writes it when it dead-letters a message after its attempts ran out. */
-    static FailureRecord record(String originQueueUrl, String errorClass, int i) {
-        return new FailureRecord(5, 0, originQueueUrl, "original-" + i, FIRST_FAILURE,
-                FIRST_FAILURE.plusSeconds(60), errorClass, "failure number " + i, FailureKind.TRANSIENT, null,
-                FailureRecord.DeadLetterReason.ATTEMPTS_EXHAUSTED, FIRST_FAILURE.plusSeconds(61));
-    }
-
-    static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-    }
-
-    /**
-     * Puts a message into a dead-letter queue as sqs-reliable would: the original plus one record attribute.
-     *
-     * @return its message id in the dead-letter queue
-     */
-    static String deadLetter(EmbeddedSqs sqs, String dlq, String body, FailureRecord record, String groupId,
-                           Map<String, MessageAttributeValue> originalAttributes) {
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(originalAttributes);
-        if (record != null) {
-            attributes.put(FailureRecord.ATTRIBUTE_NAME, record.toAttribute());
-        }
-        SendMessageRequest.Builder request = SendMessageRequest.builder().queueUrl(dlq).messageBody(body)
-                .messageAttributes(attributes);
-        if (groupId != null) {
-            request.messageGroupId(groupId).messageDeduplicationId(UUID.randomUUID().toString());
-        }
-        return sqs.client().sendMessage(request.build()).join().messageId();
-    }
-
     private String deadLetter(String dlq, String body, FailureRecord record, String groupId,
                             Map<String, MessageAttributeValue> originalAttributes) {
-        return deadLetter(sqs, dlq, body, record, groupId, originalAttributes);
-    }
-
-    /** Receives until the queue answers empty, leaving the messages in flight (their visibility is 30 s). */
-    static List<Message> receiveAll(EmbeddedSqs sqs, String queueUrl) {
-        List<Message> all = new ArrayList<>();
-        while (true) {
-            List<Message> batch = sqs.client().receiveMessage(receive(queueUrl)).join().messages();
-            if (batch.isEmpty()) {
-                return all;
-            }
-            all.addAll(batch);
-        }
+        return DeadLetterFixtures.deadLetter(sqs, dlq, body, record, groupId, originalAttributes);
     }
 
     private List<Message> receiveAll(String queueUrl) {
-        return receiveAll(sqs, queueUrl);
+        return DeadLetterFixtures.receiveAll(sqs, queueUrl);
     }
 
     /** Receives and deletes batch by batch, as a FIFO queue hands out a group's next messages only then. */
@@ -610,11 +571,6 @@ class DeadLetterRedriveIT {
         }
     }
 
-    private static ReceiveMessageRequest receive(String queueUrl) {
-        return ReceiveMessageRequest.builder().queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)
-                .visibilityTimeout(30).messageAttributeNames("All")
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL).build();
-    }
 
     private static List<String> bodies(int from, int to) {
         List<String> bodies = new ArrayList<>();

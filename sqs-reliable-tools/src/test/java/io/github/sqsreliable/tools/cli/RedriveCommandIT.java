@@ -1,9 +1,9 @@
 package io.github.sqsreliable.tools.cli;
 
-import static io.github.sqsreliable.tools.cli.DeadLetters.deadLetter;
-import static io.github.sqsreliable.tools.cli.DeadLetters.receiveAll;
-import static io.github.sqsreliable.tools.cli.DeadLetters.record;
-import static io.github.sqsreliable.tools.cli.DeadLetters.text;
+import static io.github.sqsreliable.testing.DeadLetterFixtures.deadLetter;
+import static io.github.sqsreliable.testing.DeadLetterFixtures.receiveAll;
+import static io.github.sqsreliable.testing.DeadLetterFixtures.record;
+import static io.github.sqsreliable.testing.DeadLetterFixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqsreliable.retry.FailureRecord;
@@ -38,7 +38,7 @@ class RedriveCommandIT {
         String dlq = sqs.createQueue(QueueSpec.standard());
         String origin = sqs.createQueue(QueueSpec.standard());
         for (int i = 0; i < 12; i++) {
-            deadLetter(sqs, dlq, "body-" + i, record(origin, i < 10 ? TIMEOUT : ILLEGAL_STATE, i),
+            deadLetter(sqs, dlq, "body-" + i, record(origin, i < 10 ? TIMEOUT : ILLEGAL_STATE, i), null,
                     Map.of("n", text("v" + i)));
         }
 
@@ -64,7 +64,7 @@ class RedriveCommandIT {
         String origin = sqs.createQueue(QueueSpec.standard());
         String target = sqs.createQueue(QueueSpec.standard());
         for (int i = 0; i < 8; i++) {
-            deadLetter(sqs, dlq, "body-" + i, record(origin, TIMEOUT, i), Map.of());
+            deadLetter(sqs, dlq, "body-" + i, record(origin, TIMEOUT, i), null, Map.of());
         }
 
         CommandRun run = CommandRun.of("redrive", "--dlq", dlq, "--to", target, "--max", "5", "--endpoint",
@@ -82,7 +82,7 @@ class RedriveCommandIT {
         // given a dead letter whose origin queue is gone
         String dlq = sqs.createQueue(QueueSpec.standard());
         String gone = sqs.endpoint() + "/000000000000/deleted-queue-" + System.nanoTime();
-        deadLetter(sqs, dlq, "body-0", record(gone, TIMEOUT, 0), Map.of());
+        deadLetter(sqs, dlq, "body-0", record(gone, TIMEOUT, 0), null, Map.of());
 
         CommandRun run = CommandRun.of("redrive", "--dlq", dlq, "--endpoint", endpoint());
 
@@ -109,9 +109,9 @@ class RedriveCommandIT {
         String dlq = sqs.createQueue(QueueSpec.standard());
         String origin = sqs.createQueue(QueueSpec.standard());
         FailureRecord first = record(origin, TIMEOUT, 0);
-        deadLetter(sqs, dlq, "secret-body-0", first, Map.of());
-        deadLetter(sqs, dlq, "secret-body-1", record(origin, TIMEOUT, 1), Map.of());
-        deadLetter(sqs, dlq, "secret-body-2", null, Map.of());
+        deadLetter(sqs, dlq, "secret-body-0", first, null, Map.of());
+        deadLetter(sqs, dlq, "secret-body-1", record(origin, TIMEOUT, 1), null, Map.of());
+        deadLetter(sqs, dlq, "secret-body-2", null, null, Map.of());
 
         // when
         CommandRun run = CommandRun.of("redrive", "--dlq", dlq, "--peek", "--endpoint", endpoint());

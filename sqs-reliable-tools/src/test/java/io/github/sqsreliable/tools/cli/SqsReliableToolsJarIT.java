@@ -1,7 +1,7 @@
 package io.github.sqsreliable.tools.cli;
 
-import static io.github.sqsreliable.tools.cli.DeadLetters.deadLetter;
-import static io.github.sqsreliable.tools.cli.DeadLetters.record;
+import static io.github.sqsreliable.testing.DeadLetterFixtures.deadLetter;
+import static io.github.sqsreliable.testing.DeadLetterFixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqsreliable.test.EmbeddedSqs;
@@ -104,7 +104,7 @@ class SqsReliableToolsJarIT {
         String dlq = sqs.createQueue(QueueSpec.standard());
         String origin = sqs.createQueue(QueueSpec.standard());
         for (int i = 0; i < 3; i++) {
-            deadLetter(sqs, dlq, "secret-body-" + i, record(origin, TIMEOUT, i), Map.of());
+            deadLetter(sqs, dlq, "secret-body-" + i, record(origin, TIMEOUT, i), null, Map.of());
         }
 
         // when
@@ -124,7 +124,7 @@ class SqsReliableToolsJarIT {
         String dlq = sqs.createQueue(QueueSpec.standard());
         String origin = sqs.createQueue(QueueSpec.standard());
         for (int i = 0; i < 25; i++) {
-            deadLetter(sqs, dlq, "body-" + i, record(origin, TIMEOUT, i), Map.of());
+            deadLetter(sqs, dlq, "body-" + i, record(origin, TIMEOUT, i), null, Map.of());
         }
 
         // when
