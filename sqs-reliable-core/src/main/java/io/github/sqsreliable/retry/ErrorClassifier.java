@@ -14,9 +14,12 @@ import java.util.function.Predicate;
  * <p>{@link #defaults()} applies, in order: a {@link PermanentFailureException} or
  * {@link TransientFailureException} (including {@link RetryLaterException}) anywhere in the cause chain decides;
  * AWS SDK service errors that are throttling, 5xx or marked retryable by the SDK are transient, other SDK 4xx
- * service errors permanent; SDK client errors (I/O, timeouts), {@link java.io.IOException},
- * {@link java.io.UncheckedIOException}, {@link java.util.concurrent.TimeoutException} and
- * {@link InterruptedException} are transient; anything else is transient, bounded by the policy's attempts.
+ * service errors permanent; a {@link StackOverflowError} (a handler recursing too deeply, which usually
+ * recurs on every delivery of the same message) is permanent; SDK client errors (I/O, timeouts),
+ * {@link java.io.IOException}, {@link java.io.UncheckedIOException}, {@link java.util.concurrent.TimeoutException}
+ * and {@link InterruptedException} are transient; anything else is transient, bounded by the policy's attempts.
+ * Other {@link VirtualMachineError}s, such as {@link OutOfMemoryError}, never reach a classifier: they are left
+ * to the thread's uncaught-exception handler and the message reappears when its visibility lapses.
  *
  * <p>{@link #builder()} adds your rules in front of the defaults:
  * <pre>{@code

@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * Messages that cannot be handled end in a dead-letter queue with their failure record: permanent failures at
- * once, transient ones when out of attempts; a failed send to the dead-letter queue loses nothing; and without a
+ * once (a handler's stack overflow among them), transient ones when out of attempts; a failed send to the dead-letter queue loses nothing; and without a
  * dead-letter queue of its own the consumer hands permanent failures to the queue's RedrivePolicy.
  */
 @Timeout(60)
@@ -203,6 +203,62 @@ class DeadLetteringIT {
         assertThat(record.errorMessage()).contains("downstream unreachable");
         assertThat(record.firstFailureAt()).isBeforeOrEqualTo(record.lastFailureAt());
         assertThat(sqs.counts(deadLetterQueue).total()).isEqualTo(1);
+    }
+
+    @Test
+    void aHandlerThatOverflowsItsStackDeadLettersItsMessageAtOnceWithAFailureRecord() {
+        // given a message whose handling recurses without end (think of a cyclic or too deeply nested document)
+        String deadLetterQueue = sqs.createQueue(QueueSpec.standard().namePrefix("dlq"));
+        String queueUrl = sqs.createQueue(QueueSpec.standard().visibilityTimeout(VISIBILITY));
+        String messageId = send(queueUrl, "{\"order\":{\"order\":{\"order\":\"...\"}}}", Map.of());
+        AtomicInteger calls = new AtomicInteger();
+        List<ConsumerEvent.DeadLettered> deadLettered = new CopyOnWriteArrayList<>();
+
+        // when the handler overflows its stack
+        try (SqsConsumer consumer = SqsConsumer.builder()
+                .sqsClient(sqs.client())
+                .queueUrl(queueUrl)
+                .waitTime(Duration.ofSeconds(1))
+                .retry(r -> r.onSameQueue(3, ONE_SECOND).thenDeadLetter(deadLetterQueue))
+                .listener(new ConsumerListener() {
+                    @Override
+                    public void onDeadLettered(ConsumerEvent.DeadLettered event) {
+                        deadLettered.add(event);
+                    }
+                })
+                .handler(message -> {
+                    calls.incrementAndGet();
+                    recurseWithoutEnd(0);
+                })
+                .build()) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(15)).until(() -> consumer.metrics().deadLettered() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> sqs.counts(queueUrl).total() == 0);
+
+            // then it failed once, permanently, and went to the dead-letter queue without being retried
+            assertThat(calls).hasValue(1);
+            assertThat(consumer.metrics().failed()).isEqualTo(1);
+            assertThat(consumer.metrics().retriesScheduled()).isZero();
+            assertThat(deadLettered).singleElement().satisfies(event -> {
+                assertThat(event.reason()).isEqualTo(DeadLetterReason.PERMANENT_FAILURE);
+                assertThat(event.error()).isInstanceOf(StackOverflowError.class);
+            });
+        }
+        // and the copy carries a failure record naming the stack overflow
+        Message copy = receiveAll(deadLetterQueue, 1).get(0);
+        FailureRecord record = FailureRecord.of(copy.messageAttributes()).orElseThrow();
+        assertThat(record.errorClass()).isEqualTo(StackOverflowError.class.getName());
+        assertThat(record.kind()).isEqualTo(FailureKind.PERMANENT);
+        assertThat(record.deadLetterReason()).isEqualTo(DeadLetterReason.PERMANENT_FAILURE);
+        assertThat(record.attempts()).isEqualTo(1);
+        assertThat(record.originalMessageId()).isEqualTo(messageId);
+        assertThat(record.originQueueUrl()).isEqualTo(queueUrl);
+        assertThat(sqs.counts(deadLetterQueue).total()).isEqualTo(1);
+    }
+
+    /** Never returns: each call adds a frame until the thread's stack is exhausted. */
+    private static int recurseWithoutEnd(int depth) {
+        return recurseWithoutEnd(depth + 1) + 1;
     }
 
     @Test

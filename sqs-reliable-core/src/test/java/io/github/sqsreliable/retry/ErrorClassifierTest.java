@@ -143,6 +143,22 @@ class ErrorClassifierTest {
         assertThat(byDefault(new NullPointerException())).isEqualTo(FailureKind.TRANSIENT);
     }
 
+    @Test
+    void aStackOverflowErrorIsPermanentBecauseItRecursOnEveryDelivery() {
+        assertThat(byDefault(new StackOverflowError())).isEqualTo(FailureKind.PERMANENT);
+        // also when the handler wrapped it
+        assertThat(byDefault(new CompletionException(new StackOverflowError()))).isEqualTo(FailureKind.PERMANENT);
+    }
+
+    @Test
+    void aRuleOrTheHandlerCanMakeAStackOverflowErrorTransient() {
+        ErrorClassifier classifier = ErrorClassifier.builder().transientOn(StackOverflowError.class).build();
+
+        assertThat(classifier.classify(new StackOverflowError(), MESSAGE)).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(byDefault(new TransientFailureException("retry anyway", new StackOverflowError())))
+                .isEqualTo(FailureKind.TRANSIENT);
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Handler exceptions override everything
     // ---------------------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ public sealed interface Outcome {
 
     /**
      * Leave the message as it is: it reappears when its visibility lapses. For failures the consumer cannot
-     * route (a {@link VirtualMachineError}).
+     * route (a {@link VirtualMachineError} other than a handler's {@link StackOverflowError}, which is routed).
      *
      * @param cause what went wrong
      */

@@ -67,6 +67,11 @@ public final class RuleBasedErrorClassifier implements ErrorClassifier {
     }
 
     private static FailureKind byDefault(Throwable cause) {
+        if (cause instanceof StackOverflowError) {
+            // Deterministic for the same message far more often than not (deep or cyclic data): retrying wastes
+            // the attempts and delays the dead-letter. A user rule can still say transientOn(StackOverflowError).
+            return FailureKind.PERMANENT;
+        }
         if (cause instanceof AwsServiceException service) {
             if (service.isThrottlingException() || service.statusCode() >= 500 || service.retryable()) {
                 return FailureKind.TRANSIENT;

@@ -12,6 +12,11 @@ import org.slf4j.MDC;
  * Calls the user's handler for one message with the message's identity in the logging context, and turns
  * whatever happens into a {@link HandlerResult}. Never throws, except for a {@link VirtualMachineError}, which
  * no handler can recover from and which must reach the thread's uncaught-exception handler.
+ *
+ * <p>A {@link StackOverflowError} is the exception: it is a failure of the message being handled, returned
+ * like any other. By the time it is caught here the handler's frames have been unwound and the stack is back,
+ * and the overflow usually comes from that message's data (a too-deeply nested document, a cycle), so it
+ * would recur on every delivery; propagating it would leave the message to loop without a failure record.
  */
 public final class HandlerInvoker {
 
@@ -65,6 +70,8 @@ public final class HandlerInvoker {
             BatchResult result = batchHandler.handle(messages);
             return new BatchInvocation(result != null ? result : BatchResult.success(), null,
                     Duration.ofNanos(System.nanoTime() - started));
+        } catch (StackOverflowError e) {
+            return new BatchInvocation(null, e, Duration.ofNanos(System.nanoTime() - started));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -85,6 +92,8 @@ public final class HandlerInvoker {
         try {
             handler.handle(message);
             return HandlerResult.success(Duration.ofNanos(System.nanoTime() - started));
+        } catch (StackOverflowError e) {
+            return HandlerResult.failure(e, Duration.ofNanos(System.nanoTime() - started));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {

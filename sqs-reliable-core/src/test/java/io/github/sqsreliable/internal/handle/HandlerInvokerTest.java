@@ -102,14 +102,66 @@ class HandlerInvokerTest {
 
     @Test
     void aVirtualMachineErrorPropagates() {
-        // given: a handler that overflows its stack
-        StackOverflowError fatal = new StackOverflowError();
-        HandlerInvoker invoker = new HandlerInvoker(message -> {
-            throw fatal;
+        // given: handlers that run out of memory, or meet an internal error of the VM
+        OutOfMemoryError outOfMemory = new OutOfMemoryError("Java heap space");
+        InternalError internal = new InternalError("broken VM");
+        HandlerInvoker outOfMemoryInvoker = new HandlerInvoker(message -> {
+            throw outOfMemory;
+        }, QUEUE_NAME);
+        HandlerInvoker internalInvoker = new HandlerInvoker(message -> {
+            throw internal;
+        }, QUEUE_NAME);
+
+        // when / then: each error reaches the caller unchanged
+        assertThatThrownBy(() -> outOfMemoryInvoker.invoke(MESSAGE)).isSameAs(outOfMemory);
+        assertThatThrownBy(() -> internalInvoker.invoke(MESSAGE)).isSameAs(internal);
+    }
+
+    @Test
+    void aVirtualMachineErrorFromABatchHandlerPropagates() {
+        // given: a batch handler that runs out of memory
+        OutOfMemoryError outOfMemory = new OutOfMemoryError("Java heap space");
+        HandlerInvoker invoker = new HandlerInvoker(null, messages -> {
+            throw outOfMemory;
         }, QUEUE_NAME);
 
         // when / then: the error reaches the caller unchanged
-        assertThatThrownBy(() -> invoker.invoke(MESSAGE)).isSameAs(fatal);
+        assertThatThrownBy(() -> invoker.invokeBatch(List.of(MESSAGE))).isSameAs(outOfMemory);
+    }
+
+    @Test
+    void aHandlerThatOverflowsItsStackFailsItsMessage() {
+        // given: a handler that recurses without end, as one does on a cyclic or too deeply nested document
+        HandlerInvoker invoker = new HandlerInvoker(message -> recurseWithoutEnd(0), QUEUE_NAME);
+
+        // when: it is invoked
+        HandlerResult result = invoker.invoke(MESSAGE);
+
+        // then: the stack overflow is the message's failure, returned for classification, not thrown
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.error()).isInstanceOf(StackOverflowError.class);
+        assertThat(result.duration()).isNotNull().isGreaterThanOrEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aBatchHandlerThatOverflowsItsStackFailsItsBatch() {
+        // given: a batch handler that recurses without end
+        HandlerInvoker invoker = new HandlerInvoker(null, messages -> {
+            recurseWithoutEnd(0);
+            return null;
+        }, QUEUE_NAME);
+
+        // when: it is invoked
+        HandlerInvoker.BatchInvocation invocation = invoker.invokeBatch(List.of(MESSAGE));
+
+        // then: the stack overflow is the batch's failure, returned for classification, not thrown
+        assertThat(invocation.result()).isNull();
+        assertThat(invocation.error()).isInstanceOf(StackOverflowError.class);
+    }
+
+    /** Never returns: each call adds a frame until the thread's stack is exhausted. */
+    private static int recurseWithoutEnd(int depth) {
+        return recurseWithoutEnd(depth + 1) + 1;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -160,15 +212,15 @@ class HandlerInvokerTest {
     @Test
     void removesTheMdcKeysWhenAVirtualMachineErrorPropagates() {
         try (MockedStatic<MDC> mdc = mockStatic(MDC.class)) {
-            // given: a handler that checks the MDC and then overflows its stack
+            // given: a handler that checks the MDC and then runs out of memory
             List<AssertionError> failedChecks = new CopyOnWriteArrayList<>();
             HandlerInvoker invoker = new HandlerInvoker(message -> {
                 checkMdcWhileRunning(mdc, failedChecks);
-                throw new StackOverflowError();
+                throw new OutOfMemoryError("Java heap space");
             }, QUEUE_NAME);
 
             // when: it is invoked
-            assertThatThrownBy(() -> invoker.invoke(MESSAGE)).isInstanceOf(StackOverflowError.class);
+            assertThatThrownBy(() -> invoker.invoke(MESSAGE)).isInstanceOf(OutOfMemoryError.class);
 
             // then: the keys are removed on the way out
             assertThat(failedChecks).isEmpty();
