@@ -94,8 +94,15 @@ public final class IdempotencyGate {
             try {
                 key = storeKey(message.view());
             } catch (Exception e) {
-                decisions.put(message, Decision.settle(router.afterFailure(message, new PermanentFailureException(
-                        "the idempotency key could not be derived from the message: " + e, e))));
+                Outcome outcome = router.afterFailure(message, new PermanentFailureException(
+                        "the idempotency key could not be derived from the message: " + e, e));
+                // No handler runs, so nothing else would say why the message left; the stack trace and the body
+                // stay out of the log (the failure record keeps the exception's text).
+                log.warn("message {} on queue {}: no idempotency key could be derived ({}); {}",
+                        message.view().messageId(), message.view().queueUrl(), e.getMessage() == null
+                                ? e.getClass().getName() : e.getClass().getName() + ": " + e.getMessage(),
+                        describe(outcome));
+                decisions.put(message, Decision.settle(outcome));
                 continue;
             }
             if (!keysInThisReceive.add(key)) {
@@ -144,6 +151,20 @@ public final class IdempotencyGate {
             }
         }
         return new Admission(toDispatch, held, pause);
+    }
+
+    /** @return what happens to a message whose key could not be derived, for the log */
+    private static String describe(Outcome outcome) {
+        if (outcome instanceof Outcome.Move move) {
+            return (move.deadLetter() ? "dead-lettering it to " : "moving it to ") + move.queueUrl();
+        }
+        if (outcome instanceof Outcome.Release) {
+            return "releasing it for the queue's RedrivePolicy";
+        }
+        if (outcome instanceof Outcome.RetryAfter retry) {
+            return "no dead-letter queue to move it to: it comes back in " + retry.delay();
+        }
+        return "leaving it on the queue";
     }
 
     /** A retry later keeps the message behind its group anyway, and deleting a duplicate changes no order. */

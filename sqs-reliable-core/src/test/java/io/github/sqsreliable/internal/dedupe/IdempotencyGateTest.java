@@ -35,6 +35,8 @@ import io.github.sqsreliable.retry.FailureRecord;
 import io.github.sqsreliable.retry.FailureRecord.DeadLetterReason;
 import io.github.sqsreliable.retry.PermanentFailureException;
 import io.github.sqsreliable.retry.RetryPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -384,6 +386,46 @@ class IdempotencyGateTest {
         assertThat(acquireCalls).singleElement().satisfies(requests -> assertThat(requests).hasSize(1));
         assertDeadLetteredForItsKey(outcomeOf(malformed), "no order id in 'garbage'");
         assertThat(recorded).isEmpty();
+    }
+
+    @Test
+    void aKeyFunctionThatThrowsIsLoggedOnceAtWarnWithoutTheBody() {
+        // given a key function that fails on a body carrying data that must not reach the log
+        IdempotencyStore store = grantingStore();
+        IdempotencyKey failing = message -> {
+            throw new IllegalArgumentException("no order id");
+        };
+        IdempotencyGate gate = gate(config(store).key(failing).build(),
+                router(withDeadLetterQueue(), QUEUE_URL, false, false), false);
+        InFlightMessage malformed = message("m-2", "{\"card\":\"4111-1111-1111-1111\"}");
+
+        // when it is admitted
+        String log = standardErrorOf(() -> gate.admit(List.of(malformed)));
+
+        // then it is dead-lettered as before
+        assertDeadLetteredForItsKey(outcomeOf(malformed), "no order id");
+        // and one WARN line says why: message id, queue, the exception's class and message, where it went
+        assertThat(log.lines().filter(line -> line.contains("m-2"))).singleElement().satisfies(line -> assertThat(line)
+                .contains("WARN", QUEUE_URL, IllegalArgumentException.class.getName(), "no order id", DLQ)
+                .doesNotContain("4111", "receipt-m-2"));
+        // without a stack trace
+        assertThat(log).doesNotContain("\tat ");
+    }
+
+    /**
+     * Runs {@code action} and returns what it wrote to standard error: slf4j-simple (the test binding) writes to
+     * {@code System.err} as it is when each line is logged.
+     */
+    private static String standardErrorOf(Runnable action) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     @Test
