@@ -1,5 +1,7 @@
 package io.github.sqsreliable;
 
+import java.time.Duration;
+
 /**
  * The root of every exception sqs-reliable throws. Unchecked: the conditions it reports (a queue
  * that does not exist, a consumer started twice) are programming or deployment errors that callers
@@ -36,7 +38,23 @@ public class SqsReliableException extends RuntimeException {
      * @return the exception to throw
      */
     public static SqsReliableException queueUnavailable(String queueUrl, Throwable cause) {
+        String why = cause == null ? "no cause given"
+                : cause.getMessage() == null || cause.getMessage().isBlank() ? cause.getClass().getName()
+                : cause.getMessage();
         return new SqsReliableException("could not read the attributes of queue " + queueUrl
-                + " (does it exist, and may this client call sqs:GetQueueAttributes?): " + cause.getMessage(), cause);
+                + " (does it exist, and may this client call sqs:GetQueueAttributes?): " + why, cause);
+    }
+
+    /**
+     * Reports that SQS did not answer for a queue's attributes in time when a consumer started.
+     *
+     * @param queueUrl the queue
+     * @param timeout how long the consumer waited
+     * @param cause the timeout
+     * @return the exception to throw
+     */
+    public static SqsReliableException queueAttributesTimedOut(String queueUrl, Duration timeout, Throwable cause) {
+        return new SqsReliableException("reading the attributes of queue " + queueUrl + " timed out after " + timeout
+                + " (is the SQS endpoint reachable from here?)", cause);
     }
 }

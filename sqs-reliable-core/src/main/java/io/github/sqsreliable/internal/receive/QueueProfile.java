@@ -40,7 +40,8 @@ public record QueueProfile(boolean fifo, Duration visibilityTimeout, String queu
      * @param queueUrl the queue
      * @param timeout how long to wait for SQS
      * @return the profile
-     * @throws SqsReliableException if SQS does not answer, or answers with an error
+     * @throws SqsReliableException if SQS does not answer within {@code timeout} (the message says so and
+     *     gives the timeout), or answers with an error (the message gives the cause's)
      */
     public static QueueProfile read(SqsAsyncClient client, String queueUrl, Duration timeout) {
         Map<QueueAttributeName, String> attributes;
@@ -55,7 +56,7 @@ public record QueueProfile(boolean fifo, Duration visibilityTimeout, String queu
         } catch (ExecutionException e) {
             throw SqsReliableException.queueUnavailable(queueUrl, e.getCause());
         } catch (TimeoutException e) {
-            throw SqsReliableException.queueUnavailable(queueUrl, e);
+            throw SqsReliableException.queueAttributesTimedOut(queueUrl, timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw SqsReliableException.queueUnavailable(queueUrl, e);
