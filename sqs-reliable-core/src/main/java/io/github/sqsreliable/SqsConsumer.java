@@ -397,7 +397,7 @@ public interface SqsConsumer extends AutoCloseable {
 
         /**
          * Describes the retry policy in place, e.g.
-         * {@code retry(r -> r.onSameQueue(3, exponential(ofSeconds(1), 2.0)).thenQueue(retryUrl, fixed(ofSeconds(30)), 3)
+         * {@code retry(r -> r.onSameQueue(3, exponential(ofSeconds(1), 2.0)).thenQueue(retryUrl, 3, fixed(ofSeconds(30)))
          * .thenDeadLetter(dlqUrl))}. Validated by {@link #build()}. Replaces an earlier {@link #retryPolicy}.
          *
          * @param retry fills in a {@link RetryPolicy.Builder}

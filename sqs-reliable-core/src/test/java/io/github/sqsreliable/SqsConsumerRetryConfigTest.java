@@ -50,10 +50,28 @@ class SqsConsumerRetryConfigTest {
     @Test
     void rejectsRetryQueuesOnAFifoQueue() {
         RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND)
-                .thenQueue(PREFIX + "orders-retry.fifo", ONE_SECOND, 3).thenDeadLetter(FIFO_DLQ_URL).build();
+                .thenQueue(PREFIX + "orders-retry.fifo", 3, ONE_SECOND).thenDeadLetter(FIFO_DLQ_URL).build();
 
         assertRejected(minimal(FIFO_QUEUE_URL).retryPolicy(policy), "retryPolicy", "retry queues",
                 "FIFO queues retry on the same queue only");
+    }
+
+    @Test
+    void theErrorForRetryQueuesOnAFifoQueueShowsThePolicyAsItWasWritten() {
+        // given a policy with a lambda backoff
+        RetryPolicy policy = RetryPolicy.builder()
+                .onSameQueue(3, Backoff.exponential(Duration.ofSeconds(1), 2.0))
+                .thenQueue(PREFIX + "orders-retry.fifo", 2, attempt -> Duration.ofMinutes(attempt))
+                .thenDeadLetter(FIFO_DLQ_URL).build();
+
+        // when it is set on a FIFO queue, then the error reads like the builder calls, without lambda identities
+        assertThatThrownBy(() -> minimal(FIFO_QUEUE_URL).retryPolicy(policy).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("retryPolicy (RetryPolicy[onSameQueue(3, exponential(PT1S, x2.0, max PT15M, "
+                        + "jitter 0.5)), thenQueue(" + PREFIX + "orders-retry.fifo, 2, custom("
+                        + SqsConsumerRetryConfigTest.class.getName() + "$$Lambda")
+                .hasMessageContaining(")), thenDeadLetter(" + FIFO_DLQ_URL + ")]) uses retry queues")
+                .message().doesNotContain("@");
     }
 
     @Test
@@ -84,7 +102,7 @@ class SqsConsumerRetryConfigTest {
     @Test
     void acceptsRetryQueuesAndAStandardDeadLetterQueueOnAStandardQueue() {
         ConsumerSettings settings = minimal(QUEUE_URL)
-                .retry(r -> r.onSameQueue(3, ONE_SECOND).thenQueue(RETRY_URL, ONE_SECOND, 2).thenDeadLetter(DLQ_URL))
+                .retry(r -> r.onSameQueue(3, ONE_SECOND).thenQueue(RETRY_URL, 2, ONE_SECOND).thenDeadLetter(DLQ_URL))
                 .settings();
 
         assertThat(settings.retryPolicy().usesRetryQueues()).isTrue();

@@ -1,6 +1,5 @@
 package io.github.sqsreliable.retry;
 
-import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -9,6 +8,10 @@ import java.util.function.DoubleSupplier;
 /**
  * How long to wait before the next attempt, as a function of the attempt that just failed (1 for the first).
  * Implementations must be thread-safe and return a non-negative duration.
+ *
+ * <p>The backoffs the factories make describe themselves in {@code toString()}, e.g. {@code fixed(PT30S)} or
+ * {@code exponential(PT1S, x2.0, max PT15M, jitter 0.5)}. {@link RetryPolicy#toString()} prints them so, a
+ * class of your own by its {@code toString()} if it declares one, and a lambda as {@code custom(<class name>)}.
  */
 @FunctionalInterface
 public interface Backoff {
@@ -33,7 +36,7 @@ public interface Backoff {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay (" + delay + ") must not be negative");
         }
-        return attempt -> delay;
+        return new Backoffs.Fixed(delay);
     }
 
     /**
@@ -86,12 +89,6 @@ public interface Backoff {
         if (!(jitter >= 0.0 && jitter <= 1.0)) {
             throw new IllegalArgumentException("jitter (" + jitter + ") must be between 0 and 1");
         }
-        // resilience4j computes the capped exponential curve; the jitter is drawn here so tests can fix it.
-        IntervalFunction curve = IntervalFunction.ofExponentialBackoff(initial, multiplier, max);
-        return attempt -> {
-            long millis = curve.apply(Math.max(1, attempt));
-            double factor = 1.0 + jitter * (2.0 * random.getAsDouble() - 1.0);
-            return Duration.ofMillis(Math.round(millis * factor));
-        };
+        return new Backoffs.Exponential(initial, multiplier, max, jitter, random);
     }
 }

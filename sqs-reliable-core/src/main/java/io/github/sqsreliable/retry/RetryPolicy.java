@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * What happens after a handler fails: how many attempts, where, after what delay, and where a message goes
@@ -14,7 +15,7 @@ import java.util.Optional;
  * <pre>{@code
  * RetryPolicy policy = RetryPolicy.builder()
  *         .onSameQueue(3, Backoff.exponential(Duration.ofSeconds(1), 2.0))   // attempts 1-3: visibility backoff
- *         .thenQueue(retryQueueUrl, Backoff.fixed(Duration.ofSeconds(30)), 3) // attempts 4-6: via a retry queue
+ *         .thenQueue(retryQueueUrl, 3, Backoff.fixed(Duration.ofSeconds(30))) // attempts 4-6: via a retry queue
  *         .thenDeadLetter(dlqUrl)                                            // then: the dead-letter queue
  *         .build();
  * }</pre>
@@ -46,6 +47,14 @@ public final class RetryPolicy {
         /** @return whether this tier retries on the consumer's own queue */
         public boolean sameQueue() {
             return queueUrl == null;
+        }
+
+        /** @return the tier as the builder call that makes it, e.g. {@code onSameQueue(3, fixed(PT1S))} */
+        @Override
+        public String toString() {
+            String backoffText = Backoffs.describe(backoff);
+            return sameQueue() ? "onSameQueue(" + attempts + ", " + backoffText + ")"
+                    : "thenQueue(" + queueUrl + ", " + attempts + ", " + backoffText + ")";
         }
     }
 
@@ -92,9 +101,22 @@ public final class RetryPolicy {
         return tiers.stream().anyMatch(t -> !t.sameQueue());
     }
 
+    /**
+     * Describes the policy as the builder calls that make it, for configuration errors and logs, e.g.
+     * {@code RetryPolicy[onSameQueue(3, fixed(PT1S)), thenQueue(<url>, 2, fixed(PT30S)), thenDeadLetter(<url>)]}.
+     * A backoff is described by its own {@code toString()}, or as {@code custom(<class name>)} if it has none
+     * (a lambda).
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
-        return "RetryPolicy[tiers=" + tiers + ", deadLetterQueueUrl=" + deadLetterQueueUrl + "]";
+        StringJoiner text = new StringJoiner(", ", "RetryPolicy[", "]");
+        tiers.forEach(tier -> text.add(tier.toString()));
+        if (deadLetterQueueUrl != null) {
+            text.add("thenDeadLetter(" + deadLetterQueueUrl + ")");
+        }
+        return text.toString();
     }
 
     /** Builds a {@link RetryPolicy}; {@link #build()} validates. Not thread-safe. */
@@ -127,11 +149,11 @@ public final class RetryPolicy {
          * Not available on FIFO queues, whose order a second queue would break.
          *
          * @param retryQueueUrl the retry queue, consumed by a consumer with the same handler and policy
-         * @param backoff the delay before each attempt of this tier
          * @param attempts attempts in this tier; 1 to 1,000
+         * @param backoff the delay before each attempt of this tier
          * @return this builder
          */
-        public Builder thenQueue(String retryQueueUrl, Backoff backoff, int attempts) {
+        public Builder thenQueue(String retryQueueUrl, int attempts, Backoff backoff) {
             tiers.add(new Tier(retryQueueUrl, attempts, backoff));
             declaredAsRetryQueue.add(true);
             return this;
@@ -157,7 +179,7 @@ public final class RetryPolicy {
         public RetryPolicy build() {
             if (tiers.isEmpty()) {
                 throw InvalidConfigurationException.of("retryPolicy", "must have at least one tier: "
-                        + "onSameQueue(attempts, backoff) or thenQueue(url, backoff, attempts)");
+                        + "onSameQueue(attempts, backoff) or thenQueue(url, attempts, backoff)");
             }
             List<String> queues = new ArrayList<>();
             for (int i = 0; i < tiers.size(); i++) {

@@ -38,7 +38,7 @@ class RetryQueueSameConsumerIT {
                 .queueUrl(mainQueue)
                 .waitTime(Duration.ofSeconds(1))
                 .retry(r -> r.onSameQueue(1, Backoff.fixed(Duration.ofSeconds(1)))
-                        .thenQueue(retryQueue, Backoff.fixed(Duration.ofSeconds(1)), 2)
+                        .thenQueue(retryQueue, 2, Backoff.fixed(Duration.ofSeconds(1)))
                         .thenDeadLetter(deadLetterQueue))
                 .handler(message -> {
                     handledOn.add(message.queueUrl());
@@ -79,7 +79,7 @@ class RetryQueueSameConsumerIT {
                 .queueUrl(mainQueue)
                 .waitTime(Duration.ofSeconds(1))
                 .retry(r -> r.onSameQueue(1, Backoff.fixed(Duration.ofSeconds(1)))
-                        .thenQueue(retryQueue, Backoff.fixed(Duration.ofSeconds(1)), 3)
+                        .thenQueue(retryQueue, 3, Backoff.fixed(Duration.ofSeconds(1)))
                         .thenDeadLetter(deadLetterQueue))
                 .handler(message -> {
                     if (calls.incrementAndGet() < 3) {

@@ -45,7 +45,7 @@ class RetryTiersIT {
         String deadLetterQueue = sqs.createQueue(QueueSpec.standard().namePrefix("dlq"));
         RetryPolicy policy = RetryPolicy.builder()
                 .onSameQueue(2, Backoff.fixed(Duration.ofSeconds(1)))
-                .thenQueue(retryQueue, Backoff.fixed(Duration.ofSeconds(1)), 2)
+                .thenQueue(retryQueue, 2, Backoff.fixed(Duration.ofSeconds(1)))
                 .thenDeadLetter(deadLetterQueue)
                 .build();
         // and a message with attributes of its own

@@ -200,4 +200,24 @@ class BackoffTest {
         assertThat(error).isInstanceOf(TransientFailureException.class).hasMessage("partner said wait").hasCause(cause);
         assertThat(new RetryLaterException(Duration.ZERO, "now").delay()).isZero();
     }
+
+    @Test
+    void fixedDescribesItsDelay() {
+        assertThat(Backoff.fixed(Duration.ofSeconds(30))).hasToString("fixed(PT30S)");
+        assertThat(Backoff.fixed(Duration.ZERO)).hasToString("fixed(PT0S)");
+    }
+
+    @Test
+    void exponentialDescribesItsCurveWithTheDefaultCapAndJitter() {
+        assertThat(Backoff.exponential(Duration.ofMillis(200), 1.5))
+                .hasToString("exponential(PT0.2S, x1.5, max PT15M, jitter 0.5)");
+    }
+
+    @Test
+    void exponentialDescribesItsOwnCapAndJitterButNotItsRandomSource() {
+        assertThat(Backoff.exponential(SECOND, 2.0, Duration.ofMinutes(5), 0.0))
+                .hasToString("exponential(PT1S, x2.0, max PT5M, jitter 0.0)");
+        assertThat(Backoff.exponential(SECOND, 3.0, Duration.ofHours(1), 0.2, () -> 0.5))
+                .hasToString("exponential(PT1S, x3.0, max PT1H, jitter 0.2)");
+    }
 }

@@ -31,7 +31,8 @@ class RetryPolicyTest {
 
     @Test
     void rejectsAPolicyWithoutTiers() {
-        assertRejected(() -> RetryPolicy.builder().build(), "retryPolicy", "must have at least one tier");
+        assertRejected(() -> RetryPolicy.builder().build(), "retryPolicy", "must have at least one tier: "
+                + "onSameQueue(attempts, backoff) or thenQueue(url, attempts, backoff)");
         assertRejected(() -> RetryPolicy.builder().thenDeadLetter(DLQ).build(), "retryPolicy",
                 "must have at least one tier");
     }
@@ -44,13 +45,13 @@ class RetryPolicyTest {
 
     @Test
     void rejectsMoreThanOneThousandAttemptsInARetryQueue() {
-        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 1001)
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, 1001, ONE_SECOND)
                 .build(), "thenQueue", "attempts (1001) must be between 1 and 1000");
     }
 
     @Test
     void acceptsOneAndOneThousandAttempts() {
-        RetryPolicy policy = RetryPolicy.builder().onSameQueue(1, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 1000)
+        RetryPolicy policy = RetryPolicy.builder().onSameQueue(1, ONE_SECOND).thenQueue(RETRY_1, 1000, ONE_SECOND)
                 .build();
 
         assertThat(policy.maxAttempts()).isEqualTo(1001);
@@ -60,13 +61,13 @@ class RetryPolicyTest {
     void rejectsANullBackoff() {
         assertRejected(() -> RetryPolicy.builder().onSameQueue(3, null).build(), "onSameQueue",
                 "backoff must not be null");
-        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, null, 3).build(),
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, 3, null).build(),
                 "thenQueue", "backoff must not be null");
     }
 
     @Test
     void rejectsOnSameQueueAfterARetryQueue() {
-        assertRejected(() -> RetryPolicy.builder().thenQueue(RETRY_1, ONE_SECOND, 3).onSameQueue(3, ONE_SECOND)
+        assertRejected(() -> RetryPolicy.builder().thenQueue(RETRY_1, 3, ONE_SECOND).onSameQueue(3, ONE_SECOND)
                 .build(), "onSameQueue", "must be the first tier and appear once");
     }
 
@@ -80,27 +81,27 @@ class RetryPolicyTest {
     @ValueSource(strings = {"orders-retry", "sqs://sqs.us-east-1.amazonaws.com/123456789012/orders-retry",
             "https://sqs.us-east-1.amazonaws.com/123456789012/", ""})
     void rejectsARetryQueueThatIsNotAQueueUrl(String url) {
-        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(url, ONE_SECOND, 3).build(),
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(url, 3, ONE_SECOND).build(),
                 "thenQueue", "(" + url + ") must be a queue URL");
     }
 
     @Test
     void rejectsANullRetryQueueAfterTheSameQueueTier() {
-        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(null, ONE_SECOND, 3).build(),
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(null, 3, ONE_SECOND).build(),
                 "thenQueue", "(null) must be a queue URL");
     }
 
     @Test
     void rejectsANullRetryQueueAsTheFirstTier() {
-        assertRejected(() -> RetryPolicy.builder().thenQueue(null, ONE_SECOND, 3).build(),
+        assertRejected(() -> RetryPolicy.builder().thenQueue(null, 3, ONE_SECOND).build(),
                 "thenQueue", "(null) must be a queue URL");
     }
 
     @Test
     void acceptsAnUpperCaseSchemeAndPlainHttp() {
         RetryPolicy policy = RetryPolicy.builder()
-                .thenQueue("HTTPS://sqs.us-east-1.amazonaws.com/123456789012/a", ONE_SECOND, 1)
-                .thenQueue("http://localhost:9324/000000000000/b", ONE_SECOND, 1)
+                .thenQueue("HTTPS://sqs.us-east-1.amazonaws.com/123456789012/a", 1, ONE_SECOND)
+                .thenQueue("http://localhost:9324/000000000000/b", 1, ONE_SECOND)
                 .build();
 
         assertThat(policy.tiers()).hasSize(2);
@@ -108,8 +109,8 @@ class RetryPolicyTest {
 
     @Test
     void rejectsTheSameRetryQueueTwice() {
-        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 3)
-                .thenQueue(RETRY_1, ONE_SECOND, 3).build(), "thenQueue", "(" + RETRY_1 + ") names a retry queue twice");
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, 3, ONE_SECOND)
+                .thenQueue(RETRY_1, 3, ONE_SECOND).build(), "thenQueue", "(" + RETRY_1 + ") names a retry queue twice");
     }
 
     @ParameterizedTest(name = "dead-letter queue URL \"{0}\" is rejected")
@@ -128,7 +129,7 @@ class RetryPolicyTest {
 
     @Test
     void rejectsADeadLetterQueueThatIsAlsoARetryQueue() {
-        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 3)
+        assertRejected(() -> RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, 3, ONE_SECOND)
                 .thenDeadLetter(RETRY_1).build(), "thenDeadLetter", "(" + RETRY_1 + ") is also a retry queue");
     }
 
@@ -161,8 +162,8 @@ class RetryPolicyTest {
     void maxAttemptsAddsUpEveryTier() {
         RetryPolicy policy = RetryPolicy.builder()
                 .onSameQueue(3, ONE_SECOND)
-                .thenQueue(RETRY_1, ONE_SECOND, 2)
-                .thenQueue(RETRY_2, ONE_SECOND, 4)
+                .thenQueue(RETRY_1, 2, ONE_SECOND)
+                .thenQueue(RETRY_2, 4, ONE_SECOND)
                 .thenDeadLetter(DLQ)
                 .build();
 
@@ -175,16 +176,16 @@ class RetryPolicyTest {
     void usesRetryQueuesOnlyWithAThenQueueTier() {
         assertThat(RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenDeadLetter(DLQ).build().usesRetryQueues())
                 .isFalse();
-        assertThat(RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, ONE_SECOND, 1).build()
+        assertThat(RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, 1, ONE_SECOND).build()
                 .usesRetryQueues()).isTrue();
-        assertThat(RetryPolicy.builder().thenQueue(RETRY_1, ONE_SECOND, 1).build().usesRetryQueues()).isTrue();
+        assertThat(RetryPolicy.builder().thenQueue(RETRY_1, 1, ONE_SECOND).build().usesRetryQueues()).isTrue();
     }
 
     @Test
     void tiersCannotBeChangedAfterBuild() {
         RetryPolicy.Builder builder = RetryPolicy.builder().onSameQueue(3, ONE_SECOND);
         RetryPolicy policy = builder.build();
-        builder.thenQueue(RETRY_1, ONE_SECOND, 3);
+        builder.thenQueue(RETRY_1, 3, ONE_SECOND);
 
         assertThat(policy.tiers()).hasSize(1);
         assertThatThrownBy(() -> policy.tiers().add(new RetryPolicy.Tier(RETRY_2, 1, ONE_SECOND)))
@@ -192,9 +193,58 @@ class RetryPolicyTest {
     }
 
     @Test
-    void toStringNamesTheTiersAndTheDeadLetterQueue() {
-        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenDeadLetter(DLQ).build();
+    void toStringReadsLikeTheBuilderCallsThatMadeThePolicy() {
+        RetryPolicy policy = RetryPolicy.builder()
+                .onSameQueue(3, Backoff.exponential(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), 0.25))
+                .thenQueue(RETRY_1, 2, Backoff.fixed(Duration.ofSeconds(30)))
+                .thenDeadLetter(DLQ)
+                .build();
 
-        assertThat(policy.toString()).contains("attempts=3").contains(DLQ);
+        assertThat(policy.toString()).isEqualTo("RetryPolicy[onSameQueue(3, exponential(PT1S, x2.0, max PT5M, "
+                + "jitter 0.25)), thenQueue(" + RETRY_1 + ", 2, fixed(PT30S)), thenDeadLetter(" + DLQ + ")]");
+    }
+
+    @Test
+    void toStringOfThePolicyWithoutADeadLetterQueueListsOnlyTheTiers() {
+        assertThat(RetryPolicy.defaults().toString())
+                .isEqualTo("RetryPolicy[onSameQueue(5, exponential(PT1S, x2.0, max PT15M, jitter 0.5))]");
+    }
+
+    @Test
+    void toStringDescribesALambdaBackoffByItsClassNotItsIdentity() {
+        Backoff custom = attempt -> Duration.ofSeconds(attempt);
+
+        String text = RetryPolicy.builder().onSameQueue(3, custom).build().toString();
+
+        // a lambda's class is named after the class that declares it, e.g. RetryPolicyTest$$Lambda$42/0x...
+        assertThat(text).startsWith("RetryPolicy[onSameQueue(3, custom(" + RetryPolicyTest.class.getName())
+                .endsWith("))]")
+                .doesNotContain("@")
+                .doesNotContain("/");
+    }
+
+    @Test
+    void toStringUsesTheToStringOfABackoffClassThatDeclaresOne() {
+        Backoff described = new Backoff() {
+            @Override
+            public Duration delayAfter(int failedAttempt) {
+                return Duration.ofSeconds(failedAttempt);
+            }
+
+            @Override
+            public String toString() {
+                return "linear(PT1S)";
+            }
+        };
+
+        assertThat(RetryPolicy.builder().onSameQueue(3, described).build().toString())
+                .isEqualTo("RetryPolicy[onSameQueue(3, linear(PT1S))]");
+    }
+
+    @Test
+    void aTierDescribesItselfAsItsBuilderCall() {
+        assertThat(new RetryPolicy.Tier(null, 4, ONE_SECOND)).hasToString("onSameQueue(4, fixed(PT1S))");
+        assertThat(new RetryPolicy.Tier(RETRY_2, 1, ONE_SECOND))
+                .hasToString("thenQueue(" + RETRY_2 + ", 1, fixed(PT1S))");
     }
 }

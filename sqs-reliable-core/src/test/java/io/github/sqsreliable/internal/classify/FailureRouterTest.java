@@ -112,7 +112,7 @@ class FailureRouterTest {
     private static RetryPolicy threeTiers() {
         return RetryPolicy.builder()
                 .onSameQueue(3, EXPONENTIAL)
-                .thenQueue(RETRY, Backoff.exponential(Duration.ofSeconds(10), 3.0, Duration.ofMinutes(15), 0.0), 2)
+                .thenQueue(RETRY, 2, Backoff.exponential(Duration.ofSeconds(10), 3.0, Duration.ofMinutes(15), 0.0))
                 .thenDeadLetter(DLQ)
                 .build();
     }
@@ -222,7 +222,7 @@ class FailureRouterTest {
     @Test
     void aDelayOverFifteenMinutesIsSentAsFifteenMinutesWithNotBefore() {
         RetryPolicy policy = RetryPolicy.builder().onSameQueue(1, ONE_SECOND)
-                .thenQueue(RETRY, Backoff.fixed(Duration.ofHours(1)), 2).build();
+                .thenQueue(RETRY, 2, Backoff.fixed(Duration.ofHours(1))).build();
         FailureRouter router = router(policy, MAIN);
 
         Outcome outcome = router.afterFailure(message(MAIN, 1), new IllegalStateException("x"));
@@ -237,7 +237,7 @@ class FailureRouterTest {
     @Test
     void aDelayOfExactlyFifteenMinutesNeedsNoNotBefore() {
         RetryPolicy policy = RetryPolicy.builder().onSameQueue(1, ONE_SECOND)
-                .thenQueue(RETRY, Backoff.fixed(Duration.ofMinutes(15)), 2).build();
+                .thenQueue(RETRY, 2, Backoff.fixed(Duration.ofMinutes(15))).build();
 
         Outcome outcome = router(policy, MAIN).afterFailure(message(MAIN, 1), new IllegalStateException("x"));
 
@@ -249,7 +249,7 @@ class FailureRouterTest {
 
     @Test
     void aPolicyStartingWithARetryQueueStillMakesTheFirstAttemptOnTheConsumersQueue() {
-        RetryPolicy policy = RetryPolicy.builder().thenQueue(RETRY, Backoff.fixed(Duration.ofSeconds(20)), 3).build();
+        RetryPolicy policy = RetryPolicy.builder().thenQueue(RETRY, 3, Backoff.fixed(Duration.ofSeconds(20))).build();
 
         Outcome outcome = router(policy, MAIN).afterFailure(message(MAIN, 1), new IllegalStateException("x"));
 
@@ -329,8 +329,8 @@ class FailureRouterTest {
 
     @Test
     void exhaustingATierMovesToTheFollowingRetryQueueKeepingTheOrigin() {
-        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY, ONE_SECOND, 2)
-                .thenQueue(RETRY_2, Backoff.fixed(Duration.ofMinutes(5)), 2).thenDeadLetter(DLQ).build();
+        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY, 2, ONE_SECOND)
+                .thenQueue(RETRY_2, 2, Backoff.fixed(Duration.ofMinutes(5))).thenDeadLetter(DLQ).build();
 
         Outcome outcome = router(policy, RETRY).afterFailure(message(RETRY, 2, movedToTier1(3)),
                 new IllegalStateException("x"));
@@ -421,7 +421,7 @@ class FailureRouterTest {
     void onAFifoQueueNoFailureIsEverMovedToARetryQueue() {
         // given a policy with a retry queue (the builder rejects it for FIFO, the router must not rely on that)
         RetryPolicy withDlq = threeTiers();
-        RetryPolicy withoutDlq = RetryPolicy.builder().onSameQueue(3, EXPONENTIAL).thenQueue(RETRY, ONE_SECOND, 2)
+        RetryPolicy withoutDlq = RetryPolicy.builder().onSameQueue(3, EXPONENTIAL).thenQueue(RETRY, 2, ONE_SECOND)
                 .build();
         IllegalStateException error = new IllegalStateException("x");
 
@@ -524,7 +524,7 @@ class FailureRouterTest {
     void nineOtherAttributesPlusAnEarlierRecordLeaveRoomForTheNewRecord() {
         Map<String, MessageAttributeValue> attributes = attributes(9);
         attributes.put(FailureRecord.ATTRIBUTE_NAME, movedToTier1(3).toAttribute());
-        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY, ONE_SECOND, 2)
+        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY, 2, ONE_SECOND)
                 .thenDeadLetter(DLQ).build();
 
         Outcome outcome = router(policy, RETRY).afterFailure(message(RETRY, 2, attributes, false),

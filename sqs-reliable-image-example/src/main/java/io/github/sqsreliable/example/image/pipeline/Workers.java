@@ -114,7 +114,7 @@ public final class Workers implements AutoCloseable {
                 .maxConcurrency(config.catalogConcurrency())
                 .errorClassifier(classifier)
                 .retry(retry -> retry.onSameQueue(CATALOG_SAME_QUEUE_ATTEMPTS, backoff)
-                        .thenQueue(queues.catalogRetry(), backoff, CATALOG_RETRY_QUEUE_ATTEMPTS)
+                        .thenQueue(queues.catalogRetry(), CATALOG_RETRY_QUEUE_ATTEMPTS, backoff)
                         .thenDeadLetter(queues.catalogDeadLetter()))
                 .idempotency(Idempotency.builder()
                         .store(idempotencyStore)
