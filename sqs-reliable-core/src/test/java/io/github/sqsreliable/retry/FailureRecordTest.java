@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.retry.FailureRecord.DeadLetterReason;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -175,6 +177,63 @@ class FailureRecordTest {
         // then no lone surrogate is left, and the record survives its own encoding
         assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 2))).isFalse();
         assertThat(FailureRecord.decode(record.encode())).isEqualTo(record);
+    }
+
+    @Test
+    void theRecordAddsAbout400BytesToACopyWithAShortErrorMessage() {
+        FailureRecord record = deadLetteredWithMessage("downstream is down");
+
+        assertThat(addedBytes(record)).isBetween(400, 450);
+    }
+
+    @Test
+    void theRecordAddsUnder700BytesToACopyWithAnErrorMessageOfTheFullLength() {
+        FailureRecord record = deadLetteredWithMessage("order 42 was rejected by the payments service ".repeat(10));
+
+        assertThat(record.errorMessage()).hasSize(FailureRecord.MAX_ERROR_MESSAGE_LENGTH);
+        assertThat(addedBytes(record)).isBetween(600, 700);
+    }
+
+    @Test
+    void theRecordAddsAtMost2700BytesBesidesTheErrorClassTheOriginQueueUrlAndTheMessageId() {
+        // given every field at its longest: an error message whose every character takes 3 bytes in UTF-8 (9 once
+        // URL-encoded), the largest numbers, instants with nanoseconds, and every optional field
+        Instant precise = Instant.parse("2024-05-01T10:15:30.123456789Z");
+        String origin = "https://sqs.ap-southeast-3.amazonaws.com/123456789012/" + "q".repeat(80);
+        String messageId = "5fea7756-0ea4-451a-a703-a558b933e274";
+        String errorClass = "com.example.Outer$Inner";
+        FailureRecord record = new FailureRecord(Integer.MAX_VALUE, Integer.MAX_VALUE, origin, messageId, precise,
+                precise, errorClass, "日".repeat(1000), FailureKind.PERMANENT, precise,
+                DeadLetterReason.ATTEMPTS_EXHAUSTED, precise);
+
+        // when the variable-length fields are set aside
+        int rest = addedBytes(record) - encodedLength(errorClass) - encodedLength(origin) - encodedLength(messageId);
+
+        // then
+        assertThat(record.errorMessage()).hasSize(FailureRecord.MAX_ERROR_MESSAGE_LENGTH);
+        assertThat(rest).isLessThanOrEqualTo(2_700);
+    }
+
+    private static FailureRecord deadLetteredWithMessage(String errorMessage) {
+        return new FailureRecord(6, 1, "https://sqs.eu-west-1.amazonaws.com/123456789012/orders",
+                "5fea7756-0ea4-451a-a703-a558b933e274", FIRST, LAST, "java.lang.IllegalStateException", errorMessage,
+                FailureKind.TRANSIENT, null, null, null)
+                .deadLettered(DeadLetterReason.ATTEMPTS_EXHAUSTED, Instant.parse("2024-05-01T10:16:02.010Z"));
+    }
+
+    /** What SQS counts toward a message's size for the attribute: its name, its data type and its value. */
+    private static int addedBytes(FailureRecord record) {
+        MessageAttributeValue attribute = record.toAttribute();
+        return utf8Length(FailureRecord.ATTRIBUTE_NAME) + utf8Length(attribute.dataType())
+                + utf8Length(attribute.stringValue());
+    }
+
+    private static int encodedLength(String value) {
+        return utf8Length(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     @ParameterizedTest(name = "missing {0}")
