@@ -23,7 +23,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
-/** Core and the Redis store: a consumer with Redis idempotency, on the SDK's default HTTP client. */
+/**
+ * Core and the Redis store (versions given directly in core-redis, through sqs-reliable-bom in core-redis-bom, which
+ * runs this same test): a consumer with Redis idempotency, on the SDK's default HTTP client.
+ */
 class ConsumerTest {
 
     private static final int MESSAGES = 20;
