@@ -61,11 +61,15 @@ public interface SqsConsumer extends AutoCloseable {
 
     /**
      * Stops gracefully, in this order: stop receiving; release at once every received message whose handler has
-     * not started (visibility 0), so that other consumers can take it; let running handlers and long polls in
-     * flight finish, up to the shutdown timeout (what such a poll returns is released too); flush pending deletes
-     * and releases; stop extending visibility.
+     * not started (visibility 0), so that other consumers can take it; let running handlers finish, up to the
+     * shutdown timeout (what polls in flight return meanwhile is released too); flush pending deletes and
+     * releases; stop extending visibility. It does not wait out long polls: a poll still waiting one second after
+     * {@code close()} began (or once handlers finished, if later) is left to finish on its own, and a message it
+     * returns is handed back to the queue at once, from the client's thread. Only if the client is closed or the
+     * JVM exits before that poll ends can such a message stay invisible until its visibility timeout lapses. So
+     * on an idle queue {@code close()} returns in about a second.
      *
-     * <p>At the shutdown timeout, a poll still in flight is cancelled and handlers still running are given up:
+     * <p>At the shutdown timeout, handlers still running are given up:
      * the consumer's own worker threads are interrupted (threads of an executor you supplied are not), nothing
      * more is extended or deleted for them, and their messages reappear when their visibility lapses. Flushing
      * gets what is left of the timeout, but at least one second, so {@code close()} returns within about
@@ -112,12 +116,18 @@ public interface SqsConsumer extends AutoCloseable {
         /** Default {@link #batchFlushInterval(Duration)}: 20 milliseconds. */
         public static final Duration DEFAULT_BATCH_FLUSH_INTERVAL = Duration.ofMillis(20);
 
+        /**
+         * Default {@link #maxHeldBytes(long)}: this fraction of the JVM's maximum heap ({@code -Xmx}), {@value}.
+         */
+        public static final double DEFAULT_HELD_BYTES_HEAP_FRACTION = 0.25;
+
         /** The most pollers the default derives: {@value}. */
         public static final int DEFAULT_MAX_POLLERS = 32;
 
         static final int MAX_MAX_CONCURRENCY = 10_000;
         static final int MAX_PREFETCH = 1_000;
         static final int MAX_POLLERS = 64;
+        static final long MIN_HELD_BYTES = 1024;
         static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofHours(1);
         static final Duration MAX_BATCH_FLUSH_INTERVAL = Duration.ofSeconds(1);
 
@@ -130,6 +140,7 @@ public interface SqsConsumer extends AutoCloseable {
         private Integer prefetch;
         private Integer pollers;
         private Duration waitTime = DEFAULT_WAIT_TIME;
+        private Long maxHeldBytes;
         private List<MessageSystemAttributeName> systemAttributes = List.of();
         private Duration visibilityTimeout;
         private Duration visibilityExtensionMargin;
@@ -251,8 +262,28 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
-         * How long one ReceiveMessage call waits for messages (long polling). Default 20 s. {@code close()} may
-         * wait this long for a poll in flight, to release what it returns.
+         * The most bytes of messages the consumer holds and may receive at once, counted as SQS counts a message
+         * (body plus message attributes), and shared with the engines of its retry queues. Every receive reserves
+         * room for ten messages (or as many as it asks for) at the queue's {@code MaximumMessageSize}, read at
+         * {@link SqsConsumer#start()}, so the bound holds whatever SQS returns; its messages then count their
+         * own size until they are deleted, released or moved (a move counts until its copy is sent). Large
+         * messages thus slow receiving instead of filling the heap. A queue whose {@code MaximumMessageSize} is
+         * 1 MiB costs 10 MiB of this budget per receive in flight: lower that attribute if your messages are
+         * small and the budget is tight. Default: a quarter of the JVM's maximum heap, at least 10 MiB. If the
+         * budget cannot hold one message of the queue's maximum size, {@code start()} fails naming this field.
+         *
+         * @param maxHeldBytes at least 1,024
+         * @return this builder
+         */
+        public Builder maxHeldBytes(long maxHeldBytes) {
+            this.maxHeldBytes = maxHeldBytes;
+            return this;
+        }
+
+        /**
+         * How long one ReceiveMessage call waits for messages (long polling). Default 20 s. {@code close()} does
+         * not wait it out: a poll still waiting after about a second is left to finish on its own, and what it
+         * returns is handed back to the queue at once.
          *
          * @param waitTime whole seconds, 0 to 20
          * @return this builder
@@ -317,8 +348,9 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
-         * How long {@code close()} lets running handlers and polls in flight finish before giving them up.
-         * Default 30 s.
+         * How long {@code close()} lets running handlers finish before giving them up. Default 30 s. Polls in
+         * flight are not waited out (see {@link SqsConsumer#close()}), so a consumer whose handlers are quick
+         * closes in about a second whatever this is.
          *
          * @param shutdownTimeout zero to 1 h
          * @return this builder
@@ -462,6 +494,8 @@ public interface SqsConsumer extends AutoCloseable {
             require(pollers == null || (pollers >= 1 && pollers <= MAX_POLLERS), "pollers",
                     "(" + pollers + ") must be between 1 and " + MAX_POLLERS);
             requireWholeSeconds("waitTime", waitTime, Duration.ZERO, SqsLimits.MAX_WAIT_TIME);
+            require(maxHeldBytes == null || maxHeldBytes >= MIN_HELD_BYTES, "maxHeldBytes",
+                    "(" + maxHeldBytes + ") must be at least " + MIN_HELD_BYTES + ", SQS's smallest MaximumMessageSize");
             require(systemAttributes != null && systemAttributes.stream().allMatch(
                             name -> name != null && name != MessageSystemAttributeName.UNKNOWN_TO_SDK_VERSION),
                     "systemAttributes", "must be system attribute names, none null");
@@ -504,7 +538,13 @@ public interface SqsConsumer extends AutoCloseable {
                     maxConcurrency, prefetch, pollerCount, waitTime, visibilityTimeout, visibilityExtensionMargin,
                     maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners),
                     errorClassifier, policy, batchHandler, consumeRetryQueues, idempotency,
-                    receivedSystemAttributes());
+                    receivedSystemAttributes(), maxHeldBytes != null ? maxHeldBytes : defaultHeldBytes(),
+                    maxHeldBytes != null);
+        }
+
+        /** A quarter of the heap, but room for at least one receive of ten 1 MiB messages. */
+        private static long defaultHeldBytes() {
+            return Math.max(10L << 20, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HELD_BYTES_HEAP_FRACTION));
         }
 
         /** The consumer's own attributes first, then the user's, each once; {@code ALL} alone when asked for. */

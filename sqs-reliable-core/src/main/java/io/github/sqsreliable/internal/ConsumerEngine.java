@@ -18,6 +18,7 @@ import io.github.sqsreliable.internal.handle.HandlerInvoker;
 import io.github.sqsreliable.internal.handle.HandlerResult;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
+import io.github.sqsreliable.internal.receive.ByteBudget;
 import io.github.sqsreliable.internal.receive.PollerActivity;
 import io.github.sqsreliable.internal.receive.PrefetchTuner;
 import io.github.sqsreliable.internal.receive.QueueProfile;
@@ -57,12 +58,15 @@ public final class ConsumerEngine implements SqsConsumer {
     private static final Logger log = LoggerFactory.getLogger(ConsumerEngine.class);
     private static final Duration QUEUE_ATTRIBUTES_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MIN_FLUSH_BUDGET = Duration.ofSeconds(1);
+    /** How long close() waits for polls in flight when no handler keeps it longer. */
+    private static final Duration POLL_GRACE = Duration.ofSeconds(1);
     /** How long ready messages may wait behind a quick handler's worker whose current message turned slow. */
     private static final long STALL_CHECK_MILLIS = 100;
     private static final Outcome ACKNOWLEDGE = new Outcome.Acknowledge();
 
     private final ConsumerSettings settings;
     private final ConsumerEvents events;
+    private final ByteBudget bytes;
     private final Object lifecycle = new Object();
     private volatile ConsumerState state = ConsumerState.NEW;
 
@@ -88,16 +92,18 @@ public final class ConsumerEngine implements SqsConsumer {
     private long visibilityTimeoutNanos;
 
     public ConsumerEngine(ConsumerSettings settings) {
-        this(settings, new ConsumerEvents(settings.listeners()));
+        this(settings, new ConsumerEvents(settings.listeners()), new ByteBudget(settings.maxHeldBytes()));
     }
 
     /**
      * @param settings the configuration
      * @param events shared with the engines of the same consumer's other queues, so metrics add up
+     * @param bytes shared with the engines of the same consumer's other queues, so the byte budget bounds them all
      */
-    public ConsumerEngine(ConsumerSettings settings, ConsumerEvents events) {
+    public ConsumerEngine(ConsumerSettings settings, ConsumerEvents events, ByteBudget bytes) {
         this.settings = settings;
         this.events = events;
+        this.bytes = bytes;
     }
 
     /**
@@ -116,10 +122,11 @@ public final class ConsumerEngine implements SqsConsumer {
             return new ConsumerEngine(settings);
         }
         ConsumerEvents shared = new ConsumerEvents(settings.listeners());
+        ByteBudget sharedBytes = new ByteBudget(settings.maxHeldBytes());
         List<ConsumerEngine> engines = new ArrayList<>();
-        engines.add(new ConsumerEngine(settings, shared));
+        engines.add(new ConsumerEngine(settings, shared, sharedBytes));
         for (int i = 0; i < retryQueues.size(); i++) {
-            engines.add(new ConsumerEngine(settings.forRetryQueue(retryQueues.get(i), i + 1), shared));
+            engines.add(new ConsumerEngine(settings.forRetryQueue(retryQueues.get(i), i + 1), shared, sharedBytes));
         }
         return new MultiQueueConsumer(engines, shared);
     }
@@ -162,6 +169,11 @@ public final class ConsumerEngine implements SqsConsumer {
             throw InvalidConfigurationException.of("retryPolicy", "(" + policy + ") uses retry queues, which cannot "
                     + "keep the order of FIFO queue " + settings.queueUrl() + ": FIFO queues retry on the same queue only");
         }
+        if (bytes.capacity() < profile.maxMessageBytes()) {
+            throw InvalidConfigurationException.of("maxHeldBytes", "(" + bytes.capacity() + ") must hold at least "
+                    + "one message of queue " + settings.queueUrl() + ", whose MaximumMessageSize is "
+                    + profile.maxMessageBytes() + " bytes");
+        }
         warnAboutDeadLettering(profile, policy);
         router = new FailureRouter(policy, settings.errorClassifier(), settings.queueUrl(), fifo,
                 profile.hasRedrivePolicy(), Clock.systemUTC(), System::nanoTime);
@@ -190,7 +202,7 @@ public final class ConsumerEngine implements SqsConsumer {
                         Math.max(100, 2 * settings.capacity())), events);
         extender.onExtended(heldKeys::renew);
         settler = new Settler(deletes, visibilityChanges, new MessageMover(settings.sqsClient()), extender, permits,
-                events, ackScheduler, heldKeys);
+                bytes, events, ackScheduler, heldKeys);
         if (idempotency != null) {
             gate = new IdempotencyGate(idempotency, settings.name(), visibilityTimeout, fifo, router, settler,
                     heldKeys, events);
@@ -211,7 +223,8 @@ public final class ConsumerEngine implements SqsConsumer {
         dispatcher = new Dispatcher<>(settings.maxConcurrency(), fifo, executor, this::process, settler::release);
         extender.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
         receiver = new Receiver(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
-                settings.visibilityTimeout(), settings.systemAttributes(), permits, tuner,
+                settings.visibilityTimeout(), settings.systemAttributes(), permits, bytes, profile.maxMessageBytes(),
+                tuner,
                 new PollerActivity(settings.pollers()), dispatcher::starving, this::received, events, answers,
                 visibilityScheduler);
         visibilityScheduler.scheduleAtFixedRate(() -> {
@@ -244,6 +257,7 @@ public final class ConsumerEngine implements SqsConsumer {
                     .messageAttributes(message.messageAttributes())
                     .build();
             InFlightMessage inFlight = new InFlightMessage(message, view, fifo, leaseStartNanos, visibilityTimeoutNanos);
+            bytes.hold(inFlight.sizeBytes());
             extender.track(inFlight);
             events.received(view);
             batch.add(inFlight);
@@ -476,13 +490,17 @@ public final class ConsumerEngine implements SqsConsumer {
         stopSignal.countDown();
         // 2. Release the messages that were waiting for a handler.
         dispatcher.close();
-        // 3. Let running handlers and polls in flight finish, up to the shutdown timeout.
+        // 3. Let running handlers finish, up to the shutdown timeout. Polls in flight meanwhile answer, and the
+        // dispatcher releases what they return.
         boolean idle = awaitHandlers(deadline);
-        boolean pollsReturned = awaitPollers(deadline);
-        if (!pollsReturned) {
-            log.warn("consumer {}: a receive was still in flight at the shutdown timeout; messages it returns "
-                    + "reappear when their visibility lapses", settings.name());
-            receiver.cancelInFlight();
+        // A poll that has not answered within a second of close() (or by the time handlers finished) is waiting on
+        // a quiet queue: it is left to finish on its own and hand back what it gets, instead of being waited out
+        // for up to waitTime, or cancelled, which would not stop SQS from giving it the next message to arrive.
+        long pollDeadline = Math.min(deadline, Math.max(System.nanoTime(), started + POLL_GRACE.toNanos()));
+        if (!awaitPollers(pollDeadline)) {
+            int detached = receiver.detachInFlight();
+            log.info("consumer {}: left {} long poll(s) to finish without the consumer; a message one returns is "
+                    + "handed back to the queue at once", settings.name(), detached);
         }
         if (!idle) {
             // Every message still unsettled is one a handler holds: waiting ones were released, and the receives

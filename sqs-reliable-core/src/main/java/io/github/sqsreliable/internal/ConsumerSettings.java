@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * A consumer's validated configuration, as {@code SqsConsumer.Builder#build()} leaves it. Optional values
  * ({@code visibilityTimeout}, {@code visibilityExtensionMargin}, {@code executor}) are {@code null} when unset;
  * exactly one of {@code handler} and {@code batchHandler} is set; {@code idempotency} is null when off;
- * {@code systemAttributes} lists every system attribute each receive asks for, the consumer's own included.
+ * {@code systemAttributes} lists every system attribute each receive asks for, the consumer's own included;
+ * {@code maxHeldBytes} is the byte budget, given or derived from the heap ({@code maxHeldBytesSet} says which).
  */
 public record ConsumerSettings(
         SqsAsyncClient sqsClient,
@@ -40,7 +41,9 @@ public record ConsumerSettings(
         BatchHandler batchHandler,
         boolean consumeRetryQueues,
         Idempotency idempotency,
-        List<MessageSystemAttributeName> systemAttributes) {
+        List<MessageSystemAttributeName> systemAttributes,
+        long maxHeldBytes,
+        boolean maxHeldBytesSet) {
 
     /** @return the most messages the consumer may hold at once: running handlers plus the most prefetch */
     public int capacity() {
@@ -57,7 +60,7 @@ public record ConsumerSettings(
         return new ConsumerSettings(sqsClient, retryQueueUrl, retryQueueName, handler, name + "-retry-" + index,
                 maxConcurrency, prefetch, pollers, waitTime, visibilityTimeout, visibilityExtensionMargin, maxProcessingTime,
                 shutdownTimeout, batchFlushInterval, executor, listeners, errorClassifier, retryPolicy, batchHandler,
-                false, sharedNamespace(), systemAttributes);
+                false, sharedNamespace(), systemAttributes, maxHeldBytes, maxHeldBytesSet);
     }
 
     /** Retry-queue engines keep the origin's namespace: a key is one piece of work wherever it is retried. */

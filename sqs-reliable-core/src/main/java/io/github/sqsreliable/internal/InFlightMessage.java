@@ -5,6 +5,7 @@ import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.internal.dispatch.DispatchUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -21,6 +22,8 @@ public final class InFlightMessage implements DispatchUnit {
     private final String receiptHandle;
     private final String dispatchKey;
     private final long leaseStartNanos;
+    private final long sizeBytes;
+    private final AtomicBoolean bytesReleased = new AtomicBoolean();
     private volatile long visibleUntilNanos;
 
     // Set once by the idempotency gate before dispatch; read by the settle stage and the extender.
@@ -48,6 +51,22 @@ public final class InFlightMessage implements DispatchUnit {
         this.dispatchKey = fifo ? view.messageGroupId().orElse("") : view.messageId();
         this.leaseStartNanos = leaseStartNanos;
         this.visibleUntilNanos = leaseStartNanos + visibilityTimeoutNanos;
+        this.sizeBytes = MessageSize.of(view.body(), view.messageAttributes());
+    }
+
+    /** @return the message's size as SQS counts it: body and message attributes, in bytes */
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    /**
+     * Claims the message's bytes for release from the byte budget: the first call returns them, later calls 0,
+     * so that a message counted once is released once, whichever path it leaves by.
+     *
+     * @return the bytes to release, or 0
+     */
+    public long takeBytesToRelease() {
+        return bytesReleased.compareAndSet(false, true) ? sizeBytes : 0;
     }
 
     /**

@@ -6,7 +6,9 @@ import java.util.function.IntPredicate;
 
 /**
  * Decides how many receives may be in flight at once: at most one per active poller, where a poller is a slot
- * for one receive, not a thread. All pollers start active. A poller whose receive came back short (under half
+ * for one receive, not a thread. One poller starts active, so a consumer started on an idle queue has one long poll
+ * in flight, not one per poller: a poll that outlives the consumer at {@code close()} may take messages that arrive
+ * meanwhile, and each one that does counts a receive against those messages. A poller whose receive came back short (under half
  * full, or empty) goes dormant, unless it is the last active one: an idle queue costs one receive per wait time,
  * not one per poller, and a queue that one poller keeps up with is not polled by all of them, whose receives
  * would each return a message or two at the cost of a request on both ends. A receive that came back full while
@@ -24,10 +26,10 @@ public final class PollerActivity {
     private final AtomicInteger active;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    /** @param pollers how many pollers there are; all start active */
+    /** @param pollers how many pollers there are; one starts active, the others wake as receives come back full */
     public PollerActivity(int pollers) {
         this.pollers = pollers;
-        this.active = new AtomicInteger(pollers);
+        this.active = new AtomicInteger(1);
     }
 
     /**

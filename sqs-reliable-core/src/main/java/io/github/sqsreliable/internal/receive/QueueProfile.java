@@ -14,16 +14,21 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * What the consumer needs to know about its queue, read once at start: whether it is FIFO and its default
- * visibility timeout.
+ * visibility timeout, its RedrivePolicy and its largest message.
  *
  * @param fifo whether the queue is FIFO ({@code FifoQueue} attribute, or a name ending in {@code .fifo})
  * @param visibilityTimeout the queue's {@code VisibilityTimeout}
  * @param queueArn the queue's ARN
  * @param redriveMaxReceiveCount the RedrivePolicy's {@code maxReceiveCount}, or 0 without a RedrivePolicy
  * @param redriveTargetArn the RedrivePolicy's {@code deadLetterTargetArn}, or null
+ * @param maxMessageBytes the queue's {@code MaximumMessageSize}, or SQS's largest ({@value #SQS_MAX_MESSAGE_BYTES})
+ *     when the queue does not say (ElasticMQ does not)
  */
 public record QueueProfile(boolean fifo, Duration visibilityTimeout, String queueArn, int redriveMaxReceiveCount,
-                           String redriveTargetArn) {
+                           String redriveTargetArn, long maxMessageBytes) {
+
+    /** The largest message SQS accepts on any queue: 1 MiB. */
+    public static final long SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
     private static final Pattern MAX_RECEIVE_COUNT = Pattern.compile("\"maxReceiveCount\"\\s*:\\s*\"?(\\d+)");
     private static final Pattern TARGET_ARN = Pattern.compile("\"deadLetterTargetArn\"\\s*:\\s*\"([^\"]+)\"");
@@ -49,7 +54,8 @@ public record QueueProfile(boolean fifo, Duration visibilityTimeout, String queu
             attributes = client.getQueueAttributes(GetQueueAttributesRequest.builder()
                             .queueUrl(queueUrl)
                             .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT, QueueAttributeName.FIFO_QUEUE,
-                                    QueueAttributeName.QUEUE_ARN, QueueAttributeName.REDRIVE_POLICY)
+                                    QueueAttributeName.QUEUE_ARN, QueueAttributeName.REDRIVE_POLICY,
+                                    QueueAttributeName.MAXIMUM_MESSAGE_SIZE)
                             .build())
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .attributes();
@@ -69,6 +75,16 @@ public record QueueProfile(boolean fifo, Duration visibilityTimeout, String queu
         Matcher targetArn = TARGET_ARN.matcher(redrivePolicy);
         return new QueueProfile(fifo, visibilityTimeout, attributes.get(QueueAttributeName.QUEUE_ARN),
                 maxReceiveCount.find() ? Integer.parseInt(maxReceiveCount.group(1)) : 0,
-                targetArn.find() ? targetArn.group(1) : null);
+                targetArn.find() ? targetArn.group(1) : null, maxMessageBytes(attributes));
+    }
+
+    private static long maxMessageBytes(Map<QueueAttributeName, String> attributes) {
+        String value = attributes.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
+        try {
+            long bytes = value == null ? SQS_MAX_MESSAGE_BYTES : Long.parseLong(value.trim());
+            return bytes > 0 && bytes <= SQS_MAX_MESSAGE_BYTES ? bytes : SQS_MAX_MESSAGE_BYTES;
+        } catch (NumberFormatException e) {
+            return SQS_MAX_MESSAGE_BYTES;
+        }
     }
 }

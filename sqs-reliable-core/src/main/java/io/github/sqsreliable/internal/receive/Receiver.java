@@ -4,6 +4,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.sqsreliable.internal.SqsLimits;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -16,10 +17,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
@@ -66,6 +70,8 @@ public final class Receiver {
     private final String queueUrl;
     private final ReceiveMessageRequest baseRequest;
     private final ReceivePermits permits;
+    private final ByteBudget bytes;
+    private final long maxMessageBytes;
     private final PrefetchTuner tuner;
     private final PollerActivity activity;
     private final BooleanSupplier handlersStarving;
@@ -75,13 +81,17 @@ public final class Receiver {
     private final ScheduledExecutorService timer;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicBoolean partialCheckScheduled = new AtomicBoolean();
+    private final AtomicLong handedBack = new AtomicLong();
     private final Set<CompletableFuture<ReceiveMessageResponse>> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<Backoff> backingOff = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
+    private volatile boolean detached;
 
     /**
      * @param visibilityTimeout requested with each receive, or {@code null} to use the queue's
      * @param systemAttributes the system attributes each receive asks for
+     * @param bytes reserved for each receive as if it returned its messages at the queue's maximum size
+     * @param maxMessageBytes the queue's {@code MaximumMessageSize}
      * @param tuner told the size and round trip of each receive that returned messages
      * @param activity how many receives may be in flight
      * @param handlersStarving whether a handler could start now but no message is ready for it
@@ -89,12 +99,15 @@ public final class Receiver {
      * @param timer runs backoffs and the wait for a full batch; its tasks must be quick
      */
     public Receiver(SqsAsyncClient client, String queueUrl, Duration waitTime, Duration visibilityTimeout,
-                    List<MessageSystemAttributeName> systemAttributes, ReceivePermits permits, PrefetchTuner tuner,
+                    List<MessageSystemAttributeName> systemAttributes, ReceivePermits permits, ByteBudget bytes,
+                    long maxMessageBytes, PrefetchTuner tuner,
                     PollerActivity activity, BooleanSupplier handlersStarving, BatchSink sink, ConsumerEvents events,
                     Executor answers, ScheduledExecutorService timer) {
         this.client = client;
         this.queueUrl = queueUrl;
         this.permits = permits;
+        this.bytes = bytes;
+        this.maxMessageBytes = maxMessageBytes;
         this.tuner = tuner;
         this.activity = activity;
         this.handlersStarving = handlersStarving;
@@ -112,6 +125,7 @@ public final class Receiver {
         }
         this.baseRequest = request.build();
         permits.onRelease(this::sendWhatFits);
+        bytes.onRelease(this::sendWhatFits);
     }
 
     /**
@@ -120,8 +134,8 @@ public final class Receiver {
      */
     public void sendWhatFits() {
         while (running) {
-            int wanted = permits.batch();
-            if (permits.available() < wanted || !activity.hasRoom()) {
+            int wanted = Math.min(permits.batch(), bytes.receiveLimit(maxMessageBytes));
+            if (permits.available() < wanted || !bytes.fits(wanted, maxMessageBytes) || !activity.hasRoom()) {
                 schedulePartialCheck();
                 return;
             }
@@ -129,12 +143,15 @@ public final class Receiver {
                 return; // the threads that hold the slots send or re-check when they give them back
             }
             if (permits.tryTake(wanted)) {
-                send(wanted);
-            } else {
-                // Another thread took the permits between the check and the claim. Going round again re-checks
-                // with the slot given back, so a release that found this slot claimed is not lost.
-                activity.receiveAnswered();
+                if (bytes.tryReserve(wanted, maxMessageBytes)) {
+                    send(wanted);
+                    continue;
+                }
+                permits.release(wanted);
             }
+            // Another thread took the permits or the bytes between the check and the claim. Going round again
+            // re-checks with the slot given back, so a release that found this slot claimed is not lost.
+            activity.receiveAnswered();
         }
     }
 
@@ -146,12 +163,18 @@ public final class Receiver {
         }
     }
 
-    /** Abandons the receives in flight: messages SQS returned to them reappear when their visibility lapses. */
-    public void cancelInFlight() {
+    /**
+     * Leaves the receives still in flight to finish without the consumer: whatever they return is handed back to
+     * the queue at once (visibility 0) by the SDK's own thread, not handled. Cancelling them instead would not
+     * stop SQS: a long poll whose connection is gone still takes the next message that arrives, which then stays
+     * invisible for a whole visibility timeout.
+     *
+     * @return how many receives were in flight
+     */
+    public int detachInFlight() {
         stop();
-        for (CompletableFuture<ReceiveMessageResponse> receive : inFlight) {
-            receive.cancel(true);
-        }
+        detached = true;
+        return inFlight.size();
     }
 
     /**
@@ -186,16 +209,18 @@ public final class Receiver {
         partialCheckScheduled.set(false);
         sendWhatFits();
         if (running && activity.noReceiveInFlight() && handlersStarving.getAsBoolean() && activity.tryClaim()) {
-            int taken = permits.takeUpTo(permits.batch());
-            if (taken > 0) {
-                send(taken);
+            int taken = permits.takeUpTo(Math.min(permits.batch(), bytes.receiveLimit(maxMessageBytes)));
+            int reserved = taken > 0 ? bytes.reserveUpTo(taken, maxMessageBytes) : 0;
+            permits.release(taken - reserved);
+            if (reserved > 0) {
+                send(reserved);
             } else {
                 activity.receiveAnswered();
             }
         }
     }
 
-    /** Caller holds a slot and {@code taken} permits. */
+    /** Caller holds a slot, {@code taken} permits and room for {@code taken} messages in the byte budget. */
     private void send(int taken) {
         long leaseStart = System.nanoTime();
         CompletableFuture<ReceiveMessageResponse> receive;
@@ -215,14 +240,58 @@ public final class Receiver {
 
     /** On the SDK's thread: nothing but the hand-off. */
     private void handOn(int taken, long leaseStart, ReceiveMessageResponse response, Throwable error) {
-        try {
-            answers.execute(() -> answered(taken, leaseStart, response, error));
-        } catch (RejectedExecutionException e) {
-            // Only while the consumer shuts down: what this receive returned reappears when its visibility lapses.
-            log.debug("receive answer for {} dropped: the consumer is shutting down", queueUrl);
-            permits.release(taken);
-            activity.receiveAnswered();
+        if (!detached) {
+            try {
+                answers.execute(() -> answered(taken, leaseStart, response, error));
+                return;
+            } catch (RejectedExecutionException e) {
+                // The consumer shut its threads down meanwhile: hand the messages back without them.
+            }
         }
+        handBack(response);
+        permits.release(taken);
+        bytes.release(taken * maxMessageBytes);
+        activity.receiveAnswered();
+    }
+
+    /**
+     * Hands back what a receive returned after the consumer stopped, straight from the SDK's thread: one
+     * asynchronous request, nothing waited for. If it fails, or the client is closed first, the messages reappear
+     * when their visibility lapses.
+     */
+    private void handBack(ReceiveMessageResponse response) {
+        if (response == null || response.messages().isEmpty()) {
+            return;
+        }
+        List<Message> messages = response.messages();
+        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                    .id(Integer.toString(i))
+                    .receiptHandle(messages.get(i).receiptHandle())
+                    .visibilityTimeout(0)
+                    .build());
+        }
+        handedBack.addAndGet(messages.size());
+        try {
+            client.changeMessageVisibilityBatch(ChangeMessageVisibilityBatchRequest.builder()
+                            .queueUrl(queueUrl).entries(entries).build())
+                    .whenComplete((answer, error) -> {
+                        if (error != null || answer.hasFailed() && !answer.failed().isEmpty()) {
+                            log.info("{} message(s) a receive returned after the consumer stopped could not be "
+                                            + "handed back to {}; they reappear when their visibility lapses",
+                                    error != null ? messages.size() : answer.failed().size(), queueUrl);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            log.info("{} message(s) a receive returned after the consumer stopped could not be handed back to {}; "
+                    + "they reappear when their visibility lapses: {}", messages.size(), queueUrl, e.toString());
+        }
+    }
+
+    /** @return messages that receives returned after the consumer stopped, handed back unhandled */
+    public long handedBack() {
+        return handedBack.get();
     }
 
     private void answered(int taken, long leaseStart, ReceiveMessageResponse response, Throwable error) {
@@ -231,6 +300,7 @@ public final class Receiver {
         try {
             if (error != null) {
                 permits.release(taken);
+                bytes.release(taken * maxMessageBytes);
                 slotHeld = !failed(error);
                 return;
             }
@@ -240,14 +310,21 @@ public final class Receiver {
             }
             List<Message> messages = response.messages();
             permits.release(taken - messages.size());
-            if (!messages.isEmpty()) {
+            if (messages.isEmpty()) {
+                bytes.release(taken * maxMessageBytes);
+            } else {
                 tuner.received(messages.size(), taken, System.nanoTime() - leaseStart);
                 // A full receive with room for another one means a backlog: one more poller can help drain it.
                 if (messages.size() == SqsLimits.MAX_RECEIVE_BATCH
                         && permits.available() >= SqsLimits.MAX_RECEIVE_BATCH) {
                     activity.wakeOne();
                 }
-                first = sink.accept(messages, leaseStart);
+                try {
+                    first = sink.accept(messages, leaseStart);
+                } finally {
+                    // The sink counted each message's own bytes: the reservation was only a bound until then.
+                    bytes.release(taken * maxMessageBytes);
+                }
             }
             // A receive under half full means the queue held little: fewer pollers keep up, and each extra long
             // poll would return a message or two, at the cost of a request on both ends of the wire. (Half, not

@@ -7,6 +7,7 @@ import io.github.sqsreliable.internal.classify.Outcome;
 import io.github.sqsreliable.internal.dedupe.HeldKeys;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
+import io.github.sqsreliable.internal.receive.ByteBudget;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import java.util.List;
@@ -34,21 +35,25 @@ public final class Settler {
     private final MessageMover mover;
     private final VisibilityExtender extender;
     private final ReceivePermits permits;
+    private final ByteBudget bytes;
     private final ConsumerEvents events;
     private final Executor callbacks;
     private final HeldKeys heldKeys;
 
     /**
      * @param callbacks where follow-up work after an SQS answer runs (never an SDK response thread)
+     * @param bytes given back each message's bytes once it has left, a moved copy once it is sent
      * @param heldKeys completes or releases a message's idempotency key as it is settled
      */
     public Settler(SqsBatcher deletes, SqsBatcher visibilityChanges, MessageMover mover, VisibilityExtender extender,
-                   ReceivePermits permits, ConsumerEvents events, Executor callbacks, HeldKeys heldKeys) {
+                   ReceivePermits permits, ByteBudget bytes, ConsumerEvents events, Executor callbacks,
+                   HeldKeys heldKeys) {
         this.deletes = deletes;
         this.visibilityChanges = visibilityChanges;
         this.mover = mover;
         this.extender = extender;
         this.permits = permits;
+        this.bytes = bytes;
         this.events = events;
         this.callbacks = callbacks;
         this.heldKeys = heldKeys;
@@ -95,14 +100,14 @@ public final class Settler {
                             log.warn("could not set the retry delay of message {}; it reappears when its visibility "
                                     + "lapses: {}", view.messageId(), error.toString());
                         }
-                        events.messageLeft();
+                        left(message);
                     }));
         } else if (outcome instanceof Outcome.Move move) {
             move(message, move, noExtensionInFlight);
         } else if (outcome instanceof Outcome.Release) {
             noExtensionInFlight.thenRun(() -> releaseNow(message, ReleaseReason.PERMANENT_FAILURE_TO_REDRIVE_POLICY));
         } else if (outcome instanceof Outcome.Redeliver) {
-            events.messageLeft();
+            left(message);
         }
     }
 
@@ -134,7 +139,7 @@ public final class Settler {
     public void abandon(InFlightMessage message) {
         if (message.settle() != null) {
             extender.untrack(message);
-            events.messageLeft();
+            left(message);
         }
     }
 
@@ -146,7 +151,7 @@ public final class Settler {
                 log.warn("could not release message {}; it reappears when its visibility lapses: {}",
                         message.view().messageId(), error.toString());
             }
-            events.messageLeft();
+            left(message);
         });
     }
 
@@ -160,7 +165,7 @@ public final class Settler {
                         events.moveFailed(view, move.queueUrl(), sendError);
                         log.warn("could not send message {} to {}; it reappears when its visibility lapses and is "
                                 + "routed again: {}", view.messageId(), move.queueUrl(), sendError.toString());
-                        events.messageLeft();
+                        left(message);
                         return;
                     }
                     delete(message, deletes.submitWithoutWaiting(message.receiptHandle(), 0), () -> {
@@ -189,8 +194,14 @@ public final class Settler {
                 log.warn("could not delete message {}; it will be delivered again: {}",
                         message.view().messageId(), error.toString());
             }
-            events.messageLeft();
+            left(message);
         });
+    }
+
+    /** The message is gone from the consumer (deleted, moved, released, left to lapse or given up). */
+    private void left(InFlightMessage message) {
+        events.messageLeft();
+        bytes.release(message.takeBytesToRelease());
     }
 
     private static void awaitQuietly(CompletableFuture<Void> future) {

@@ -9,8 +9,17 @@ import org.junit.jupiter.api.Test;
 class PollerActivityTest {
 
     @Test
-    void keepsOnePollerReceivingWhenTheQueueIsIdle() {
+    void startsWithOnePollerActive() {
         PollerActivity activity = new PollerActivity(3);
+
+        assertThat(activity.active()).isEqualTo(1);
+        assertThat(activity.tryClaim()).isTrue();
+        assertThat(activity.tryClaim()).isFalse();
+    }
+
+    @Test
+    void keepsOnePollerReceivingWhenTheQueueIsIdle() {
+        PollerActivity activity = awake(3);
 
         assertThat(activity.shouldSleepAfterShortReceive()).isTrue();
         assertThat(activity.shouldSleepAfterShortReceive()).isTrue();
@@ -20,7 +29,7 @@ class PollerActivityTest {
 
     @Test
     void claimsNoMoreSlotsThanPollersAreActive() {
-        PollerActivity activity = new PollerActivity(2);
+        PollerActivity activity = awake(2);
 
         assertThat(activity.tryClaim()).isTrue();
         assertThat(activity.tryClaim()).isTrue();
@@ -37,8 +46,6 @@ class PollerActivityTest {
     @Test
     void aFullReceiveWakesOneDormantPollerAtATime() {
         PollerActivity activity = new PollerActivity(3);
-        activity.shouldSleepAfterShortReceive();
-        activity.shouldSleepAfterShortReceive();
 
         assertThat(activity.wakeOne()).isTrue();
         assertThat(activity.active()).isEqualTo(2);
@@ -59,7 +66,7 @@ class PollerActivityTest {
 
     @Test
     void awaitingNoneInFlightReturnsWhenTheLastSlotComesBack() throws Exception {
-        PollerActivity activity = new PollerActivity(2);
+        PollerActivity activity = awake(2);
         activity.tryClaim();
         activity.tryClaim();
         assertThat(activity.awaitNoneInFlight(TimeUnit.MILLISECONDS.toNanos(20))).isFalse();
@@ -75,5 +82,14 @@ class PollerActivityTest {
         activity.receiveAnswered();
 
         assertThat(awaited.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** All pollers active, as after receives came back full. */
+    private static PollerActivity awake(int pollers) {
+        PollerActivity activity = new PollerActivity(pollers);
+        while (activity.wakeOne()) {
+            // wake the next
+        }
+        return activity;
     }
 }

@@ -41,6 +41,7 @@ class QueueProfileTest {
                 .attributes(Map.of(
                         QueueAttributeName.VISIBILITY_TIMEOUT, "45",
                         QueueAttributeName.QUEUE_ARN, "arn:aws:sqs:us-east-1:123456789012:orders",
+                        QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "262144",
                         QueueAttributeName.REDRIVE_POLICY,
                         "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:orders-dlq\",\"maxReceiveCount\":5}"))
                 .build()));
@@ -48,7 +49,19 @@ class QueueProfileTest {
         // when / then
         assertThat(QueueProfile.read(client, QUEUE_URL, Duration.ofSeconds(1))).isEqualTo(new QueueProfile(false,
                 Duration.ofSeconds(45), "arn:aws:sqs:us-east-1:123456789012:orders", 5,
-                "arn:aws:sqs:us-east-1:123456789012:orders-dlq"));
+                "arn:aws:sqs:us-east-1:123456789012:orders-dlq", 262_144));
+    }
+
+    @Test
+    void aQueueThatDoesNotSayItsMaximumMessageSizeIsTakenToAllowSqsLargest() {
+        // given a queue whose attributes omit MaximumMessageSize, as ElasticMQ's do
+        SqsAsyncClient client = answering(CompletableFuture.completedFuture(GetQueueAttributesResponse.builder()
+                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30"))
+                .build()));
+
+        // when / then
+        assertThat(QueueProfile.read(client, QUEUE_URL, Duration.ofSeconds(1)).maxMessageBytes())
+                .isEqualTo(1_048_576);
     }
 
     @Test

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
@@ -36,6 +39,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 class ReceiverTest {
 
     private static final String QUEUE = "https://sqs.test/1/q";
+    private static final long MAX_MESSAGE = 1_048_576;
 
     private final SqsAsyncClient client = mock(SqsAsyncClient.class);
     private final List<CompletableFuture<ReceiveMessageResponse>> receives = new CopyOnWriteArrayList<>();
@@ -46,6 +50,7 @@ class ReceiverTest {
     private final ExecutorService answers = Executors.newSingleThreadExecutor(r -> new Thread(r, "answers"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final AtomicBoolean starving = new AtomicBoolean();
+    private final ByteBudget bytes = new ByteBudget(1L << 30);
 
     ReceiverTest() {
         when(client.receiveMessage(any(ReceiveMessageRequest.class))).thenAnswer(invocation -> {
@@ -64,7 +69,7 @@ class ReceiverTest {
 
     @Test
     void sendsAFullReceiveForEveryFreePollerWhilePermitsCoverIt() {
-        receiver(new ReceivePermits(42), new PollerActivity(8), timer).sendWhatFits();
+        receiver(new ReceivePermits(42), awake(8), timer).sendWhatFits();
 
         assertThat(asked).containsExactly(10, 10, 10, 10);
     }
@@ -72,7 +77,7 @@ class ReceiverTest {
     @Test
     void answersAreHandedOnAwayFromTheCompletingThreadAndPermitsThatComeBackSendTheNextReceive() {
         ReceivePermits permits = new ReceivePermits(10);
-        Receiver receiver = receiver(permits, new PollerActivity(2), timer);
+        Receiver receiver = receiver(permits, awake(2), timer);
         receiver.sendWhatFits();
         assertThat(asked).containsExactly(10);
 
@@ -90,7 +95,7 @@ class ReceiverTest {
     @Test
     void unusedPermitsComeBackWithTheAnswer() {
         ReceivePermits permits = new ReceivePermits(10);
-        receiver(permits, new PollerActivity(1), timer).sendWhatFits();
+        receiver(permits, awake(1), timer).sendWhatFits();
 
         receives.get(0).complete(response(3));
 
@@ -101,7 +106,7 @@ class ReceiverTest {
     void asksForFewerThanTenOnlyWhenHandlersStarveAndNoReceiveIsInFlight() {
         ReceivePermits permits = new ReceivePermits(12);
         permits.tryTake(10); // held by messages being handled
-        Receiver receiver = receiver(permits, new PollerActivity(2), timer);
+        Receiver receiver = receiver(permits, awake(2), timer);
 
         receiver.sendWhatFits();
         await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(asked::isEmpty);
@@ -113,7 +118,7 @@ class ReceiverTest {
 
     @Test
     void aShortReceivePutsItsPollerToSleepButTheLastOneKeepsPolling() {
-        PollerActivity activity = new PollerActivity(2);
+        PollerActivity activity = awake(2);
         receiver(new ReceivePermits(100), activity, timer).sendWhatFits();
         assertThat(asked).hasSize(2);
 
@@ -134,7 +139,7 @@ class ReceiverTest {
         ArgumentCaptor<Runnable> backoffEnd = ArgumentCaptor.forClass(Runnable.class);
         ArgumentCaptor<Long> delay = ArgumentCaptor.forClass(Long.class);
         ReceivePermits permits = new ReceivePermits(10);
-        receiver(permits, new PollerActivity(1), fakeTimer).sendWhatFits();
+        receiver(permits, awake(1), fakeTimer).sendWhatFits();
 
         receives.get(0).completeExceptionally(SqsException.builder().message("unavailable").statusCode(503).build());
 
@@ -154,7 +159,7 @@ class ReceiverTest {
     void stopEndsBackoffsAndSendsNothingMore() throws InterruptedException {
         ScheduledExecutorService fakeTimer = mock(ScheduledExecutorService.class);
         ReceivePermits permits = new ReceivePermits(10);
-        Receiver receiver = receiver(permits, new PollerActivity(1), fakeTimer);
+        Receiver receiver = receiver(permits, awake(1), fakeTimer);
         receiver.sendWhatFits();
         receives.get(0).completeExceptionally(SqsException.builder().message("unavailable").statusCode(503).build());
         await().atMost(Duration.ofSeconds(5)).until(() -> pollFailures.size() == 1);
@@ -169,21 +174,70 @@ class ReceiverTest {
     }
 
     @Test
-    void cancellingAbandonsTheReceivesInFlightAndGivesTheirPermitsBack() throws InterruptedException {
+    void aDetachedReceiveHandsWhatItReturnsBackToTheQueueWithoutTheConsumer() throws InterruptedException {
+        // given two receives in flight, left to finish without the consumer
+        when(client.changeMessageVisibilityBatch(any(ChangeMessageVisibilityBatchRequest.class)))
+                .thenReturn(CompletableFuture.completedFuture(ChangeMessageVisibilityBatchResponse.builder().build()));
         ReceivePermits permits = new ReceivePermits(20);
-        Receiver receiver = receiver(permits, new PollerActivity(2), timer);
+        Receiver receiver = receiver(permits, awake(2), timer);
+        receiver.sendWhatFits();
+        assertThat(receiver.detachInFlight()).isEqualTo(2);
+
+        // when one returns three messages and the other none
+        receives.get(0).complete(response(3));
+        receives.get(1).complete(response(0));
+
+        // then the three are released in one request, nothing is handed on, and permits and bytes come back
+        assertThat(receiver.awaitAnswered(TimeUnit.SECONDS.toNanos(5))).isTrue();
+        ArgumentCaptor<ChangeMessageVisibilityBatchRequest> release =
+                ArgumentCaptor.forClass(ChangeMessageVisibilityBatchRequest.class);
+        verify(client).changeMessageVisibilityBatch(release.capture());
+        assertThat(release.getValue().entries()).extracting(ChangeMessageVisibilityBatchRequestEntry::receiptHandle)
+                .containsExactly("r0", "r1", "r2");
+        assertThat(release.getValue().entries()).allMatch(entry -> entry.visibilityTimeout() == 0);
+        assertThat(receiver.handedBack()).isEqualTo(3);
+        assertThat(handedOn).isEmpty();
+        assertThat(permits.available()).isEqualTo(20);
+        assertThat(bytes.used()).isZero();
+    }
+
+    @Test
+    void receivesInFlightReserveTheQueuesMaximumMessageSizeForEachMessageTheyAskFor() {
+        // given a budget for 25 messages of the queue's maximum size, and permits for many more
+        ByteBudget tight = new ByteBudget(25 * MAX_MESSAGE);
+        ReceivePermits permits = new ReceivePermits(100);
+        Receiver receiver = receiver(permits, awake(5), timer, tight);
+
+        // when it sends what fits
         receiver.sendWhatFits();
 
-        receiver.cancelInFlight();
+        // then two receives of 10 go out, not a third (which could take the budget over if all came back full)
+        assertThat(asked).containsExactly(10, 10);
+        assertThat(tight.used()).isEqualTo(20 * MAX_MESSAGE);
 
-        assertThat(receiver.awaitAnswered(TimeUnit.SECONDS.toNanos(5))).isTrue();
-        assertThat(receives).allMatch(CompletableFuture::isCancelled);
-        assertThat(permits.available()).isEqualTo(20);
-        assertThat(pollFailures).isEmpty();
-        assertThat(handedOn).isEmpty();
+        // and when the first comes back empty, its reservation frees room for the next receive of 10
+        receives.get(0).complete(response(0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 3);
+        assertThat(asked.get(2)).isEqualTo(10);
+    }
+
+    @Test
+    void aBudgetForFewerThanTenMessagesAsksForFewer() {
+        // given a budget that holds 4 messages of the queue's maximum size
+        ByteBudget tiny = new ByteBudget(4 * MAX_MESSAGE + 100);
+        Receiver receiver = receiver(new ReceivePermits(100), awake(3), timer, tiny);
+
+        // when / then one receive of 4 is in flight
+        receiver.sendWhatFits();
+        assertThat(asked).containsExactly(4);
     }
 
     private Receiver receiver(ReceivePermits permits, PollerActivity activity, ScheduledExecutorService timerToUse) {
+        return receiver(permits, activity, timerToUse, bytes);
+    }
+
+    private Receiver receiver(ReceivePermits permits, PollerActivity activity, ScheduledExecutorService timerToUse,
+                              ByteBudget budget) {
         ConsumerListener listener = new ConsumerListener() {
             @Override
             public void onPollFailed(ConsumerEvent.PollFailed event) {
@@ -191,7 +245,8 @@ class ReceiverTest {
             }
         };
         PrefetchTuner tuner = new PrefetchTuner(permits, permits.capacity(), 0, System.nanoTime());
-        return new Receiver(client, QUEUE, Duration.ofSeconds(20), null, List.of(), permits, tuner, activity,
+        return new Receiver(client, QUEUE, Duration.ofSeconds(20), null, List.of(), permits, budget, MAX_MESSAGE,
+                tuner, activity,
                 starving::get, (messages, leaseStart) -> {
                     sinkThreads.add(Thread.currentThread().getName());
                     handedOn.add(messages);
@@ -205,5 +260,14 @@ class ReceiverTest {
             received.add(Message.builder().messageId("m" + i).receiptHandle("r" + i).body("b").build());
         }
         return ReceiveMessageResponse.builder().messages(Collections.unmodifiableList(received)).build();
+    }
+
+    /** All pollers active, as after receives came back full. */
+    private static PollerActivity awake(int pollers) {
+        PollerActivity activity = new PollerActivity(pollers);
+        while (activity.wakeOne()) {
+            // wake the next
+        }
+        return activity;
     }
 }

@@ -21,6 +21,7 @@ import io.github.sqsreliable.internal.dedupe.CompletionBatcher;
 import io.github.sqsreliable.internal.dedupe.HeldKeys;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
+import io.github.sqsreliable.internal.receive.ByteBudget;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,8 @@ class SettlerAcknowledgeTest {
     private final HeldKeys heldKeys = new HeldKeys(store, new CompletionBatcher(store, Duration.ofHours(1),
             Duration.ofSeconds(5), events, acks, Duration.ZERO, 100), events);
     private final Settler settler = new Settler(deletes, mock(SqsBatcher.class), mock(MessageMover.class),
-            mock(VisibilityExtender.class), new ReceivePermits(10), events, acks, heldKeys);
+            mock(VisibilityExtender.class), new ReceivePermits(10), new ByteBudget(1L << 30), events, acks,
+            heldKeys);
 
     @AfterEach
     void stop() {
