@@ -342,7 +342,8 @@ public final class ConsumerEngine implements SqsConsumer {
      * go on (false when this one will be delivered again and must stay ahead of them).
      */
     private boolean process(InFlightMessage message) {
-        Outcome early = router.beforeHandling(message).orElse(null);
+        // A message whose move failed before is moved again, not handled again.
+        Outcome early = settler.pendingMove(message).or(() -> router.beforeHandling(message)).orElse(null);
         if (early != null) {
             settler.apply(message, early);
             return early.letsGroupContinue();
@@ -375,7 +376,7 @@ public final class ConsumerEngine implements SqsConsumer {
     private boolean processBatch(MessageBatch batch) {
         List<InFlightMessage> toHandle = new ArrayList<>();
         for (InFlightMessage message : batch.messages()) {
-            Outcome early = router.beforeHandling(message).orElse(null);
+            Outcome early = settler.pendingMove(message).or(() -> router.beforeHandling(message)).orElse(null);
             if (early != null) {
                 settler.apply(message, early);
             } else {

@@ -197,9 +197,11 @@ public sealed interface ConsumerEvent {
      * @param delay the DelaySeconds of the copy
      * @param attempt the attempt that failed, counted across tiers
      * @param error what the handler threw
+     * @param recordForm how much of the failure record the copy carries: less than all of it only when the whole
+     *     record would have made the copy too large for the retry queue, or the message had no room for it
      */
-    record MovedToRetryQueue(SqsMessage message, String retryQueueUrl, Duration delay, int attempt, Throwable error)
-            implements ConsumerEvent {
+    record MovedToRetryQueue(SqsMessage message, String retryQueueUrl, Duration delay, int attempt, Throwable error,
+                             FailureRecordForm recordForm) implements ConsumerEvent {
         /**
          * Checks that no value is null.
          *
@@ -208,25 +210,43 @@ public sealed interface ConsumerEvent {
          * @param delay the DelaySeconds of the copy
          * @param attempt the attempt that failed
          * @param error what the handler threw
+         * @param recordForm how much of the failure record the copy carries
          */
         public MovedToRetryQueue {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(retryQueueUrl, "retryQueueUrl");
             Objects.requireNonNull(delay, "delay");
             Objects.requireNonNull(error, "error");
+            Objects.requireNonNull(recordForm, "recordForm");
+        }
+
+        /**
+         * An event for a copy that carries its whole failure record.
+         *
+         * @param message the original message
+         * @param retryQueueUrl the retry queue
+         * @param delay the DelaySeconds of the copy
+         * @param attempt the attempt that failed
+         * @param error what the handler threw
+         */
+        public MovedToRetryQueue(SqsMessage message, String retryQueueUrl, Duration delay, int attempt,
+                                 Throwable error) {
+            this(message, retryQueueUrl, delay, attempt, error, FailureRecordForm.FULL);
         }
     }
 
     /**
-     * A message was sent to the dead-letter queue with its failure record, and the original deleted.
+     * A message was sent to the dead-letter queue, and the original deleted.
      *
      * @param message the original message
      * @param deadLetterQueueUrl the dead-letter queue it was sent to
      * @param reason why it was dead-lettered
      * @param error what the handler threw
+     * @param recordForm how much of the failure record the copy carries: less than all of it only when the whole
+     *     record would have made the copy too large for the dead-letter queue, or the message had no room for it
      */
     record DeadLettered(SqsMessage message, String deadLetterQueueUrl, FailureRecord.DeadLetterReason reason,
-                        Throwable error) implements ConsumerEvent {
+                        Throwable error, FailureRecordForm recordForm) implements ConsumerEvent {
         /**
          * Checks that no value is null.
          *
@@ -234,36 +254,68 @@ public sealed interface ConsumerEvent {
          * @param deadLetterQueueUrl the dead-letter queue
          * @param reason why it was dead-lettered
          * @param error what the handler threw
+         * @param recordForm how much of the failure record the copy carries
          */
         public DeadLettered {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(error, "error");
+            Objects.requireNonNull(recordForm, "recordForm");
+        }
+
+        /**
+         * An event for a copy that carries its whole failure record.
+         *
+         * @param message the original message
+         * @param deadLetterQueueUrl the dead-letter queue
+         * @param reason why it was dead-lettered
+         * @param error what the handler threw
+         */
+        public DeadLettered(SqsMessage message, String deadLetterQueueUrl, FailureRecord.DeadLetterReason reason,
+                            Throwable error) {
+            this(message, deadLetterQueueUrl, reason, error, FailureRecordForm.FULL);
         }
     }
 
     /**
-     * Sending a message to a retry or dead-letter queue failed; the original, not deleted, reappears when its
-     * visibility lapses and is routed again. (A delete that fails after a successful send is a
-     * {@link DeleteFailed}: the copy then exists twice.)
+     * Sending a message to a retry or dead-letter queue failed (the target refused it: missing, access denied, the
+     * copy too large even without its failure record, ...). The original is not deleted: its visibility is set to
+     * {@code retryIn}, and when it comes back the consumer tries the move again <em>without running the handler
+     * again</em>. (A delete that fails after a successful send is a {@link DeleteFailed}: the copy then exists
+     * twice.)
      *
      * @param message the original message
      * @param targetQueueUrl the retry or dead-letter queue the send was for
      * @param cause why the send failed
+     * @param retryIn how long until the move is tried again
      */
-    record MoveFailed(SqsMessage message, String targetQueueUrl, Throwable cause) implements ConsumerEvent {
+    record MoveFailed(SqsMessage message, String targetQueueUrl, Throwable cause, Duration retryIn)
+            implements ConsumerEvent {
         /**
          * Checks that no value is null.
          *
          * @param message the original message
          * @param targetQueueUrl the retry or dead-letter queue
          * @param cause why the send failed
+         * @param retryIn how long until the move is tried again
          */
         public MoveFailed {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(targetQueueUrl, "targetQueueUrl");
             Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(retryIn, "retryIn");
+        }
+
+        /**
+         * An event without a known retry delay ({@link Duration#ZERO}).
+         *
+         * @param message the original message
+         * @param targetQueueUrl the retry or dead-letter queue
+         * @param cause why the send failed
+         */
+        public MoveFailed(SqsMessage message, String targetQueueUrl, Throwable cause) {
+            this(message, targetQueueUrl, cause, Duration.ZERO);
         }
     }
 
@@ -320,6 +372,24 @@ public sealed interface ConsumerEvent {
         MAX_PROCESSING_TIME_REACHED,
         /** Extending failed for longer than the remaining visibility. */
         EXTENSION_FAILED
+    }
+
+    /**
+     * How much of its {@link FailureRecord} a moved copy carries. SQS counts the record toward the message size
+     * limit, so a message near its target's MaximumMessageSize carries a smaller record, or none, rather than not
+     * moving at all.
+     */
+    enum FailureRecordForm {
+        /** The whole record. */
+        FULL,
+        /** The record with its error message cut to fit, ending with {@code …} ({@code …} alone if cut entirely). */
+        SHORTENED_ERROR_MESSAGE,
+        /** The record without the error class and error message (both empty); every other field is kept. */
+        ESSENTIAL_FIELDS,
+        /** No record: even its essential fields would have made the copy larger than the target allows. */
+        DROPPED_FOR_SIZE,
+        /** No record: the message already had SQS's maximum of 10 message attributes. */
+        DROPPED_FOR_ATTRIBUTE_COUNT
     }
 
     /** Why a message was released unprocessed. */

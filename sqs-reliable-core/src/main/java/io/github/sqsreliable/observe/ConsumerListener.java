@@ -54,7 +54,10 @@ public interface ConsumerListener {
     default void onDeadLettered(ConsumerEvent.DeadLettered event) {
     }
 
-    /** @param event moving a message to a retry or dead-letter queue failed; it will be routed again */
+    /**
+     * @param event moving a message to a retry or dead-letter queue failed; the move is tried again after the
+     *     event's {@code retryIn}, without running the handler again
+     */
     default void onMoveFailed(ConsumerEvent.MoveFailed event) {
     }
 

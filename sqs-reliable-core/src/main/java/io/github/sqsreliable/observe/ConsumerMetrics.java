@@ -19,7 +19,8 @@ import java.time.Duration;
  * @param retriesScheduled failed messages set to be retried on the same queue after a backoff
  * @param movedToRetryQueue failed messages moved to a retry queue
  * @param deadLettered messages sent to the dead-letter queue
- * @param moveFailures failed sends to a retry or dead-letter queue (the original is routed again later)
+ * @param moveFailures failed moves to a retry or dead-letter queue, one per try (the original stays, and the move
+ *     is tried again after a backoff without running the handler)
  * @param duplicatesSkipped messages not handled because their idempotency key was done (deleted as duplicates)
  * @param duplicatesInProgress messages not handled yet because another consumer held their key
  * @param idempotencyStoreFailures idempotency store calls that failed or timed out

@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 /**
  * The failure history sqs-reliable attaches to a message it moves to a retry queue or a dead-letter queue, in
  * one message attribute named {@value #ATTRIBUTE_NAME} (one, because SQS allows only 10 per message). Its value
- * is form-encoded ({@code attempts=3&errorClass=...}) so it stays readable in the SQS console.
+ * is form-encoded ({@code attempts=3&errorClass=...}) so it stays readable in the SQS console. SQS counts the
+ * attribute toward the message size limit, so a copy near its target's limit carries a shorter record, or none.
  *
  * @param attempts failed attempts so far, across all tiers
  * @param tier the index of the retry tier the message was moved to (0 is the consumer's own queue)
@@ -22,9 +23,11 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * @param originalMessageId the message id it had there
  * @param firstFailureAt when the first attempt failed
  * @param lastFailureAt when the latest attempt failed
- * @param errorClass the class of the latest failure
+ * @param errorClass the class of the latest failure; empty on a copy that had room only for the record's essential
+ *     fields (see {@code docs/error-handling.md}, "At the size limit")
  * @param errorMessage the latest failure's message, at most {@value #MAX_ERROR_MESSAGE_LENGTH} characters
- *     without control characters; possibly empty
+ *     without control characters; possibly empty, or cut shorter and ending with {@code …} on a copy near its
+ *     queue's size limit
  * @param kind how the latest failure was classified
  * @param notBefore no attempt before this time (a delay longer than SQS's 15-minute DelaySeconds), or null
  * @param deadLetterReason why the message was dead-lettered, or null if it was not

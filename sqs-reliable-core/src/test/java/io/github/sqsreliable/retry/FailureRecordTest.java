@@ -214,6 +214,34 @@ class FailureRecordTest {
         assertThat(rest).isLessThanOrEqualTo(2_700);
     }
 
+    @Test
+    void readsARecordShortenedToItsEssentialFieldsAndAddsUnder400Bytes() {
+        // given the form a copy near its size limit carries: no error class, no error message
+        FailureRecord whole = deadLetteredWithMessage("downstream is down");
+        FailureRecord essential = new FailureRecord(whole.attempts(), whole.tier(), whole.originQueueUrl(),
+                whole.originalMessageId(), whole.firstFailureAt(), whole.lastFailureAt(), "", "", whole.kind(),
+                whole.notBefore(), whole.deadLetterReason(), whole.deadLetteredAt());
+
+        // when it is read back from its attribute
+        FailureRecord read = FailureRecord.of(Map.of(FailureRecord.ATTRIBUTE_NAME, essential.toAttribute()))
+                .orElseThrow();
+
+        // then every other field survives
+        assertThat(read).isEqualTo(essential);
+        assertThat(read.errorClass()).isEmpty();
+        assertThat(read.errorMessage()).isEmpty();
+        assertThat(read.attempts()).isEqualTo(6);
+        assertThat(read.deadLetterReason()).isEqualTo(DeadLetterReason.ATTEMPTS_EXHAUSTED);
+        assertThat(addedBytes(essential)).isBetween(350, 400);
+    }
+
+    @Test
+    void readsARecordWhoseErrorMessageWasCutToAnEllipsis() {
+        FailureRecord cut = deadLetteredWithMessage("…");
+
+        assertThat(FailureRecord.decode(cut.encode()).errorMessage()).isEqualTo("…");
+    }
+
     private static FailureRecord deadLetteredWithMessage(String errorMessage) {
         return new FailureRecord(6, 1, "https://sqs.eu-west-1.amazonaws.com/123456789012/orders",
                 "5fea7756-0ea4-451a-a703-a558b933e274", FIRST, LAST, "java.lang.IllegalStateException", errorMessage,

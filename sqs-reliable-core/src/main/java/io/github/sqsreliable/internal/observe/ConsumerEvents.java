@@ -2,6 +2,7 @@ package io.github.sqsreliable.internal.observe;
 
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.observe.ConsumerEvent;
+import io.github.sqsreliable.observe.ConsumerEvent.FailureRecordForm;
 import io.github.sqsreliable.observe.ConsumerEvent.LeaseLostReason;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import io.github.sqsreliable.observe.ConsumerListener;
@@ -105,21 +106,22 @@ public final class ConsumerEvents {
         publish(l -> l.onRetryScheduled(new ConsumerEvent.RetryScheduled(message, attempt, delay, error)));
     }
 
-    public void movedToRetryQueue(SqsMessage message, String queueUrl, Duration delay, int attempt, Throwable error) {
+    public void movedToRetryQueue(SqsMessage message, String queueUrl, Duration delay, int attempt, Throwable error,
+                                  FailureRecordForm recordForm) {
         movedToRetryQueue.increment();
         publish(l -> l.onMovedToRetryQueue(new ConsumerEvent.MovedToRetryQueue(message, queueUrl, delay, attempt,
-                error)));
+                error, recordForm)));
     }
 
     public void deadLettered(SqsMessage message, String queueUrl, FailureRecord.DeadLetterReason reason,
-                             Throwable error) {
+                             Throwable error, FailureRecordForm recordForm) {
         deadLettered.increment();
-        publish(l -> l.onDeadLettered(new ConsumerEvent.DeadLettered(message, queueUrl, reason, error)));
+        publish(l -> l.onDeadLettered(new ConsumerEvent.DeadLettered(message, queueUrl, reason, error, recordForm)));
     }
 
-    public void moveFailed(SqsMessage message, String queueUrl, Throwable cause) {
+    public void moveFailed(SqsMessage message, String queueUrl, Throwable cause, Duration retryIn) {
         moveFailures.increment();
-        publish(l -> l.onMoveFailed(new ConsumerEvent.MoveFailed(message, queueUrl, cause)));
+        publish(l -> l.onMoveFailed(new ConsumerEvent.MoveFailed(message, queueUrl, cause, retryIn)));
     }
 
     public void duplicateSkipped(SqsMessage message, boolean inProgress) {

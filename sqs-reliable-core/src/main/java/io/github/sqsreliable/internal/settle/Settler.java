@@ -9,9 +9,13 @@ import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.receive.ByteBudget;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
+import io.github.sqsreliable.observe.ConsumerEvent.FailureRecordForm;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * by visibility; send to a retry or dead-letter queue, then delete; release), releases messages unprocessed, and
  * gives up messages at shutdown. Every path first settles the message, so its visibility is never extended after
  * the change was queued, and returns the message's receive permit.
+ *
+ * <p>A move that fails leaves the original on the queue, hidden for a backoff, and is remembered: when the message
+ * comes back, {@link #pendingMove} hands the same move back to be tried again, so a failed move never runs the
+ * handler again (in this process; the memory is not persisted).
  */
 public final class Settler {
 
@@ -39,6 +47,7 @@ public final class Settler {
     private final ConsumerEvents events;
     private final Executor callbacks;
     private final HeldKeys heldKeys;
+    private final PendingMoves pendingMoves = new PendingMoves(System::nanoTime);
 
     /**
      * @param callbacks where follow-up work after an SQS answer runs (never an SDK response thread)
@@ -112,6 +121,17 @@ public final class Settler {
     }
 
     /**
+     * Checks a received message before its handler runs: if moving it failed before, the move is what must
+     * happen, not another handler run.
+     *
+     * @param message a received message
+     * @return the move to apply instead of running the handler, or empty to run it
+     */
+    public Optional<Outcome> pendingMove(InFlightMessage message) {
+        return pendingMoves.pending(message.view().messageId()).map(move -> move);
+    }
+
+    /**
      * Hands messages back unprocessed (visibility 0), each after any extension of it in flight has answered.
      *
      * @param messages the messages
@@ -155,27 +175,73 @@ public final class Settler {
         });
     }
 
-    /** Send first; delete the original only after the send succeeded, so a failure loses nothing. */
+    /**
+     * Send first; delete the original only after the send succeeded, so a failure loses nothing. A failed send
+     * hides the original for a backoff and remembers the move, so the handler does not run again for it.
+     */
     private void move(InFlightMessage message, Outcome.Move move, CompletableFuture<Void> noExtensionInFlight) {
         SqsMessage view = message.view();
         noExtensionInFlight
                 .thenCompose(ignored -> mover.send(view, move.queueUrl(), move.delay(), move.record()))
                 .whenCompleteAsync((sent, sendError) -> {
                     if (sendError != null) {
-                        events.moveFailed(view, move.queueUrl(), sendError);
-                        log.warn("could not send message {} to {}; it reappears when its visibility lapses and is "
-                                + "routed again: {}", view.messageId(), move.queueUrl(), sendError.toString());
-                        left(message);
+                        moveFailed(message, move, sendError);
                         return;
                     }
+                    int earlierFailures = pendingMoves.failures(view.messageId());
+                    pendingMoves.moved(view.messageId());
+                    logMoved(view, move, sent, earlierFailures);
                     delete(message, deletes.submitWithoutWaiting(message.receiptHandle(), 0), () -> {
                         if (move.deadLetter()) {
-                            events.deadLettered(view, move.queueUrl(), move.deadLetterReason(), move.cause());
+                            events.deadLettered(view, move.queueUrl(), move.deadLetterReason(), move.cause(),
+                                    sent.form());
                         } else {
-                            events.movedToRetryQueue(view, move.queueUrl(), move.delay(), move.attempt(), move.cause());
+                            events.movedToRetryQueue(view, move.queueUrl(), move.delay(), move.attempt(), move.cause(),
+                                    sent.form());
                         }
                     });
                 }, callbacks);
+    }
+
+    private void moveFailed(InFlightMessage message, Outcome.Move move, Throwable sendError) {
+        SqsMessage view = message.view();
+        Throwable cause = sendError instanceof CompletionException && sendError.getCause() != null
+                ? sendError.getCause() : sendError;
+        Duration backoff = pendingMoves.failed(view.messageId(), move);
+        int failures = pendingMoves.failures(view.messageId());
+        events.moveFailed(view, move.queueUrl(), cause, backoff);
+        // One line per message per try; the backoff doubles, so a target that stays broken does not flood the log.
+        log.warn("could not move message {} to {} (try {}): {}; it stays on its queue, hidden for {}, and then the "
+                        + "move is tried again without running the handler", view.messageId(), move.queueUrl(), failures,
+                cause.toString(), backoff);
+        visibilityChanges.submitWithoutWaiting(message.receiptHandle(), SqsLimits.toSecondsRoundingUp(backoff))
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        log.warn("could not hide message {} for {} after its failed move; it reappears when its "
+                                + "visibility lapses, and the move is tried again then: {}", view.messageId(),
+                                backoff, error.toString());
+                    }
+                    left(message);
+                });
+    }
+
+    private static void logMoved(SqsMessage view, Outcome.Move move, MessageMover.Sent sent, int earlierFailures) {
+        String target = move.deadLetter() ? "the dead-letter queue " : "the retry queue ";
+        if (sent.form() == FailureRecordForm.DROPPED_FOR_SIZE) {
+            log.warn("message {} is moved to {}{} without its failure record: with even the record's essential fields "
+                            + "the copy would exceed that queue's MaximumMessageSize ({} bytes; the copy is {} bytes "
+                            + "without it)", view.messageId(), target, move.queueUrl(), sent.limit(), sent.size());
+        } else if (sent.form() == FailureRecordForm.SHORTENED_ERROR_MESSAGE
+                || sent.form() == FailureRecordForm.ESSENTIAL_FIELDS) {
+            log.warn("message {} is moved to {}{} with a {} failure record: the whole record would exceed that "
+                            + "queue's MaximumMessageSize ({} bytes; the copy is {} bytes)", view.messageId(), target,
+                    move.queueUrl(), sent.form() == FailureRecordForm.ESSENTIAL_FIELDS ? "reduced (essential fields "
+                            + "only)" : "shortened (error message cut)", sent.limit(), sent.size());
+        }
+        if (earlierFailures > 0) {
+            log.info("message {} reached {}{} after {} failed tries of the move", view.messageId(), target,
+                    move.queueUrl(), earlierFailures);
+        }
     }
 
     /**
@@ -198,7 +264,10 @@ public final class Settler {
         });
     }
 
-    /** The message is gone from the consumer (deleted, moved, released, left to lapse or given up). */
+    /**
+     * The one place where a held message is counted as gone from the consumer: deleted, moved, released, left to
+     * lapse or given up. Called exactly once per settled message; its bytes go back to the budget.
+     */
     private void left(InFlightMessage message) {
         events.messageLeft();
         bytes.release(message.takeBytesToRelease());
