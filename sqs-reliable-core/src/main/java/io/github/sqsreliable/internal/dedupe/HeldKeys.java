@@ -70,7 +70,7 @@ public final class HeldKeys {
                                    Duration visibilityTimeout, Duration margin, Duration maxProcessingTime,
                                    Duration storeTimeout) {
         return new HeldKeys(store, completions, events, new KeyRenewals(store, events, System::nanoTime,
-                leaseFor(visibilityTimeout), margin, visibilityTimeout.plus(margin).plus(LEASE_SLACK),
+                leaseFor(visibilityTimeout), margin, renewedLeaseFor(visibilityTimeout, margin),
                 maxProcessingTime, storeTimeout));
     }
 
@@ -152,6 +152,15 @@ public final class HeldKeys {
                         + "lease expires: {}", message.view().messageId(), error.toString());
             }
         });
+    }
+
+    /**
+     * @param visibilityTimeout the consumer's visibility timeout
+     * @param margin the visibility extension margin: renewals are sent when at most this much lease is left
+     * @return the lease each renewal asks for: as a visibility extension (timeout plus margin), plus the slack
+     */
+    static Duration renewedLeaseFor(Duration visibilityTimeout, Duration margin) {
+        return visibilityTimeout.plus(margin).plus(LEASE_SLACK);
     }
 
     /**

@@ -33,7 +33,7 @@ class KeyRenewalsTest {
     private static final Duration VISIBILITY = Duration.ofSeconds(30);
     private static final Duration MARGIN = Duration.ofSeconds(15);
     private static final Duration ACQUIRE_LEASE = HeldKeys.leaseFor(VISIBILITY);
-    private static final Duration RENEW_LEASE = Duration.ofSeconds(46);
+    private static final Duration RENEW_LEASE = HeldKeys.renewedLeaseFor(VISIBILITY, MARGIN);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(5);
     private static final long T0 = TimeUnit.HOURS.toNanos(100);
     private static final FencingToken TOKEN = new FencingToken("token-1");
@@ -48,6 +48,14 @@ class KeyRenewalsTest {
     }
 
     @Test
+    void keysAreAcquiredForTheVisibilityTimeoutPlusOneSecondAndRenewedToTimeoutPlusMarginPlusOneSecond() {
+        assertThat(ACQUIRE_LEASE).isEqualTo(Duration.ofSeconds(31));
+        assertThat(RENEW_LEASE).isEqualTo(Duration.ofSeconds(46));
+        assertThat(HeldKeys.renewedLeaseFor(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
     void renewsAKeyWhenAtMostTheMarginOfItsLeaseIsLeftAndAgainOneVisibilityTimeoutLater() {
         // given: a key acquired at T0 (lease 31 s)
         KeyRenewals renewals = renewals(Duration.ofHours(1));
@@ -59,7 +67,7 @@ class KeyRenewalsTest {
 
         // when / then: 15 s left: renewed to 46 s from now, with the acquisition's token
         tickAt(renewals, T0 + seconds(16));
-        verify(store).renew(message.idempotencyKey(), TOKEN, RENEW_LEASE);
+        verify(store).renew(message.idempotencyKey(), TOKEN, Duration.ofSeconds(46));
 
         // when / then: the next renewal comes when 15 s of the new lease are left, 31 s later
         tickAt(renewals, T0 + seconds(46));
