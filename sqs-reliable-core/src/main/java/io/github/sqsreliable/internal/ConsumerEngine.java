@@ -196,11 +196,16 @@ public final class ConsumerEngine implements SqsConsumer {
         extender = new VisibilityExtender(visibilityChanges, events, System::nanoTime, visibilityTimeout, margin,
                 settings.maxProcessingTime());
         Idempotency idempotency = settings.idempotency();
+        // Keys are renewed on their own schedule, not after each extension SQS accepted: when SQS refuses
+        // extensions, a copy delivered while the handler runs must still find the key held, and wait.
         heldKeys = idempotency == null ? HeldKeys.NONE
-                : new HeldKeys(idempotency.store(), new CompletionBatcher(idempotency.store(), idempotency.ttl(),
+                : HeldKeys.renewed(idempotency.store(), new CompletionBatcher(idempotency.store(), idempotency.ttl(),
                         idempotency.storeTimeout(), events, ackScheduler, settings.batchFlushInterval(),
-                        Math.max(100, 2 * settings.capacity())), events);
-        extender.onExtended(heldKeys::renew);
+                        Math.max(100, 2 * settings.capacity())), events, visibilityTimeout, margin,
+                        settings.maxProcessingTime(), idempotency.storeTimeout());
+        extender.guardedByKeys(idempotency != null);
+        extender.explainRefusals(settings.queueUrl(), whenVisibilityLapses(profile, visibilityTimeout,
+                idempotency != null));
         settler = new Settler(deletes, visibilityChanges, new MessageMover(settings.sqsClient()), extender, permits,
                 bytes, events, ackScheduler, heldKeys);
         if (idempotency != null) {
@@ -222,6 +227,7 @@ public final class ConsumerEngine implements SqsConsumer {
         }
         dispatcher = new Dispatcher<>(settings.maxConcurrency(), fifo, executor, this::process, settler::release);
         extender.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
+        heldKeys.start(visibilityScheduler, VisibilityExtender.tickInterval(margin));
         receiver = new Receiver(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
                 settings.visibilityTimeout(), settings.systemAttributes(), permits, bytes, profile.maxMessageBytes(),
                 tuner,
@@ -438,6 +444,26 @@ public final class ConsumerEngine implements SqsConsumer {
         return "it will be delivered again";
     }
 
+    /**
+     * What happens to a message whose visibility lapses while its handler still runs (SQS refuses extensions, or
+     * maxProcessingTime is reached): said in the start-up warning and in the report of refused extensions.
+     */
+    private String whenVisibilityLapses(QueueProfile profile, Duration visibilityTimeout, boolean idempotent) {
+        String copies = idempotent
+                ? "their idempotency keys stay held (renewed on the store on their own schedule), so each copy SQS "
+                        + "delivers meanwhile waits for its key, and is deleted without running once the first run "
+                        + "has completed"
+                : "with no idempotency store configured, each copy SQS delivers meanwhile is handled again, "
+                        + "concurrently with the first run (counted in the redeliveredWhileHeld metric)";
+        String receives = profile.hasRedrivePolicy()
+                ? "; every such delivery counts as a receive toward the RedrivePolicy's maxReceiveCount ("
+                        + profile.redriveMaxReceiveCount() + "), after which SQS moves the message to "
+                        + profile.redriveTargetArn() + " even if its handler succeeded"
+                : "";
+        return "Messages whose handlers run longer than the visibility timeout (" + visibilityTimeout
+                + ") become visible again while they run: " + copies + receives + ".";
+    }
+
     /** Says at start when poison messages would not end where the user expects. */
     private void warnAboutDeadLettering(QueueProfile profile, RetryPolicy policy) {
         boolean ownDeadLetterQueue = policy.deadLetterQueueUrl().isPresent();
@@ -456,8 +482,13 @@ public final class ConsumerEngine implements SqsConsumer {
         }
         if (ownDeadLetterQueue && profile.hasRedrivePolicy() && attemptsHere > profile.redriveMaxReceiveCount()) {
             log.warn("consumer {}: the retry policy allows {} attempts on {}, but its RedrivePolicy moves a message "
-                    + "to {} after {} receives, before the policy's dead-letter queue is reached", settings.name(),
-                    attemptsHere, settings.queueUrl(), profile.redriveTargetArn(), profile.redriveMaxReceiveCount());
+                    + "to {} after {} receives, before the policy's dead-letter queue is reached. Receives are counted, "
+                    + "not handler runs: a message is also received again each time its visibility lapses while its "
+                    + "handler still runs (visibility extensions refused, or maxProcessingTime reached), and {}",
+                    settings.name(), attemptsHere, settings.queueUrl(), profile.redriveTargetArn(),
+                    profile.redriveMaxReceiveCount(), settings.idempotency() != null
+                            ? "that copy waits for the idempotency key held by the running handler, using up a receive"
+                            : "without idempotency that copy is handled again, concurrently with the first run");
         }
     }
 

@@ -110,6 +110,57 @@ public sealed interface ConsumerEvent {
     }
 
     /**
+     * SQS refused to extend visibility for a reason that lies in the consumer's configuration, not in a message:
+     * the credentials lack {@code sqs:ChangeMessageVisibility} ({@code AccessDenied}), the queue does not exist,
+     * or its URL is not a queue address. Reported once when the refusals begin (again only after an extension
+     * succeeded in between); {@link ConsumerMetrics#visibilityExtensionsRefused()} counts every refused extension.
+     * While it lasts, a handler that runs longer than the visibility timeout loses its message's visibility,
+     * and SQS delivers the message again while the handler runs (see {@link RedeliveredWhileHeld}); no
+     * {@link LeaseLost} is reported for each such message.
+     *
+     * @param queueUrl the queue
+     * @param errorCode SQS's error code, e.g. {@code AccessDenied}
+     * @param meaning what the refusal means, naming the permission or the queue
+     * @param cause the refusal
+     */
+    record VisibilityExtensionRefused(String queueUrl, String errorCode, String meaning, Throwable cause)
+            implements ConsumerEvent {
+        /**
+         * Checks that no value is null.
+         *
+         * @param queueUrl the queue
+         * @param errorCode SQS's error code
+         * @param meaning what the refusal means
+         * @param cause the refusal
+         */
+        public VisibilityExtensionRefused {
+            Objects.requireNonNull(queueUrl, "queueUrl");
+            Objects.requireNonNull(errorCode, "errorCode");
+            Objects.requireNonNull(meaning, "meaning");
+            Objects.requireNonNull(cause, "cause");
+        }
+    }
+
+    /**
+     * A message was received again while this consumer still held an earlier copy of it, whose handler had not
+     * finished: its visibility lapsed (extensions refused or failing, or {@code maxProcessingTime} reached).
+     * Without idempotency the handler now runs for both copies at once; with it, the new copy waits for the key.
+     * Each such receive counts toward the queue's {@code maxReceiveCount}.
+     *
+     * @param message the new copy
+     */
+    record RedeliveredWhileHeld(SqsMessage message) implements ConsumerEvent {
+        /**
+         * Checks that {@code message} is not null.
+         *
+         * @param message the new copy
+         */
+        public RedeliveredWhileHeld {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
      * SQS confirmed the message's deletion.
      *
      * @param message the deleted message

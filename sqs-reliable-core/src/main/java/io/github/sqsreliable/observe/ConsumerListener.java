@@ -30,6 +30,14 @@ public interface ConsumerListener {
     default void onLeaseLost(ConsumerEvent.LeaseLost event) {
     }
 
+    /** @param event SQS refused visibility extensions because of the consumer's configuration (once per episode) */
+    default void onVisibilityExtensionRefused(ConsumerEvent.VisibilityExtensionRefused event) {
+    }
+
+    /** @param event a message was received again while its earlier copy's handler still ran here */
+    default void onRedeliveredWhileHeld(ConsumerEvent.RedeliveredWhileHeld event) {
+    }
+
     /** @param event SQS confirmed a delete */
     default void onDeleted(ConsumerEvent.MessageDeleted event) {
     }

@@ -5,15 +5,18 @@ import io.github.sqsreliable.internal.InFlightMessage;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to a message's held idempotency key as the message is settled: completed after its handler
- * succeeded (in batches, before the message's delete: see {@link CompletionBatcher}), released after a failure or
- * an unprocessed release, renewed whenever its visibility is extended. A message without a held key is left
- * alone, so the stages call these unconditionally, except {@link #complete}, which needs a key.
+ * What happens to a message's held idempotency key from its acquisition to its message's settlement: renewed on
+ * a schedule of its own while the message is unsettled (see {@link KeyRenewals}: not tied to SQS accepting the
+ * visibility extension, so that a copy SQS delivers while the handler still runs waits for the key), completed
+ * after its handler succeeded (in batches, before the message's delete: see {@link CompletionBatcher}), released
+ * after a failure or an unprocessed release. A message without a held key is left alone, so the stages call
+ * these unconditionally, except {@link #complete}, which needs a key.
  */
 public final class HeldKeys {
 
@@ -24,19 +27,75 @@ public final class HeldKeys {
     private final IdempotencyStore store;
     private final CompletionBatcher completions;
     private final ConsumerEvents events;
+    private final KeyRenewals renewals;
 
     /** A stand-in for consumers without idempotency: holds no key, and every call does nothing. */
     public static final HeldKeys NONE = new HeldKeys(null, null, null);
 
     /**
+     * Held keys that are never renewed: for tests of what settling does to a key.
+     *
      * @param store the store
      * @param completions completes the keys of handled messages, in batches
      * @param events where store failures are counted
      */
     public HeldKeys(IdempotencyStore store, CompletionBatcher completions, ConsumerEvents events) {
+        this(store, completions, events, null);
+    }
+
+    private HeldKeys(IdempotencyStore store, CompletionBatcher completions, ConsumerEvents events,
+                     KeyRenewals renewals) {
         this.store = store;
         this.completions = completions;
         this.events = events;
+        this.renewals = renewals;
+    }
+
+    /**
+     * Held keys renewed on their own schedule ({@link #start}): each key is acquired with
+     * {@link #leaseFor leaseFor(visibilityTimeout)} and, when at most {@code margin} of it is left, renewed to the
+     * visibility timeout plus the margin plus 1 s (as a visibility extension, one renewal per visibility timeout),
+     * until its message is settled or {@code maxProcessingTime} after its receipt.
+     *
+     * @param store the store
+     * @param completions completes the keys of handled messages, in batches
+     * @param events where store failures are counted
+     * @param visibilityTimeout the consumer's visibility timeout
+     * @param margin the visibility extension margin, less than the visibility timeout
+     * @param maxProcessingTime how long after receipt keys are renewed
+     * @param storeTimeout how long a renewal may stay unanswered before another is sent
+     * @return the held keys
+     */
+    public static HeldKeys renewed(IdempotencyStore store, CompletionBatcher completions, ConsumerEvents events,
+                                   Duration visibilityTimeout, Duration margin, Duration maxProcessingTime,
+                                   Duration storeTimeout) {
+        return new HeldKeys(store, completions, events, new KeyRenewals(store, events, System::nanoTime,
+                leaseFor(visibilityTimeout), margin, renewedLeaseFor(visibilityTimeout, margin),
+                maxProcessingTime, storeTimeout));
+    }
+
+    /**
+     * Starts renewing held keys, ticking on the given scheduler until it is shut down.
+     *
+     * @param scheduler a single-threaded scheduler the caller owns
+     * @param interval how often to look: the visibility extender's tick
+     */
+    public void start(ScheduledExecutorService scheduler, Duration interval) {
+        if (renewals != null) {
+            renewals.start(scheduler, interval);
+        }
+    }
+
+    /**
+     * Records that a message now holds its key, whose lease is renewed from now on until the message is settled.
+     *
+     * @param message a message whose key was just acquired ({@link InFlightMessage#holdIdempotencyKey})
+     * @param acquireSentNanos {@link System#nanoTime()} when the acquire was sent
+     */
+    public void hold(InFlightMessage message, long acquireSentNanos) {
+        if (renewals != null && message.idempotencyKey() != null) {
+            renewals.hold(message, acquireSentNanos);
+        }
     }
 
     /**
@@ -56,6 +115,9 @@ public final class HeldKeys {
      * @param thenDelete queues the message's delete; must not block. Its future is the delete's answer
      */
     public void complete(InFlightMessage message, Supplier<? extends CompletableFuture<?>> thenDelete) {
+        if (renewals != null) {
+            renewals.forget(message);
+        }
         completions.submit(message, thenDelete);
     }
 
@@ -80,6 +142,9 @@ public final class HeldKeys {
         if (store == null || key == null) {
             return;
         }
+        if (renewals != null) {
+            renewals.forget(message);
+        }
         store.release(key, message.fencingToken()).whenComplete((released, error) -> {
             if (error != null) {
                 events.idempotencyStoreFailed();
@@ -90,27 +155,12 @@ public final class HeldKeys {
     }
 
     /**
-     * Extends a message's key together with its visibility. Does not wait.
-     *
-     * @param message a message whose visibility was just extended
-     * @param visibility the new visibility, counted from now
+     * @param visibilityTimeout the consumer's visibility timeout
+     * @param margin the visibility extension margin: renewals are sent when at most this much lease is left
+     * @return the lease each renewal asks for: as a visibility extension (timeout plus margin), plus the slack
      */
-    public void renew(InFlightMessage message, Duration visibility) {
-        String key = message.idempotencyKey();
-        if (store == null || key == null || message.isSettled()) {
-            return;
-        }
-        store.renew(key, message.fencingToken(), visibility.plus(LEASE_SLACK)).whenComplete((renewed, error) -> {
-            if (error != null) {
-                events.idempotencyStoreFailed();
-                log.warn("could not renew the idempotency lease of message {}: {}", message.view().messageId(),
-                        error.toString());
-            } else if (!renewed && !message.isSettled()) {
-                // (A renew that lands after the key was completed or released answers false too: that is no loss.)
-                log.warn("the idempotency lease of message {} was lost while its handler runs; another consumer may "
-                        + "handle it too", message.view().messageId());
-            }
-        });
+    static Duration renewedLeaseFor(Duration visibilityTimeout, Duration margin) {
+        return visibilityTimeout.plus(margin).plus(LEASE_SLACK);
     }
 
     /**

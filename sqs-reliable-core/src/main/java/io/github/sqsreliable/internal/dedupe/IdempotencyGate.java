@@ -116,12 +116,14 @@ public final class IdempotencyGate {
         }
         Duration pause = Duration.ZERO;
         if (!requests.isEmpty()) {
+            long acquireSentNanos = System.nanoTime();
             List<AcquireResult> results = acquire(requests);
             if (results == null) {
                 pause = storeUnavailable(keyed, decisions);
             } else {
                 for (int i = 0; i < keyed.size(); i++) {
-                    decisions.put(keyed.get(i), decide(keyed.get(i), requests.get(i), results.get(i)));
+                    decisions.put(keyed.get(i), decide(keyed.get(i), requests.get(i), results.get(i),
+                            acquireSentNanos));
                 }
             }
         }
@@ -217,9 +219,12 @@ public final class IdempotencyGate {
         return null;
     }
 
-    private Decision decide(InFlightMessage message, AcquireRequest request, AcquireResult result) {
+    private Decision decide(InFlightMessage message, AcquireRequest request, AcquireResult result,
+                            long acquireSentNanos) {
         if (result instanceof AcquireResult.Acquired acquired) {
             message.holdIdempotencyKey(request.key(), acquired.token());
+            // Renewed from now on, whatever happens to the message's visibility, until it is settled.
+            heldKeys.hold(message, acquireSentNanos);
             return Decision.DISPATCH;
         }
         if (payloadDiffers(request, result)) {

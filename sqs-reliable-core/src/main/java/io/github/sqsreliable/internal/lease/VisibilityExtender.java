@@ -14,7 +14,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +29,29 @@ import org.slf4j.LoggerFactory;
  * queued: see {@link InFlightMessage#settle()}), when SQS refuses the receipt handle (lease lost), or when the
  * message is invisible until {@code maxProcessingTime} after its receipt (never beyond SQS's 12 hours); the
  * lease is reported lost when that last visibility runs out.
+ *
+ * <p>A refusal that means the consumer is misconfigured (access denied, no such queue: see
+ * {@link Misconfiguration}) is no news about one message: it is reported once, at ERROR and as a
+ * {@code VisibilityExtensionRefused} event, until an extension succeeds again; each refused extension is
+ * counted, and a message whose visibility then runs out is not reported as a lost lease of its own.
+ *
+ * <p>Until a message is settled it stays held here even after its visibility ran out, so that a copy of it
+ * received meanwhile (SQS delivered it again while its handler runs) is recognised and reported.
  */
 public final class VisibilityExtender {
 
     private static final Logger log = LoggerFactory.getLogger(VisibilityExtender.class);
     private static final long ONE_SECOND_NANOS = 1_000_000_000L;
 
+    /** Every message received and not yet settled, including those whose visibility ran out. */
+    private final Set<InFlightMessage> held = ConcurrentHashMap.newKeySet();
+    /** The held messages still being extended. */
     private final Set<InFlightMessage> tracked = ConcurrentHashMap.newKeySet();
+    /** How many copies of each message id are held: more than one means SQS delivered it again meanwhile. */
+    private final ConcurrentHashMap<String, Integer> copiesHeld = new ConcurrentHashMap<>();
+    private final AtomicLong redeliveries = new AtomicLong();
+    /** The misconfiguration extensions are refused for now, or null: reported once per episode. */
+    private final AtomicReference<Misconfiguration> refusal = new AtomicReference<>();
     private final SqsBatcher visibilityChanges;
     private final ConsumerEvents events;
     private final LongSupplier nanoClock;
@@ -42,7 +59,10 @@ public final class VisibilityExtender {
     private final int visibilityTimeoutSeconds;
     private final long marginNanos;
     private final long maxHoldNanos;
-    private volatile BiConsumer<InFlightMessage, Duration> onExtended = (message, visibility) -> { };
+    private volatile String queueUrl = "the queue";
+    private volatile String consequences = "Messages whose handlers run longer than the visibility timeout become "
+            + "visible again while they run.";
+    private volatile boolean guardedByKeys;
 
     /**
      * @param visibilityChanges where extensions are sent
@@ -90,31 +110,65 @@ public final class VisibilityExtender {
     }
 
     /**
-     * @param onExtended called after each confirmed extension with the new visibility (the idempotency lease is
-     *     renewed with it); must not block
+     * Says what the single report of a misconfiguration refusal names and explains. Call before {@link #start}.
+     *
+     * @param queueUrl the queue
+     * @param consequences what the refusals do to this consumer's messages, in a sentence or two
      */
-    public void onExtended(BiConsumer<InFlightMessage, Duration> onExtended) {
-        this.onExtended = onExtended;
+    public void explainRefusals(String queueUrl, String consequences) {
+        this.queueUrl = queueUrl;
+        this.consequences = consequences;
+    }
+
+    /**
+     * @param guardedByKeys whether messages go through an idempotency gate, so that a copy received while an
+     *     earlier one is handled waits for the key instead of running: such copies are then not worth a WARN
+     */
+    public void guardedByKeys(boolean guardedByKeys) {
+        this.guardedByKeys = guardedByKeys;
     }
 
     /** @param message a message just received */
     public void track(InFlightMessage message) {
+        held.add(message);
         tracked.add(message);
+        if (copiesHeld.merge(message.view().messageId(), 1, Integer::sum) > 1) {
+            redelivered(message);
+        }
     }
 
     /** @param message a settled message: stops tracking it now rather than at the next tick */
     public void untrack(InFlightMessage message) {
         tracked.remove(message);
+        if (held.remove(message)) {
+            copiesHeld.computeIfPresent(message.view().messageId(), (id, copies) -> copies == 1 ? null : copies - 1);
+        }
     }
 
-    /** @return the messages tracked now: every message received and not yet settled */
+    /** @return every message received and not yet settled, whether or not its visibility is still extended */
     public List<InFlightMessage> trackedMessages() {
-        return List.copyOf(tracked);
+        return List.copyOf(held);
     }
 
-    /** @return how many messages are tracked */
+    /** @return how many messages are still being extended */
     public int trackedCount() {
         return tracked.size();
+    }
+
+    private void redelivered(InFlightMessage copy) {
+        events.redeliveredWhileHeld(copy.view());
+        long count = redeliveries.incrementAndGet();
+        Misconfiguration refused = refusal.get();
+        String why = refused != null ? "SQS refuses visibility extensions (" + refused.errorCode() + ")"
+                : "its visibility lapsed while its handler ran";
+        if (guardedByKeys) {
+            log.debug("message {} was received again while its handler still runs here ({}); it waits for its "
+                    + "idempotency key", copy.view().messageId(), why);
+        } else if (count == 1 || count % 10 == 0) {
+            log.warn("message {} was received again while its handler still runs here ({}): without idempotency "
+                    + "both copies are handled at once ({} such receive(s) so far; see the "
+                    + "redeliveredWhileHeld metric)", copy.view().messageId(), why, count);
+        }
     }
 
     private void tickSafely() {
@@ -129,10 +183,13 @@ public final class VisibilityExtender {
         long now = nanoClock.getAsLong();
         List<InFlightMessage> due = new ArrayList<>();
         List<InFlightMessage> soon = new ArrayList<>();
-        for (InFlightMessage message : tracked) {
+        for (InFlightMessage message : held) {
             if (message.isSettled()) {
-                tracked.remove(message);
+                untrack(message);
                 continue;
+            }
+            if (!tracked.contains(message)) {
+                continue; // its visibility ran out; held only to recognise a copy of it
             }
             long remaining = message.visibleUntilNanos() - now;
             long budget = message.leaseStartNanos() + maxHoldNanos - now;
@@ -142,6 +199,10 @@ public final class VisibilityExtender {
                 if (budget < ONE_SECOND_NANOS) {
                     events.leaseLost(message.view(), LeaseLostReason.MAX_PROCESSING_TIME_REACHED, null);
                     log.warn("message {} was held for its maximum processing time; it will be delivered again",
+                            message.view().messageId());
+                } else if (refusal.get() != null) {
+                    // Not this message's loss but the consumer's misconfiguration, which was reported once.
+                    log.debug("the visibility of message {} ran out while extensions are refused",
                             message.view().messageId());
                 } else {
                     // Every extension failed until the visibility ran out: SQS may already have redelivered it.
@@ -184,12 +245,21 @@ public final class VisibilityExtender {
             if (error == null) {
                 message.endExtension(newVisibleUntil);
                 events.visibilityExtended(message.view(), Duration.ofSeconds(seconds));
-                onExtended.accept(message, Duration.ofSeconds(seconds));
+                if (refusal.get() != null) {
+                    Misconfiguration ended = refusal.getAndSet(null);
+                    if (ended != null) {
+                        log.info("SQS accepts visibility extensions on {} again (they were refused with {})",
+                                queueUrl, ended.errorCode());
+                    }
+                }
                 return;
             }
             message.endExtension(-1);
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof BatchEntryFailedException failure && failure.isReceiptHandleInvalid()) {
+            Misconfiguration misconfiguration = Misconfiguration.of(cause, queueUrl);
+            if (misconfiguration != null) {
+                refused(message, misconfiguration, cause);
+            } else if (cause instanceof BatchEntryFailedException failure && failure.isReceiptHandleInvalid()) {
                 message.markLeaseLost();
                 tracked.remove(message);
                 events.leaseLost(message.view(), LeaseLostReason.RECEIPT_HANDLE_INVALID, failure);
@@ -200,5 +270,21 @@ public final class VisibilityExtender {
                         message.view().messageId(), cause.toString());
             }
         });
+    }
+
+    /** Counts every refusal; reports the first of an episode, loudly, as the misconfiguration it is. */
+    private void refused(InFlightMessage message, Misconfiguration misconfiguration, Throwable cause) {
+        events.extensionRefused();
+        Misconfiguration previous = refusal.getAndSet(misconfiguration);
+        if (previous != null && previous.errorCode().equals(misconfiguration.errorCode())) {
+            log.debug("extending the visibility of message {} was refused ({}); retrying on the next tick",
+                    message.view().messageId(), misconfiguration.errorCode());
+            return;
+        }
+        log.error("SQS refuses to extend the visibility of messages on {} ({}): {}. This is the consumer's "
+                        + "configuration, not one lost message, and retrying will not fix it; it is reported once "
+                        + "(each refused extension is counted in the visibilityExtensionsRefused metric). {}",
+                queueUrl, misconfiguration.errorCode(), misconfiguration.meaning(), consequences);
+        events.visibilityExtensionRefused(queueUrl, misconfiguration.errorCode(), misconfiguration.meaning(), cause);
     }
 }

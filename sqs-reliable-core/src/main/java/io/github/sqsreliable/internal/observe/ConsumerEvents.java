@@ -29,6 +29,8 @@ public final class ConsumerEvents {
     private final LongAdder failed = new LongAdder();
     private final LongAdder extended = new LongAdder();
     private final LongAdder leasesLost = new LongAdder();
+    private final LongAdder extensionsRefused = new LongAdder();
+    private final LongAdder redeliveredWhileHeld = new LongAdder();
     private final LongAdder deleted = new LongAdder();
     private final LongAdder deleteFailures = new LongAdder();
     private final LongAdder released = new LongAdder();
@@ -79,6 +81,22 @@ public final class ConsumerEvents {
     public void leaseLost(SqsMessage message, LeaseLostReason reason, Throwable cause) {
         leasesLost.increment();
         publish(l -> l.onLeaseLost(new ConsumerEvent.LeaseLost(message, reason, cause)));
+    }
+
+    /** One extension refused because of the consumer's configuration; see {@link #visibilityExtensionRefused}. */
+    public void extensionRefused() {
+        extensionsRefused.increment();
+    }
+
+    /** Refusals for a configuration reason began: reported once per episode. */
+    public void visibilityExtensionRefused(String queueUrl, String errorCode, String meaning, Throwable cause) {
+        publish(l -> l.onVisibilityExtensionRefused(new ConsumerEvent.VisibilityExtensionRefused(queueUrl, errorCode,
+                meaning, cause)));
+    }
+
+    public void redeliveredWhileHeld(SqsMessage message) {
+        redeliveredWhileHeld.increment();
+        publish(l -> l.onRedeliveredWhileHeld(new ConsumerEvent.RedeliveredWhileHeld(message)));
     }
 
     public void deleted(SqsMessage message) {
@@ -145,7 +163,7 @@ public final class ConsumerEvents {
         long leftSoFar = left.sum();
         long receivedSoFar = received.sum();
         return new ConsumerMetrics(receivedSoFar, succeeded.sum(), failed.sum(), extended.sum(), leasesLost.sum(),
-                deleted.sum(), deleteFailures.sum(), released.sum(), pollFailures.sum(), retriesScheduled.sum(),
+                extensionsRefused.sum(), redeliveredWhileHeld.sum(), deleted.sum(), deleteFailures.sum(), released.sum(), pollFailures.sum(), retriesScheduled.sum(),
                 movedToRetryQueue.sum(), deadLettered.sum(), moveFailures.sum(), duplicatesSkipped.sum(),
                 duplicatesInProgress.sum(), idempotencyStoreFailures.sum(), (int) (receivedSoFar - leftSoFar),
                 handlerLatency.percentile(0.50), handlerLatency.percentile(0.99), handlerLatency.max());

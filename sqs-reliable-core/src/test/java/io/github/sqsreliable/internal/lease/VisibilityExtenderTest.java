@@ -345,11 +345,8 @@ class VisibilityExtenderTest {
 
     @Test
     void reportsExtensionFailedWhenTheVisibilityRunsOutWithoutASuccessfulExtension() {
-        // given: every request is refused (not retryable)
-        requestFailure = SqsException.builder()
-                .statusCode(400)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").build())
-                .build();
+        // given: every request is refused (not retryable, and saying nothing about the consumer's configuration)
+        requestFailure = sqsError(400, "InvalidParameterValue");
         VisibilityExtender extender = extender(ONE_HOUR);
         InFlightMessage message = message("m1", T0);
         extender.track(message);
@@ -375,6 +372,136 @@ class VisibilityExtenderTest {
         assertThat(sentRequests()).hasSize(2);
         assertThat(extender.trackedCount()).isZero();
         assertThat(extendedEvents()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Refusals that mean misconfiguration, and copies received while an earlier one is held
+    // ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void reportsAccessDeniedOnceAsAMisconfigurationAndNotAsLostLeases() {
+        // given: SQS denies ChangeMessageVisibility (an IAM policy without it), and three messages are held
+        requestFailure = sqsError(403, "AccessDenied");
+        VisibilityExtender extender = extender(ONE_HOUR);
+        extender.explainRefusals(QUEUE_URL, "What it does to messages.");
+        trackAll(extender, "m", 3, T0);
+
+        // when: two ticks within the margin try to extend all three
+        tickAt(extender, T0 + seconds(21));
+        tickAt(extender, T0 + seconds(25));
+
+        // then: one report, naming the permission and the queue; every refused extension is counted
+        assertThat(refusedEvents()).singleElement().satisfies(refused -> {
+            assertThat(refused.errorCode()).isEqualTo("AccessDenied");
+            assertThat(refused.queueUrl()).isEqualTo(QUEUE_URL);
+            assertThat(refused.meaning()).contains("sqs:ChangeMessageVisibility").contains(QUEUE_URL);
+            assertThat(refused.cause()).isInstanceOf(BatchEntryFailedException.class);
+        });
+        assertThat(sentEntries()).hasSize(6);
+        assertThat(events.snapshot().visibilityExtensionsRefused()).isEqualTo(6);
+
+        // when: the visibility runs out
+        tickAt(extender, T0 + VISIBILITY.toNanos());
+
+        // then: no lease is reported lost per message; the messages are no longer extended, but still held
+        assertThat(leaseLostEvents()).isEmpty();
+        assertThat(events.snapshot().leasesLost()).isZero();
+        assertThat(extender.trackedCount()).isZero();
+        assertThat(extender.trackedMessages()).hasSize(3);
+        assertThat(refusedEvents()).hasSize(1);
+    }
+
+    @Test
+    void reportsANonExistentQueueAsAMisconfiguration() {
+        // given: the queue was deleted under the consumer
+        requestFailure = sqsError(400, "AWS.SimpleQueueService.NonExistentQueue");
+        VisibilityExtender extender = extender(ONE_HOUR);
+        extender.explainRefusals(QUEUE_URL, "What it does to messages.");
+        extender.track(message("m1", T0));
+
+        // when
+        tickAt(extender, T0 + seconds(21));
+
+        // then
+        assertThat(refusedEvents()).singleElement().satisfies(refused -> {
+            assertThat(refused.errorCode()).isEqualTo("AWS.SimpleQueueService.NonExistentQueue");
+            assertThat(refused.meaning()).contains("does not exist").contains(QUEUE_URL);
+        });
+        assertThat(leaseLostEvents()).isEmpty();
+    }
+
+    @Test
+    void reportsRefusalsAgainOnlyAfterAnExtensionWasAcceptedInBetween() {
+        // given: refusals reported once
+        requestFailure = sqsError(403, "AccessDenied");
+        VisibilityExtender extender = extender(ONE_HOUR);
+        extender.track(message("m1", T0));
+        tickAt(extender, T0 + seconds(21));
+        tickAt(extender, T0 + seconds(22));
+        assertThat(refusedEvents()).hasSize(1);
+
+        // when: the permission is granted, an extension succeeds, and then it is taken away again
+        requestFailure = null;
+        tickAt(extender, T0 + seconds(23));
+        extender.track(message("m2", T0 + seconds(23)));
+        requestFailure = sqsError(403, "AccessDenied");
+        tickAt(extender, T0 + seconds(23) + seconds(21));
+
+        // then: a second episode, reported once more
+        assertThat(extendedEvents()).hasSize(1);
+        assertThat(refusedEvents()).hasSize(2);
+    }
+
+    @Test
+    void recognisesACopyReceivedWhileAnEarlierCopyIsStillHeld() {
+        // given: a message whose visibility ran out (extensions refused) while its handler still runs
+        requestFailure = sqsError(403, "AccessDenied");
+        VisibilityExtender extender = extender(ONE_HOUR);
+        InFlightMessage first = message("m1", T0);
+        extender.track(first);
+        tickAt(extender, T0 + seconds(21));
+        tickAt(extender, T0 + VISIBILITY.toNanos());
+        assertThat(redeliveredEvents()).isEmpty();
+
+        // when: SQS delivers it again, and a third time while both copies are held
+        InFlightMessage second = copy("m1", T0 + seconds(31), "rh-m1-2");
+        extender.track(second);
+        InFlightMessage third = copy("m1", T0 + seconds(62), "rh-m1-3");
+        extender.track(third);
+
+        // then: each later copy is reported, and counted
+        assertThat(redeliveredEvents()).hasSize(2);
+        assertThat(events.snapshot().redeliveredWhileHeld()).isEqualTo(2);
+
+        // when: every copy is settled, and SQS delivers the message once more
+        for (InFlightMessage copy : List.of(first, second, third)) {
+            copy.settle();
+            extender.untrack(copy);
+        }
+        extender.track(copy("m1", T0 + seconds(90), "rh-m1-4"));
+
+        // then: that is an ordinary receive
+        assertThat(redeliveredEvents()).hasSize(2);
+        assertThat(extender.trackedMessages()).hasSize(1);
+    }
+
+    @Test
+    void forgetsACopyWhoseVisibilityRanOutOnceItIsSettled() {
+        // given: a copy whose visibility ran out, settled without untrack (the tick notices)
+        requestFailure = sqsError(403, "AccessDenied");
+        VisibilityExtender extender = extender(ONE_HOUR);
+        InFlightMessage first = message("m1", T0);
+        extender.track(first);
+        tickAt(extender, T0 + VISIBILITY.toNanos());
+        first.settle();
+        tickAt(extender, T0 + seconds(31));
+
+        // when: the message is delivered again
+        extender.track(copy("m1", T0 + seconds(32), "rh-m1-2"));
+
+        // then: nothing is held twice
+        assertThat(redeliveredEvents()).isEmpty();
+        assertThat(extender.trackedMessages()).hasSize(1);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -448,6 +575,16 @@ class VisibilityExtenderTest {
 
         @Override
         public void onLeaseLost(ConsumerEvent.LeaseLost event) {
+            recorded.add(event);
+        }
+
+        @Override
+        public void onVisibilityExtensionRefused(ConsumerEvent.VisibilityExtensionRefused event) {
+            recorded.add(event);
+        }
+
+        @Override
+        public void onRedeliveredWhileHeld(ConsumerEvent.RedeliveredWhileHeld event) {
             recorded.add(event);
         }
     }
@@ -529,6 +666,30 @@ class VisibilityExtenderTest {
     private List<ConsumerEvent.LeaseLost> leaseLostEvents() {
         return recorded.stream().filter(ConsumerEvent.LeaseLost.class::isInstance)
                 .map(ConsumerEvent.LeaseLost.class::cast).toList();
+    }
+
+    private List<ConsumerEvent.VisibilityExtensionRefused> refusedEvents() {
+        return recorded.stream().filter(ConsumerEvent.VisibilityExtensionRefused.class::isInstance)
+                .map(ConsumerEvent.VisibilityExtensionRefused.class::cast).toList();
+    }
+
+    private List<ConsumerEvent.RedeliveredWhileHeld> redeliveredEvents() {
+        return recorded.stream().filter(ConsumerEvent.RedeliveredWhileHeld.class::isInstance)
+                .map(ConsumerEvent.RedeliveredWhileHeld.class::cast).toList();
+    }
+
+    private static SqsException sqsError(int status, String code) {
+        return (SqsException) SqsException.builder()
+                .statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build())
+                .build();
+    }
+
+    /** Another delivery of message {@code id}, with its own receipt handle. */
+    private static InFlightMessage copy(String id, long leaseStartNanos, String receiptHandle) {
+        Message message = Message.builder().messageId(id).receiptHandle(receiptHandle).body("body-" + id).build();
+        SqsMessage view = SqsMessage.builder().queueUrl(QUEUE_URL).messageId(id).body(message.body()).build();
+        return new InFlightMessage(message, view, false, leaseStartNanos, VISIBILITY.toNanos());
     }
 
     private List<String> trackAll(VisibilityExtender extender, String prefix, int count, long leaseStartNanos) {
