@@ -35,8 +35,7 @@ class TestKitExampleIT {
         try (SqsConsumer consumer = SqsConsumer.builder()
                 .sqsClient(sqs.client())
                 .queueUrl(queue.url())
-                .waitTime(Duration.ofSeconds(1))          // test settings: close() in
-                .shutdownTimeout(Duration.ZERO)           // milliseconds (docs/testing.md)
+                .shutdownTimeout(Duration.ZERO)           // close() in milliseconds (docs/testing.md)
                 .retry(r -> r.onSameQueue(3, Backoff.fixed(Duration.ofSeconds(1)))
                         .thenDeadLetter(queue.deadLetterQueueUrl()))
                 .handler(message -> {

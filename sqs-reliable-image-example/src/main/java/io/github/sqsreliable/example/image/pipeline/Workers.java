@@ -43,11 +43,6 @@ public final class Workers implements AutoCloseable {
     static final int CATALOG_SAME_QUEUE_ATTEMPTS = 2;
     static final int CATALOG_RETRY_QUEUE_ATTEMPTS = 6;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
-    /**
-     * Short long polls: closing a consumer waits for its poll in flight, so this bounds how long Ctrl-C takes.
-     * An idle poller costs one empty receive per 2 s, which is nothing for a demo.
-     */
-    private static final Duration POLL_WAIT = Duration.ofSeconds(2);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
 
     private final SqsConsumer resize;
@@ -103,7 +98,6 @@ public final class Workers implements AutoCloseable {
                 .retry(retry -> retry.onSameQueue(RESIZE_ATTEMPTS, backoff)
                         .thenDeadLetter(queues.resizeDeadLetter()))
                 .listener(resizeListener)
-                .waitTime(POLL_WAIT)
                 .shutdownTimeout(SHUTDOWN_TIMEOUT)
                 .build();
         SqsConsumer catalog = SqsConsumer.builder()
@@ -122,7 +116,6 @@ public final class Workers implements AutoCloseable {
                         .key(CatalogStage::imageIdOf)
                         .build())
                 .listener(catalogListener)
-                .waitTime(POLL_WAIT)
                 .shutdownTimeout(SHUTDOWN_TIMEOUT)
                 .build();
         catalog.start();
