@@ -33,6 +33,7 @@ import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,7 @@ public final class ConsumerEngine implements SqsConsumer {
     /** How long ready messages may wait behind a quick handler's worker whose current message turned slow. */
     private static final long STALL_CHECK_MILLIS = 100;
     private static final Outcome ACKNOWLEDGE = new Outcome.Acknowledge();
+    private static final int STACK_OVERFLOW_FRAMES = 20;
 
     private final ConsumerSettings settings;
     private final ConsumerEvents events;
@@ -370,7 +372,7 @@ public final class ConsumerEngine implements SqsConsumer {
             events.failed(message.view(), result.error(), result.duration());
             outcome = router.afterFailure(message, result.error());
             log.warn("handler failed for message {} (receive {}): {}", message.view().messageId(),
-                    message.view().receiveCount(), describe(outcome), result.error());
+                    message.view().receiveCount(), describe(outcome), loggable(result.error()));
         }
         settler.apply(message, outcome);
         return outcome.letsGroupContinue();
@@ -420,7 +422,7 @@ public final class ConsumerEngine implements SqsConsumer {
                 events.failed(message.view(), error, invocation.duration());
                 outcome = router.afterFailure(message, error);
                 log.warn("batch handler failed message {} (receive {}): {}", message.view().messageId(),
-                        message.view().receiveCount(), describe(outcome), error);
+                        message.view().receiveCount(), describe(outcome), loggable(error));
             }
             settler.apply(message, outcome);
             groupContinues &= outcome.letsGroupContinue();
@@ -429,6 +431,23 @@ public final class ConsumerEngine implements SqsConsumer {
             settler.release(behindFailure, ReleaseReason.FIFO_GROUP_FAILED);
         }
         return groupContinues;
+    }
+
+    /**
+     * A stack overflow's trace is a thousand copies of the same few frames: log its top frames only, so one bad
+     * message does not write a megabyte to the log.
+     */
+    private static Throwable loggable(Throwable error) {
+        if (!(error instanceof StackOverflowError)) {
+            return error;
+        }
+        StackTraceElement[] frames = error.getStackTrace();
+        String shown = "top " + Math.min(frames.length, STACK_OVERFLOW_FRAMES) + " of " + frames.length
+                + " frames shown";
+        StackOverflowError shortened = new StackOverflowError(error.getMessage() == null ? shown
+                : error.getMessage() + " (" + shown + ")");
+        shortened.setStackTrace(Arrays.copyOf(frames, Math.min(frames.length, STACK_OVERFLOW_FRAMES)));
+        return shortened;
     }
 
     private static String describe(Outcome outcome) {
