@@ -190,7 +190,8 @@ class ReceiverTest {
                 pollFailures.add(event);
             }
         };
-        PrefetchTuner tuner = new PrefetchTuner(permits, permits.capacity(), 0, System.nanoTime());
+        PrefetchTuner tuner = new PrefetchTuner(permits, permits.capacity(), 0, Duration.ofSeconds(30),
+                System.nanoTime());
         return new Receiver(client, QUEUE, Duration.ofSeconds(20), null, List.of(), permits, tuner, activity,
                 starving::get, (messages, leaseStart) -> {
                     sinkThreads.add(Thread.currentThread().getName());
