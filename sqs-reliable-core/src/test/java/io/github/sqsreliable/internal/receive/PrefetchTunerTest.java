@@ -157,7 +157,8 @@ class PrefetchTunerTest {
 
         // then: 2 msg/s × 7.5 s = 15; the floor of 10 is below that
         assertThat(tick()).isEqualTo(10);
-        // slower calls; the mean weighs the earlier call by 0.8: 2 × (0.8 × 10 + 10) / (0.8 × 10 s + 40 s) = 0.75 msg/s
+        // slower calls; the mean weighs the earlier call by 0.8:
+        // 2 × (0.8 × 10 + 10) / (0.8 × 10 s + 40 s) = 0.75 msg/s, × 7.5 s = 5.6
         tuner.handled(10, 40_000 * MILLI);
         assertThat(tick()).isEqualTo(5);
     }
