@@ -54,7 +54,7 @@ public final class PrefetchTuner {
     private static final int FLOOR = 10;
     /** Weight of the newest latency sample in the moving average. */
     private static final double LATENCY_WEIGHT = 0.3;
-    /** Weight of the newest tick's handler calls in the mean handler time (ticks with calls only). */
+    /** Weight of the newest tick's handler time in the moving average (ticks in which handlers finished only). */
     private static final double HANDLER_WEIGHT = 0.2;
 
     private final ReceivePermits permits;
@@ -70,9 +70,8 @@ public final class PrefetchTuner {
     // Tick thread only.
     private long lastTickNanos;
     private double latencySeconds;
-    // Decaying sums of messages handled and of the handler time they took, for the mean handler time.
-    private double handledWeight;
-    private double handlerSecondsWeight;
+    // Handler time per message, a moving average over the ticks in which handlers finished; 0 before any did.
+    private double handlerSeconds;
     private int prefetch;
 
     /**
@@ -149,9 +148,12 @@ public final class PrefetchTuner {
         long handled = handledMessages.sumThenReset();
         long handlerTotal = handlerNanos.sumThenReset();
         if (handled > 0) {
-            // Decayed only when handlers report, so that a mean of minute-long handlers survives the ticks between.
-            handledWeight = (1 - HANDLER_WEIGHT) * handledWeight + handled;
-            handlerSecondsWeight = (1 - HANDLER_WEIGHT) * handlerSecondsWeight + handlerTotal / 1e9;
+            // Per tick, not per message: after hours of quick handlers, handlers that turn slow must move the
+            // average within a few ticks. Ticks without a finished handler leave it, so that the average of
+            // minute-long handlers survives the ticks between them.
+            double sample = handlerTotal / (double) handled / 1e9;
+            handlerSeconds = handlerSeconds == 0 ? sample
+                    : HANDLER_WEIGHT * sample + (1 - HANDLER_WEIGHT) * handlerSeconds;
         }
         long samples = latencySamples.sumThenReset();
         long latencyTotal = latencyNanos.sumThenReset();
@@ -180,10 +182,7 @@ public final class PrefetchTuner {
      *     infinite before any handler has finished, or when handlers take no measurable time
      */
     private double startRate() {
-        if (handlerSecondsWeight <= 0) {
-            return Double.POSITIVE_INFINITY;
-        }
-        return maxConcurrency * handledWeight / handlerSecondsWeight;
+        return handlerSeconds <= 0 ? Double.POSITIVE_INFINITY : maxConcurrency / handlerSeconds;
     }
 
     /** Rounds up, but not a floating-point crumb above a whole number. */

@@ -157,10 +157,34 @@ class PrefetchTunerTest {
 
         // then: 2 msg/s × 7.5 s = 15; the floor of 10 is below that
         assertThat(tick()).isEqualTo(10);
-        // slower calls; the mean weighs the earlier call by 0.8:
-        // 2 × (0.8 × 10 + 10) / (0.8 × 10 s + 40 s) = 0.75 msg/s, × 7.5 s = 5.6
-        tuner.handled(10, 40_000 * MILLI);
-        assertThat(tick()).isEqualTo(5);
+        // when: the calls turn slower, 40 s for 10 messages
+        for (int t = 0; t < 30; t++) {
+            tuner.handled(10, 40_000 * MILLI);
+            tick();
+        }
+
+        // then: 2 msg / 4 s × 7.5 s = 3.75
+        assertThat(tick()).isEqualTo(3);
+    }
+
+    @Test
+    void followsHandlersThatTurnSlowWithinAFewTicks() {
+        // given: a long run of 32 quick handlers at 50,000 msg/s, at the maximum prefetch
+        tuner(32, 100);
+        for (int t = 0; t < 10; t++) {
+            runAt(50_000, 0.1, 5);
+        }
+
+        // when: they turn slow: a minute each, one finishing per tick
+        int prefetch = 0;
+        for (int t = 0; t < 5; t++) {
+            handled(1, 60_000);
+            prefetch = tick();
+        }
+
+        // then: after 5 ticks the average is 60 s × (1 - 0.8^5) = 40 s: 0.8 msg/s × 7.5 s = 5.9, where shrinking a
+        // quarter of the way per tick would still be at 31
+        assertThat(prefetch).isEqualTo(5);
     }
 
     @Test
