@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * where the floor is one receive's worth (10, or the maximum if smaller: the permits one receive takes), the
  * start rate is how fast the handlers start messages when all of them are busy ({@code maxConcurrency} divided
- * by the mean handler time per message), and the handled rate is the messages handlers finished in the last
- * tick, never more than the start rate.
+ * by a moving average of the handler time per message; a batch handler's call counts its time divided by its
+ * messages), and the handled rate is the messages handlers finished in the last tick, never more than the start
+ * rate. (On a FIFO queue with fewer busy groups than handlers, messages start slower than that.)
  *
  * <ul>
  *   <li>The rate is of messages <em>handled</em>, not received: a grant of permits raises what is received in the
