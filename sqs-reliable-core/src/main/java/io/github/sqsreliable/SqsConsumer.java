@@ -231,12 +231,14 @@ public interface SqsConsumer extends AutoCloseable {
 
         /**
          * The most messages held beyond those being handled, so that the next handler starts without waiting for
-         * a receive. The consumer holds only as many as the current rate needs to hide the receive round trip
-         * (twice the messages handled during one receive), and at least one receive's worth (10, or this value
-         * if smaller): fast handlers get deep prefetch and several receives in flight, slow handlers do not
-         * hoard messages. Prefetched messages have their visibility extended like running ones, and take heap:
-         * with large messages, lower it. Default {@value #DEFAULT_PREFETCH} on a standard queue and
-         * {@value #DEFAULT_FIFO_PREFETCH} on a FIFO queue; 0 holds no message that is not being handled.
+         * a receive. The consumer holds only as many as the handlers need to hide the receive round trip: one
+         * receive's worth (10, or this value if smaller) plus twice the messages handled during one receive, and
+         * never more than the handlers start within a quarter of the visibility timeout (measured from their
+         * mean duration). Fast handlers get deep prefetch and several receives in flight; slow handlers do not
+         * hoard messages (docs/configuration.md states the bound). Prefetched messages have their visibility
+         * extended like running ones, and take heap: with large messages, lower it. Default
+         * {@value #DEFAULT_PREFETCH} on a standard queue and {@value #DEFAULT_FIFO_PREFETCH} on a FIFO queue; 0
+         * holds no message that is not being handled.
          *
          * @param prefetch 0 to 1,000
          * @return this builder

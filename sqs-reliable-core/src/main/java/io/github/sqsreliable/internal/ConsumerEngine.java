@@ -89,6 +89,7 @@ public final class ConsumerEngine implements SqsConsumer {
     private IdempotencyGate gate;
     private HeldKeys heldKeys;
     private Receiver receiver;
+    private PrefetchTuner tuner;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private boolean fifo;
     private long visibilityTimeoutNanos;
@@ -183,7 +184,7 @@ public final class ConsumerEngine implements SqsConsumer {
         String prefix = settings.threadPrefix();
 
         permits = new ReceivePermits(PrefetchTuner.initialCapacity(settings.maxConcurrency(), settings.prefetch()));
-        PrefetchTuner tuner = new PrefetchTuner(permits, settings.maxConcurrency(), settings.prefetch(),
+        tuner = new PrefetchTuner(permits, settings.maxConcurrency(), settings.prefetch(), visibilityTimeout,
                 System.nanoTime());
         ackScheduler = singleThreadScheduler(prefix + "-acks", true);
         // Not a daemon: a running consumer keeps the JVM alive until close(), as users of a long-running consumer
@@ -364,6 +365,7 @@ public final class ConsumerEngine implements SqsConsumer {
             settler.apply(message, new Outcome.Redeliver(e));
             throw e;
         }
+        tuner.handled(1, result.duration().toNanos());
         Outcome outcome;
         if (result.succeeded()) {
             events.succeeded(message.view(), result.duration());
@@ -403,6 +405,7 @@ public final class ConsumerEngine implements SqsConsumer {
             toHandle.forEach(message -> settler.apply(message, new Outcome.Redeliver(e)));
             throw e;
         }
+        tuner.handled(toHandle.size(), invocation.duration().toNanos());
         Map<String, Throwable> failures = invocation.error() != null ? null
                 : invocation.result().failuresByMessageId();
         boolean groupContinues = true;

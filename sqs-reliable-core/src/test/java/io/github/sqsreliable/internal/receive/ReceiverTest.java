@@ -244,7 +244,8 @@ class ReceiverTest {
                 pollFailures.add(event);
             }
         };
-        PrefetchTuner tuner = new PrefetchTuner(permits, permits.capacity(), 0, System.nanoTime());
+        PrefetchTuner tuner = new PrefetchTuner(permits, permits.capacity(), 0, Duration.ofSeconds(30),
+                System.nanoTime());
         return new Receiver(client, QUEUE, Duration.ofSeconds(20), null, List.of(), permits, budget, MAX_MESSAGE,
                 tuner, activity,
                 starving::get, (messages, leaseStart) -> {
