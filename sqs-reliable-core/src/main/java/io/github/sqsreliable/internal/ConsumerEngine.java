@@ -246,8 +246,9 @@ public final class ConsumerEngine implements SqsConsumer {
         }
         receiver.sendWhatFits();
         log.info("consumer {} started on {} ({} queue, visibility timeout {}, max concurrency {}, prefetch {}, "
-                        + "{} poller(s))", settings.name(), settings.queueUrl(), fifo ? "FIFO" : "standard",
-                visibilityTimeout, settings.maxConcurrency(), settings.prefetch(), settings.pollers());
+                        + "{} poller(s), {} MiB held at most, messages up to {} KiB)", settings.name(),
+                settings.queueUrl(), fifo ? "FIFO" : "standard", visibilityTimeout, settings.maxConcurrency(),
+                settings.prefetch(), settings.pollers(), bytes.capacity() >> 20, profile.maxMessageBytes() >> 10);
     }
 
     /**
