@@ -35,11 +35,15 @@ public final class BenchmarkMain {
     private BenchmarkMain() {
     }
 
-    private static final List<String> SCENARIOS = List.of("A", "A-netty", "B", "C", "D", "E", "L");
+    private static final String RAW_LARGE = "raw-large";
+    /** Baselines of one scenario each, not candidates for the best raw loop. */
+    private static final List<String> OWN_BASELINES = List.of("raw-fifo", RAW_LARGE);
+
+    private static final List<String> SCENARIOS = List.of("A", "A-netty", "B", "C", "D", "E", "F", "L");
 
     /**
      * @param args {@code --quick} or {@code --full}, optionally {@code --no-docs}, optionally
-     *     {@code --only=A,C} to measure some scenarios (with the CRT and FIFO baselines they need; implies
+     *     {@code --only=A,C} to measure some scenarios (with the CRT, FIFO and large-message baselines they need; implies
      *     {@code --no-docs}, since a partial run must not replace the published table)
      */
     public static void main(String[] args) throws Exception {
@@ -110,6 +114,15 @@ public final class BenchmarkMain {
             for (ScenarioResult row : bench.inTurns(inTurns)) {
                 (row.id().startsWith("raw-") ? baselines : scenarios).add(row);
             }
+            if (only.contains("F")) {
+                // In turns with its own baseline, each in a consumer JVM with a small heap.
+                System.out.println("large messages, in consumer JVMs of their own:");
+                List<Row> large = List.of(bench.rawLarge(RAW_LARGE), bench.largeMessages("F", RAW_LARGE));
+                for (ScenarioResult row : bench.inTurns(large)) {
+                    row = bench.withLargeMessageNotes(row);
+                    (row.id().startsWith("raw-") ? baselines : scenarios).add(row);
+                }
+            }
             System.out.println("scenarios measured on their own:");
             if (only.contains("B")) {
                 scenarios.add(bench.slowHandler("B"));
@@ -124,8 +137,9 @@ public final class BenchmarkMain {
         }
 
         // The baseline is the best plain loop; the loop with workers shows what the hand-off to handler threads costs.
+        // The FIFO and large-message loops are the baselines of one scenario each.
         ScenarioResult best = baselines.stream()
-                .filter(row -> !row.id().equals("raw-fifo") && !row.id().endsWith("-workers"))
+                .filter(row -> !OWN_BASELINES.contains(row.id()) && !row.id().endsWith("-workers"))
                 .max(Comparator.comparingDouble(ScenarioResult::median)).orElseThrow();
         Map<String, ScenarioResult> byId = new LinkedHashMap<>();
         baselines.forEach(row -> byId.put(row.id(), row));
@@ -142,7 +156,7 @@ public final class BenchmarkMain {
             }
         }
         List<ScenarioResult> comparedBaselines = baselines.stream()
-                .map(row -> row.id().equals("raw-fifo") || row == best ? row
+                .map(row -> OWN_BASELINES.contains(row.id()) || row == best ? row
                         : row.withRatio(best.id(), row.median() / best.median()))
                 .toList();
 

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +66,8 @@ public final class Bench implements AutoCloseable {
     private static final Duration EXTENSION_HANDLER = Duration.ofSeconds(6);
     /** Extension periods per handler in scenario E: handler time over the visibility timeout. */
     public static final double EXTENSION_PERIODS = EXTENSION_HANDLER.toSeconds() / (double) EXTENSION_VISIBILITY_SECONDS;
+    /** The body of each message in the large-message scenario: 200 KiB of ASCII. */
+    public static final int LARGE_BODY_BYTES = 200 * 1024;
 
     private final URI endpoint;
     private final Sizes sizes;
@@ -82,6 +85,12 @@ public final class Bench implements AutoCloseable {
     private final List<AutoCloseable> redisResources = new ArrayList<>();
     private final SqsClient apache;
     private final Map<Clients.AsyncKind, SqsAsyncClient> asyncClients = new java.util.EnumMap<>(Clients.AsyncKind.class);
+    private final List<ConsumerJvm> consumerJvms = new ArrayList<>();
+    private final ScheduledExecutorService lateDeletions = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "bench-late-queue-deletion");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * @param endpoint the SQS server
@@ -110,6 +119,8 @@ public final class Bench implements AutoCloseable {
                 log.println("closing a Redis resource failed: " + e);
             }
         }
+        consumerJvms.forEach(ConsumerJvm::close);
+        lateDeletions.shutdownNow();
         asyncClients.values().forEach(SqsAsyncClient::close);
         apache.close();
         prepare.close();
@@ -341,6 +352,75 @@ public final class Bench implements AutoCloseable {
                 }, latency, null));
     }
 
+    /**
+     * The large-message baseline: the async raw loop on the CRT client with {@value #RAW_ASYNC_CHAINS} receives in
+     * flight, on 200 KiB messages, in a consumer JVM of its own with the same small heap as the scenario's.
+     */
+    public Row rawLarge(String id) {
+        int n = sizes.largeMessages();
+        ConsumerJvm jvm = consumerJvm();
+        return row(id, "raw loop, CRT async client, " + RAW_ASYNC_CHAINS + " receives in flight, "
+                        + LARGE_BODY_BYTES / 1024 + " KiB messages, in a JVM of its own (" + heap(jvm) + ")", n, null,
+                Double.NaN, () -> fillLarge("raw-large", n), queue -> jvm.raw(queue, n, RAW_ASYNC_CHAINS), null, null);
+    }
+
+    /**
+     * F: 200 KiB messages, several times the byte budget, with the library's defaults (client, queue and a handler
+     * that checks each body's length), in a consumer JVM of its own whose small heap sets the default budget.
+     */
+    public Row largeMessages(String id, String baselineId) {
+        int n = sizes.largeMessages();
+        ConsumerJvm jvm = consumerJvm();
+        return new Row(id, "F: " + LARGE_BODY_BYTES / 1024 + " KiB messages, default settings ("
+                + name(RECOMMENDED) + " client), in a JVM of its own (" + heap(jvm) + ", default byte budget "
+                + mebibytes(jvm.budgetBytes()) + ")", n, baselineId, Double.NaN, () -> fillLarge("f", n),
+                this::deleteAfterLongPolls, queue -> jvm.library(queue, n, LARGE_BODY_BYTES), null, null, null,
+                counter, serverCpuNanos, log);
+    }
+
+    /**
+     * A large-message row's throughput in MiB/s of bodies, its peak heap against the consumer JVM's heap, and (for
+     * the scenario) the byte budget in effect, as a note.
+     */
+    public ScenarioResult withLargeMessageNotes(ScenarioResult row) {
+        ConsumerJvm jvm = consumerJvms.get(0);
+        double mebibytesPerMessage = LARGE_BODY_BYTES / (1024.0 * 1024.0);
+        String note = String.format("%s: %.1f MiB/s of message bodies (%.1f–%.1f); peak heap %.0f MB of the "
+                        + "consumer JVM's %s", row.id(), row.median() * mebibytesPerMessage,
+                row.min() * mebibytesPerMessage, row.max() * mebibytesPerMessage, row.peakHeapMegabytes(),
+                mebibytes(jvm.maxHeapBytes()));
+        if (!row.id().startsWith("raw-")) {
+            note += String.format("; byte budget %s (the default, a quarter of the heap): a receive reserves 1 MiB "
+                    + "per message asked for, since ElasticMQ reports no MaximumMessageSize, so at most %d receives "
+                    + "of 10 are in flight; %,d messages per run are %.1f times the budget", mebibytes(
+                    jvm.budgetBytes()), jvm.budgetBytes() / (10L << 20), row.messagesPerRun(),
+                    (double) row.messagesPerRun() * LARGE_BODY_BYTES / jvm.budgetBytes());
+        }
+        return row.withNotes(List.of(note));
+    }
+
+    /** A consumer JVM for one large-message row: each row has its own, so that its heap and JIT are its own. */
+    private ConsumerJvm consumerJvm() {
+        ConsumerJvm jvm = ConsumerJvm.start(endpoint);
+        consumerJvms.add(jvm);
+        return jvm;
+    }
+
+    private static String heap(ConsumerJvm jvm) {
+        return String.join(" ", ConsumerJvm.JVM_OPTIONS.stream().filter(option -> option.startsWith("-Xm")).toList());
+    }
+
+    private static String mebibytes(long bytes) {
+        return String.format("%.0f MiB", bytes / (1024.0 * 1024.0));
+    }
+
+    /** A queue of {@code n} large messages; each run empties its queue, so ElasticMQ holds one full queue at a time. */
+    private String fillLarge(String prefix, int n) {
+        String queue = workloads.standardQueue(prefix, 30);
+        workloads.fillLarge(queue, n, LARGE_BODY_BYTES);
+        return queue;
+    }
+
     /** One library run: end to end from start() to the last delete, and at steady state. */
     private record LibraryRun(double endToEndMessagesPerSecond, double steadyMessagesPerSecond) {
 
@@ -455,6 +535,21 @@ public final class Bench implements AutoCloseable {
         } finally {
             closing.add(CompletableFuture.runAsync(consumer::close, closer));
         }
+    }
+
+    /**
+     * Deletes the queue of a consumer that closed in another JVM once the long polls it left on the server have
+     * ended (the queue is empty by then): ElasticMQ logs an error for each long poll on a deleted queue. Not
+     * awaited: the server goes when the benchmark ends.
+     */
+    private void deleteAfterLongPolls(String queue) {
+        lateDeletions.schedule(() -> {
+            try {
+                workloads.deleteQueue(queue);
+            } catch (RuntimeException e) {
+                log.println("deleting the queue " + queue + " failed: " + e);
+            }
+        }, SqsConsumer.Builder.DEFAULT_WAIT_TIME.toSeconds() + 2, TimeUnit.SECONDS);
     }
 
     /** Waits for the consumers still closing; call before closing the clients they use. */

@@ -22,8 +22,18 @@ import java.util.function.Supplier;
  */
 public final class Row {
 
-    /** One repetition's outcome. */
-    record Run(double messagesPerSecond, long orderViolations) {}
+    /**
+     * One repetition's outcome.
+     *
+     * @param consumerJvm the consumer's CPU, GC, JIT, peak heap and SQS requests when it ran in a JVM of its own
+     *     ({@link ConsumerJvm}), or {@code null} when it ran in this one and they are measured here
+     */
+    record Run(double messagesPerSecond, long orderViolations, ConsumerJvm.Figures consumerJvm) {
+
+        Run(double messagesPerSecond, long orderViolations) {
+            this(messagesPerSecond, orderViolations, null);
+        }
+    }
 
     private final String id;
     private final String title;
@@ -51,6 +61,8 @@ public final class Row {
     // -1 once any run could not count them
     private long contextSwitches;
     private double peakHeap;
+    // the most a consumer JVM's heap held right after a collection, or NaN when the consumer ran in this JVM
+    private double heapAfterCollection = Double.NaN;
 
     Row(String id, String title, int messages, String baselineId, double ideal, Supplier<String> setup,
             Consumer<String> teardown, Function<String, Run> body, Function<String, Run> watchedBody,
@@ -121,11 +133,12 @@ public final class Row {
         long compileAtStart = Jit.compileMillis();
         long wallStart = System.nanoTime();
         Run run = body.apply(queue);
-        long runCpuNanos = probe.cpuNanosSinceStart();
+        ConsumerJvm.Figures elsewhere = run.consumerJvm();
+        long runCpuNanos = elsewhere == null ? probe.cpuNanosSinceStart() : elsewhere.cpuNanos();
         long runSwitches = probe.contextSwitchesSinceStart();
-        long runGcMillis = probe.gcMillisSinceStart();
+        long runGcMillis = elsewhere == null ? probe.gcMillisSinceStart() : elsewhere.gcMillis();
         long runWallNanos = System.nanoTime() - wallStart;
-        long runCompileMillis = Jit.compileMillis() - compileAtStart;
+        long runCompileMillis = elsewhere == null ? Jit.compileMillis() - compileAtStart : elsewhere.compileMillis();
         long serverAtEnd = serverCpuNanos.getAsLong();
         teardown.accept(queue);
         // -1 when the servers' CPU is unknown
@@ -135,16 +148,23 @@ public final class Row {
         wallNanos += runWallNanos;
         compileMillis += runCompileMillis;
         serverNanos = serverNanos < 0 || runServerNanos < 0 ? -1 : serverNanos + runServerNanos;
-        peakHeap = Math.max(peakHeap, probe.peakHeapMegabytes());
+        peakHeap = Math.max(peakHeap, elsewhere == null ? probe.peakHeapMegabytes() : elsewhere.peakHeapMegabytes());
+        if (elsewhere != null) {
+            heapAfterCollection = Double.isNaN(heapAfterCollection) ? elsewhere.heapAfterCollectionMegabytes()
+                    : Math.max(heapAfterCollection, elsewhere.heapAfterCollectionMegabytes());
+        }
         rates.add(run.messagesPerSecond());
         violations = run.orderViolations() < 0 ? -1 : Math.max(0, violations) + run.orderViolations();
-        requests.snapshot().forEach((api, count) -> requestCounts.merge(api, count, Long::sum));
+        (elsewhere == null ? requests.snapshot() : elsewhere.requests())
+                .forEach((api, count) -> requestCounts.merge(api, count, Long::sum));
         commands += redis == null ? 0 : redis.commands();
         // Per run, so that a slow run can be told apart: the consumer's or the server's CPU, or the JIT, or GC.
         log.printf("  %-10s run %d: %,.0f msg/s (CPU µs/msg: consumer %.1f, servers %.1f; context switches/msg "
-                        + "%.2f; JIT %d ms, GC %d ms, wall %d ms)%n", id, rates.size(), run.messagesPerSecond(),
-                runCpuNanos / 1e3 / messages, runServerNanos < 0 ? Double.NaN : runServerNanos / 1e3 / messages,
+                        + "%.2f; JIT %d ms, GC %d ms, peak heap %.0f MB, wall %d ms)%n", id, rates.size(),
+                run.messagesPerSecond(), runCpuNanos / 1e3 / messages,
+                runServerNanos < 0 ? Double.NaN : runServerNanos / 1e3 / messages,
                 runSwitches < 0 ? Double.NaN : (double) runSwitches / messages, runCompileMillis, runGcMillis,
+                elsewhere == null ? probe.peakHeapMegabytes() : elsewhere.peakHeapMegabytes(),
                 runWallNanos / 1_000_000);
     }
 
@@ -164,10 +184,15 @@ public final class Row {
     private List<String> notes(double messagesInAll) {
         String jit = String.format("the JIT compiled for %.1f%% of the measured runs' time (%,d ms)",
                 100.0 * compileMillis / Math.max(1, wallNanos / 1e6), compileMillis);
-        if (contextSwitches < 0) {
-            return List.of(jit);
+        List<String> notes = new ArrayList<>(List.of(jit));
+        if (contextSwitches >= 0) {
+            notes.add(String.format("%.2f context switches per message on the whole machine (every wake-up "
+                    + "of a sleeping thread, the servers' included)", contextSwitches / messagesInAll));
         }
-        return List.of(jit, String.format("%.2f context switches per message on the whole machine (every wake-up "
-                + "of a sleeping thread, the servers' included)", contextSwitches / messagesInAll));
+        if (!Double.isNaN(heapAfterCollection)) {
+            notes.add(String.format("in the consumer JVM, the heap held at most %.0f MB right after a collection; "
+                    + "its peak is the heap's use just before the fullest collection", heapAfterCollection));
+        }
+        return notes;
     }
 }

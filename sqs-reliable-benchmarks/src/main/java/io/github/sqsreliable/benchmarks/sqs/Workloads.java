@@ -66,6 +66,30 @@ public final class Workloads {
     }
 
     /**
+     * Sends {@code count} messages of {@code bodyBytes} ASCII bytes each, in batches of as many as keep a
+     * SendMessageBatch under SQS's 1 MiB limit on its total (4 bodies of 200 KiB).
+     */
+    public void fillLarge(String queueUrl, int count, int bodyBytes) {
+        int perBatch = Math.max(1, Math.min(10, (1 << 20) * 9 / 10 / bodyBytes));
+        run(sender -> {
+            for (int first = sender * perBatch; first < count; first += SENDERS * perBatch) {
+                List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                for (int i = first; i < Math.min(first + perBatch, count); i++) {
+                    entries.add(SendMessageBatchRequestEntry.builder().id("m" + (i - first))
+                            .messageBody(largeBody(i, bodyBytes)).build());
+                }
+                send(queueUrl, entries);
+            }
+        });
+    }
+
+    /** {@code "<index>:"} padded with {@code 'x'} to {@code bodyBytes} characters (one byte each in UTF-8). */
+    static String largeBody(int index, int bodyBytes) {
+        String prefix = index + ":";
+        return prefix + "x".repeat(Math.max(0, bodyBytes - prefix.length()));
+    }
+
+    /**
      * Sends {@code count} messages spread round robin over {@code groups} message groups; each body is
      * {@code "<group>:<sequence in group>"}, so a consumer can check the order.
      */
