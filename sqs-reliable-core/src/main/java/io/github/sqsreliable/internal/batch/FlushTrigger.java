@@ -1,4 +1,4 @@
-package io.github.sqsreliable.internal;
+package io.github.sqsreliable.internal.batch;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;

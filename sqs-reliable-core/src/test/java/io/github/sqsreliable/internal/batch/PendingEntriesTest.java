@@ -1,4 +1,4 @@
-package io.github.sqsreliable.internal;
+package io.github.sqsreliable.internal.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
