@@ -4,7 +4,7 @@ import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.ConsumerEngine;
 import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.QueueUrls;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.retry.ErrorClassifier;

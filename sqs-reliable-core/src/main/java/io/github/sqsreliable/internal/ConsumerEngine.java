@@ -26,7 +26,7 @@ import io.github.sqsreliable.internal.receive.ReceivePermits;
 import io.github.sqsreliable.internal.receive.Receiver;
 import io.github.sqsreliable.internal.settle.MessageMover;
 import io.github.sqsreliable.internal.settle.Settler;
-import io.github.sqsreliable.internal.settle.SqsBatcher;
+import io.github.sqsreliable.internal.sqs.SqsBatcher;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.retry.RetryPolicy;

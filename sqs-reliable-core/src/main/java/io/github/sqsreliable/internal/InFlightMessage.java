@@ -5,7 +5,7 @@ import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.internal.dispatch.DispatchUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import io.github.sqsreliable.internal.settle.MessageSize;
+import io.github.sqsreliable.internal.sqs.MessageSize;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.services.sqs.model.Message;
 

@@ -2,9 +2,9 @@ package io.github.sqsreliable.internal.lease;
 
 import io.github.sqsreliable.BatchEntryFailedException;
 import io.github.sqsreliable.internal.InFlightMessage;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
-import io.github.sqsreliable.internal.settle.SqsBatcher;
+import io.github.sqsreliable.internal.sqs.SqsBatcher;
 import io.github.sqsreliable.observe.ConsumerEvent.LeaseLostReason;
 import java.time.Duration;
 import java.util.ArrayList;

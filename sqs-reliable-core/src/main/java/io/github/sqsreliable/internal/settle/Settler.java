@@ -2,7 +2,8 @@ package io.github.sqsreliable.internal.settle;
 
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.internal.InFlightMessage;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsBatcher;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.internal.classify.Outcome;
 import io.github.sqsreliable.internal.dedupe.HeldKeys;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;

@@ -23,6 +23,7 @@ import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.receive.ByteBudget;
 import io.github.sqsreliable.internal.receive.ReceivePermits;
+import io.github.sqsreliable.internal.sqs.SqsBatcher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

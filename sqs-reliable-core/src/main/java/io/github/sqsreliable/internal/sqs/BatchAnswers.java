@@ -1,4 +1,4 @@
-package io.github.sqsreliable.internal;
+package io.github.sqsreliable.internal.sqs;
 
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,12 +1,12 @@
-package io.github.sqsreliable.internal.settle;
+package io.github.sqsreliable.internal.sqs;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.sqsreliable.BatchEntryFailedException;
-import io.github.sqsreliable.internal.BatchAnswers;
+import io.github.sqsreliable.internal.sqs.BatchAnswers;
 import io.github.sqsreliable.internal.batch.FlushTrigger;
 import io.github.sqsreliable.internal.batch.PendingEntries;
 import io.github.sqsreliable.internal.batch.Room;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

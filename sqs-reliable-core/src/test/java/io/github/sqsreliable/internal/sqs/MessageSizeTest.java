@@ -1,4 +1,4 @@
-package io.github.sqsreliable.internal.settle;
+package io.github.sqsreliable.internal.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
-package io.github.sqsreliable.internal.settle;
+package io.github.sqsreliable.internal.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.BatchEntryFailedException;
-import io.github.sqsreliable.internal.settle.SqsBatcher.BatchAnswer;
+import io.github.sqsreliable.internal.sqs.SqsBatcher.BatchAnswer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

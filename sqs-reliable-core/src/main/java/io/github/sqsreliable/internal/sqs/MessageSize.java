@@ -1,4 +1,4 @@
-package io.github.sqsreliable.internal.settle;
+package io.github.sqsreliable.internal.sqs;
 
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -47,7 +47,7 @@ public final class MessageSize {
      * @param text any text, possibly null
      * @return its length in UTF-8 bytes (an unpaired surrogate counts as the 3 bytes of its replacement character)
      */
-    static long utf8Length(CharSequence text) {
+    public static long utf8Length(CharSequence text) {
         if (text == null) {
             return 0;
         }
