@@ -372,6 +372,48 @@ class IdempotencyGateTest {
         assertThat(settlementsOf(admission, first)).isEmpty();
     }
 
+    /**
+     * The consumer applies the settlements in the order the gate returns them, before it dispatches: that order must
+     * be the received order, and each message must get exactly one decision.
+     */
+    @Test
+    void decidesOnceForEveryMessageAndListsTheSettlementsInReceivedOrder() throws Exception {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        FencingToken token = ((AcquireResult.Acquired) store.acquire(List.of(
+                new AcquireRequest(storeKey("m-1"), LEASE, null))).join().get(0)).token();
+        store.complete(storeKey("m-1"), token, Duration.ofHours(1)).join();
+        store.acquire(List.of(new AcquireRequest(storeKey("m-4"), Duration.ofSeconds(10), null))).join();
+        IdempotencyKey parse = message -> {
+            if (message.body().contains("garbage")) {
+                throw new IllegalArgumentException("malformed");
+            }
+            return message.messageId();
+        };
+        IdempotencyGate gate = gate(config(store).key(parse).build(),
+                router(withDeadLetterQueue(), QUEUE_URL, false, false), false);
+        InFlightMessage duplicate = message("m-1", "a");
+        InFlightMessage fresh = message("m-2", "b");
+        InFlightMessage malformed = message("m-3", "garbage");
+        InFlightMessage heldElsewhere = message("m-4", "d");
+        InFlightMessage alsoFresh = message("m-5", "e");
+
+        IdempotencyGate.Admission admission = gate.admit(List.of(duplicate, fresh, malformed, heldElsewhere,
+                alsoFresh));
+
+        assertThat(admission.toDispatch()).containsExactly(fresh, alsoFresh);
+        assertThat(admission.held()).isEmpty();
+        assertThat(admission.pause()).isZero();
+        assertThat(admission.toSettle()).extracting(Settlement::message)
+                .containsExactly(duplicate, malformed, heldElsewhere);
+        assertThat(admission.toSettle()).allSatisfy(settlement -> assertThat(settlement)
+                .isInstanceOf(Settlement.Apply.class));
+        assertThat(outcomeOf(admission, duplicate)).isInstanceOf(Outcome.Acknowledge.class);
+        assertThat(outcomeOf(admission, malformed)).isInstanceOf(Outcome.Move.class);
+        assertThat(outcomeOf(admission, heldElsewhere)).isInstanceOf(Outcome.RetryAfter.class);
+        assertThat(duplicateEvents()).extracting(ConsumerEvent.DuplicateSkipped::inProgress)
+                .containsExactly(false, true);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // malformed keys
 
@@ -749,6 +791,8 @@ class IdempotencyGateTest {
         // released, and nothing else: never applied an outcome
         assertThat(settlementsOf(admission, behind)).containsExactly(blockedBehindItsGroup(behind));
         assertThat(settlementsOf(admission, furtherBehind)).containsExactly(blockedBehindItsGroup(furtherBehind));
+        assertThat(admission.toSettle()).extracting(Settlement::message)
+                .containsExactly(heldElsewhere, behind, furtherBehind);
         // the blocked messages had their keys acquired: they hold them, so that releasing them gives them back
         assertThat(behind.idempotencyKey()).isEqualTo(storeKey("m-2"));
         assertThat(behind.fencingToken()).isNotNull();
