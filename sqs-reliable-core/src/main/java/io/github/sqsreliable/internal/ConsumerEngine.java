@@ -212,8 +212,8 @@ public final class ConsumerEngine implements SqsConsumer {
         settler = new Settler(deletes, visibilityChanges, new MessageMover(settings.sqsClient()), extender, permits,
                 bytes, events, ackScheduler, heldKeys);
         if (idempotency != null) {
-            gate = new IdempotencyGate(idempotency, settings.name(), visibilityTimeout, fifo, router, settler,
-                    heldKeys, events);
+            gate = new IdempotencyGate(idempotency, settings.name(), visibilityTimeout, fifo, router, heldKeys,
+                    events);
         }
         invoker = new HandlerInvoker(settings.handler(), settings.batchHandler(), settings.queueName());
         Executor executor = settings.executor();
@@ -252,7 +252,8 @@ public final class ConsumerEngine implements SqsConsumer {
     }
 
     /**
-     * Receive → (idempotency gate) → dispatch: on the thread that hands on the receive's answer.
+     * Receive → (idempotency gate) → settle what the gate turned away, dispatch what it let through: on the thread
+     * that hands on the receive's answer.
      *
      * @return the first handler to run on this thread, or null
      */
@@ -275,15 +276,26 @@ public final class ConsumerEngine implements SqsConsumer {
         if (gate == null) {
             return dispatch(batch, answersRunOnHandlerThreads());
         }
-        IdempotencyGate.Admission admission = gate.admit(batch);
-        if (admission.held().isEmpty()) {
-            return dispatch(admission.toDispatch(), answersRunOnHandlerThreads());
-        }
-        dispatch(admission.toDispatch(), false);
-        // Failing closed: keep what the store could not admit invisible and owned (no new receive, which SQS would
-        // count), and try again on this thread, whose receive keeps its poller slot meanwhile.
-        long holdUntil = System.nanoTime() + settings.maxProcessingTime().toNanos() / 2;
-        while (!admission.held().isEmpty()) {
+        List<InFlightMessage> toAdmit = batch;
+        long holdUntil = 0;
+        for (boolean first = true; ; first = false) {
+            IdempotencyGate.Admission admission = gate.admit(toAdmit);
+            for (IdempotencyGate.Settlement settlement : admission.toSettle()) {
+                if (settlement instanceof IdempotencyGate.Settlement.Apply apply) {
+                    settler.apply(apply.message(), apply.outcome());
+                } else if (settlement instanceof IdempotencyGate.Settlement.Release release) {
+                    settler.release(List.of(release.message()), release.reason());
+                }
+            }
+            if (admission.held().isEmpty()) {
+                return dispatch(admission.toDispatch(), first && answersRunOnHandlerThreads());
+            }
+            dispatch(admission.toDispatch(), false);
+            // Failing closed: keep what the store could not admit invisible and owned (no new receive, which SQS
+            // would count), and try again on this thread, whose receive keeps its poller slot meanwhile.
+            if (first) {
+                holdUntil = System.nanoTime() + settings.maxProcessingTime().toNanos() / 2;
+            }
             boolean stopping = awaitStop(admission.pause());
             if (stopping || state != ConsumerState.RUNNING || System.nanoTime() > holdUntil) {
                 if (!stopping && state == ConsumerState.RUNNING) {
@@ -291,12 +303,10 @@ public final class ConsumerEngine implements SqsConsumer {
                             + "handing {} held message(s) back to the queue", settings.name(), admission.held().size());
                 }
                 settler.release(admission.held(), ReleaseReason.SHUTDOWN);
-                break;
+                return null;
             }
-            admission = gate.admit(admission.held());
-            dispatch(admission.toDispatch(), false);
+            toAdmit = admission.held();
         }
-        return null;
     }
 
     /**

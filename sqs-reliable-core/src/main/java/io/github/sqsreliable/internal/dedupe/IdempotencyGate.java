@@ -10,7 +10,6 @@ import io.github.sqsreliable.internal.InFlightMessage;
 import io.github.sqsreliable.internal.classify.FailureRouter;
 import io.github.sqsreliable.internal.classify.Outcome;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
-import io.github.sqsreliable.internal.settle.Settler;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import io.github.sqsreliable.retry.PermanentFailureException;
 import java.time.Duration;
@@ -26,11 +25,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Between receive and dispatch: acquires the idempotency keys of one receive's messages in one store call, and
- * lets through only the messages whose key it now holds. A message whose key is done is deleted as a duplicate;
- * one whose key another consumer holds comes back when that lease would have expired; one whose key cannot be
- * derived, or whose key was seen with another body, fails permanently. While the store is unavailable, messages
- * are held back (fail closed): kept invisible in memory and admitted again after a backoff, while their
+ * lets through only the messages whose key it now holds. A message whose key is done is to be deleted as a
+ * duplicate; one whose key another consumer holds, to come back when that lease would have expired; one whose key
+ * cannot be derived, or whose key was seen with another body, fails permanently. While the store is unavailable,
+ * messages are held back (fail closed): kept invisible in memory and admitted again after a backoff, while their
  * receive's poller slot receives nothing more; unless the consumer fails open.
+ *
+ * <p>A decision stage: it returns what must happen to each message as an {@link Admission}, and changes no
+ * message on the queue; the consumer applies the settlements through its settle stage. It does take the keys it
+ * acquires into renewal, and it reports duplicates and store failures to the consumer's events.
  *
  * <p>Keys are namespaced and hashed (SHA-256) here, so message data never shapes backend keys. On FIFO queues a
  * message that cannot go on blocks the later messages of its group in the same receive: they are released.
@@ -45,13 +48,38 @@ public final class IdempotencyGate {
     private static final Duration IN_PROGRESS_SLACK = Duration.ofSeconds(1);
 
     /**
+     * What the gate decided for one receive's messages; nothing of it is applied yet. Every message is in exactly
+     * one of the lists.
+     *
      * @param toDispatch the messages whose key is held (or all of them, failing open), in received order
+     * @param toSettle the messages that go no further without a handler, in received order, the order in which to
+     *     apply them: duplicates, keys held elsewhere, keys that could not be derived or were seen with another
+     *     body, and on a FIFO queue the later messages of a group that cannot go on
      * @param held the messages kept back because the store is unavailable (failing closed): still owned and kept
      *     invisible, to be admitted again after {@code pause}; settling them instead would make SQS count another
      *     receive each time, and a RedrivePolicy could dead-letter messages that never ran
      * @param pause how long to wait before trying the held messages again, or zero
      */
-    public record Admission(List<InFlightMessage> toDispatch, List<InFlightMessage> held, Duration pause) {
+    public record Admission(List<InFlightMessage> toDispatch, List<Settlement> toSettle, List<InFlightMessage> held,
+                            Duration pause) {
+    }
+
+    /** How to settle a message the gate does not let through: one case per way the settle stage settles one. */
+    public sealed interface Settlement {
+
+        /** @return the message to settle */
+        InFlightMessage message();
+
+        /**
+         * Apply {@code outcome} to the message, as to a handled one: {@link Outcome.Acknowledge} deletes a
+         * duplicate of finished work, {@link Outcome.RetryAfter} brings back one whose key is held elsewhere.
+         */
+        record Apply(InFlightMessage message, Outcome outcome) implements Settlement {
+        }
+
+        /** Hand the message back unprocessed (visibility 0) for {@code reason}, giving back any key it holds. */
+        record Release(InFlightMessage message, ReleaseReason reason) implements Settlement {
+        }
     }
 
     private final Idempotency config;
@@ -59,7 +87,6 @@ public final class IdempotencyGate {
     private final Duration lease;
     private final boolean fifo;
     private final FailureRouter router;
-    private final Settler settler;
     private final HeldKeys heldKeys;
     private final ConsumerEvents events;
     private final Object outageLock = new Object();
@@ -67,23 +94,22 @@ public final class IdempotencyGate {
     private volatile Exception lastFailure;
 
     public IdempotencyGate(Idempotency config, String defaultNamespace, Duration visibilityTimeout, boolean fifo,
-                           FailureRouter router, Settler settler, HeldKeys heldKeys, ConsumerEvents events) {
+                           FailureRouter router, HeldKeys heldKeys, ConsumerEvents events) {
         this.config = config;
         this.namespace = config.namespace() != null ? config.namespace() : defaultNamespace;
         this.lease = HeldKeys.leaseFor(visibilityTimeout);
         this.fifo = fifo;
         this.router = router;
-        this.settler = settler;
         this.heldKeys = heldKeys;
         this.events = events;
     }
 
     /**
      * @param received one receive's messages, in order
-     * @return what to dispatch, and whether to pause receiving
+     * @return what to dispatch, what to settle, what to hold back, and whether to pause receiving
      */
     public Admission admit(List<InFlightMessage> received) {
-        // Decide for every message first, then apply the decisions in received order, so that on a FIFO queue a
+        // Decide for every message first, then settle the decisions in received order, so that on a FIFO queue a
         // message that cannot go on holds back exactly the later messages of its group.
         Map<InFlightMessage, Decision> decisions = new IdentityHashMap<>();
         List<InFlightMessage> keyed = new ArrayList<>(received.size());
@@ -128,6 +154,7 @@ public final class IdempotencyGate {
             }
         }
         List<InFlightMessage> toDispatch = new ArrayList<>(received.size());
+        List<Settlement> toSettle = new ArrayList<>();
         List<InFlightMessage> held = new ArrayList<>();
         Set<String> blockedGroups = new HashSet<>();
         for (InFlightMessage message : received) {
@@ -139,20 +166,20 @@ public final class IdempotencyGate {
                 }
             } else if (fifo && blockedGroups.contains(message.dispatchKey()) && !holdsBackAnyway(decision)) {
                 // It would run (or leave the queue) ahead of an earlier message of its group: hand it back.
-                settler.release(List.of(message), ReleaseReason.FIFO_GROUP_BLOCKED);
+                toSettle.add(new Settlement.Release(message, ReleaseReason.FIFO_GROUP_BLOCKED));
             } else if (decision.outcome() == null) {
                 toDispatch.add(message);
             } else {
                 if (decision.duplicate()) {
                     events.duplicateSkipped(message.view(), decision.inProgress());
                 }
-                settler.apply(message, decision.outcome());
+                toSettle.add(new Settlement.Apply(message, decision.outcome()));
                 if (fifo && !decision.outcome().letsGroupContinue()) {
                     blockedGroups.add(message.dispatchKey());
                 }
             }
         }
-        return new Admission(toDispatch, held, pause);
+        return new Admission(toDispatch, toSettle, held, pause);
     }
 
     /** @return what happens to a message whose key could not be derived, for the log */

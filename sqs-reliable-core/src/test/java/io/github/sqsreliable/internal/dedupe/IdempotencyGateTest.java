@@ -1,14 +1,10 @@
 package io.github.sqsreliable.internal.dedupe;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
-import static org.mockito.ArgumentMatchers.same;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import io.github.sqsreliable.SqsMessage;
@@ -22,8 +18,8 @@ import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
 import io.github.sqsreliable.internal.InFlightMessage;
 import io.github.sqsreliable.internal.classify.FailureRouter;
 import io.github.sqsreliable.internal.classify.Outcome;
+import io.github.sqsreliable.internal.dedupe.IdempotencyGate.Settlement;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
-import io.github.sqsreliable.internal.settle.Settler;
 import io.github.sqsreliable.observe.ConsumerEvent;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import io.github.sqsreliable.observe.ConsumerListener;
@@ -49,18 +45,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The idempotency gate between receive and dispatch, driven directly: a real {@link FailureRouter} (fixed wall
- * clock, fake nano clock), a mocked {@link Settler} whose calls are the gate's decisions, {@link ConsumerEvents}
- * with a recording listener, and either a real {@link InMemoryIdempotencyStore} or a mocked store (for failures,
- * and to see the exact requests).
+ * clock, fake nano clock), the {@link IdempotencyGate.Admission} it returns as its decisions (it settles no message
+ * itself), {@link ConsumerEvents} with a recording listener, and either a real {@link InMemoryIdempotencyStore} or
+ * a mocked store (for failures, and to see the exact requests).
  */
 @Timeout(30)
 class IdempotencyGateTest {
@@ -81,7 +77,6 @@ class IdempotencyGateTest {
 
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
-    private final Settler settler = mock(Settler.class);
     private final List<ConsumerEvent> recorded = new CopyOnWriteArrayList<>();
     private final ConsumerEvents events = new ConsumerEvents(List.of(new ConsumerListener() {
         @Override
@@ -112,7 +107,7 @@ class IdempotencyGateTest {
     }
 
     private IdempotencyGate gate(Idempotency config, FailureRouter router, boolean fifo) {
-        return new IdempotencyGate(config, "consumer-name", VISIBILITY, fifo, router, settler, HeldKeys.NONE, events);
+        return new IdempotencyGate(config, "consumer-name", VISIBILITY, fifo, router, HeldKeys.NONE, events);
     }
 
     private InFlightMessage message(String messageId, String body) {
@@ -184,11 +179,25 @@ class IdempotencyGateTest {
         return sha256(NAMESPACE + "\n" + rawKey);
     }
 
-    /** The single outcome the settler was given for {@code message}. */
-    private Outcome outcomeOf(InFlightMessage message) {
-        ArgumentCaptor<Outcome> outcome = ArgumentCaptor.forClass(Outcome.class);
-        verify(settler).apply(same(message), outcome.capture());
-        return outcome.getValue();
+    /** The single outcome the gate decided to apply to {@code message}, asserting it decided nothing else. */
+    private static Outcome outcomeOf(IdempotencyGate.Admission admission, InFlightMessage message) {
+        assertThat(settlementsOf(admission, message)).singleElement().isInstanceOf(Settlement.Apply.class);
+        return ((Settlement.Apply) settlementsOf(admission, message).get(0)).outcome();
+    }
+
+    /** What the gate decided to settle for {@code message} (the same instance), in order. */
+    private static List<Settlement> settlementsOf(IdempotencyGate.Admission admission, InFlightMessage message) {
+        return admission.toSettle().stream().filter(settlement -> settlement.message() == message).toList();
+    }
+
+    /** The messages the gate decided to hand back unprocessed, whatever the reason. */
+    private static List<Settlement.Release> releases(IdempotencyGate.Admission admission) {
+        return admission.toSettle().stream().filter(Settlement.Release.class::isInstance)
+                .map(Settlement.Release.class::cast).toList();
+    }
+
+    private static Settlement.Release blockedBehindItsGroup(InFlightMessage message) {
+        return new Settlement.Release(message, ReleaseReason.FIFO_GROUP_BLOCKED);
     }
 
     private List<ConsumerEvent.DuplicateSkipped> duplicateEvents() {
@@ -280,7 +289,7 @@ class IdempotencyGateTest {
         assertThat(second.idempotencyKey()).isEqualTo(storeKey("m-2"));
         assertThat(first.fencingToken()).isNotNull();
         assertThat(second.fencingToken()).isNotNull().isNotEqualTo(first.fencingToken());
-        verifyNoInteractions(settler);
+        assertThat(admission.toSettle()).isEmpty();
         assertThat(recorded).isEmpty();
         // the key is really held: another acquisition finds it in progress
         assertThat(store.acquire(List.of(new AcquireRequest(first.idempotencyKey(), LEASE, null))).join().get(0))
@@ -302,7 +311,7 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(duplicate, fresh));
 
         assertThat(admission.toDispatch()).containsExactly(fresh);
-        assertThat(outcomeOf(duplicate)).isInstanceOf(Outcome.Acknowledge.class);
+        assertThat(outcomeOf(admission, duplicate)).isInstanceOf(Outcome.Acknowledge.class);
         assertThat(duplicate.idempotencyKey()).isNull();
         assertThat(duplicateEvents()).singleElement().satisfies(event -> {
             assertThat(event.message()).isSameAs(duplicate.view());
@@ -323,7 +332,7 @@ class IdempotencyGateTest {
 
         assertThat(admission.toDispatch()).isEmpty();
         assertThat(admission.pause()).isZero();
-        Outcome outcome = outcomeOf(held);
+        Outcome outcome = outcomeOf(admission, held);
         assertThat(outcome).isInstanceOfSatisfying(Outcome.RetryAfter.class, retry -> {
             assertThat(retry.delay()).isEqualTo(Duration.ofSeconds(11));
             assertThat(retry.attempt()).isEqualTo(1);
@@ -350,7 +359,7 @@ class IdempotencyGateTest {
         assertThat(acquireCalls).singleElement().satisfies(requests -> assertThat(requests)
                 .extracting(AcquireRequest::key).containsExactly(storeKey("order-1"), storeKey("order-2")));
         assertThat(admission.toDispatch()).containsExactly(first, other);
-        assertThat(outcomeOf(copy)).isInstanceOfSatisfying(Outcome.RetryAfter.class, retry -> {
+        assertThat(outcomeOf(admission, copy)).isInstanceOfSatisfying(Outcome.RetryAfter.class, retry -> {
             assertThat(retry.delay()).isEqualTo(LEASE);
             assertThat(retry.attempt()).isEqualTo(1);
             assertThat(retry.cause()).isNull();
@@ -360,7 +369,49 @@ class IdempotencyGateTest {
             assertThat(event.message()).isSameAs(copy.view());
             assertThat(event.inProgress()).isTrue();
         });
-        verify(settler, never()).apply(same(first), any());
+        assertThat(settlementsOf(admission, first)).isEmpty();
+    }
+
+    /**
+     * The consumer applies the settlements in the order the gate returns them, before it dispatches: that order must
+     * be the received order, and each message must get exactly one decision.
+     */
+    @Test
+    void decidesOnceForEveryMessageAndListsTheSettlementsInReceivedOrder() throws Exception {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        FencingToken token = ((AcquireResult.Acquired) store.acquire(List.of(
+                new AcquireRequest(storeKey("m-1"), LEASE, null))).join().get(0)).token();
+        store.complete(storeKey("m-1"), token, Duration.ofHours(1)).join();
+        store.acquire(List.of(new AcquireRequest(storeKey("m-4"), Duration.ofSeconds(10), null))).join();
+        IdempotencyKey parse = message -> {
+            if (message.body().contains("garbage")) {
+                throw new IllegalArgumentException("malformed");
+            }
+            return message.messageId();
+        };
+        IdempotencyGate gate = gate(config(store).key(parse).build(),
+                router(withDeadLetterQueue(), QUEUE_URL, false, false), false);
+        InFlightMessage duplicate = message("m-1", "a");
+        InFlightMessage fresh = message("m-2", "b");
+        InFlightMessage malformed = message("m-3", "garbage");
+        InFlightMessage heldElsewhere = message("m-4", "d");
+        InFlightMessage alsoFresh = message("m-5", "e");
+
+        IdempotencyGate.Admission admission = gate.admit(List.of(duplicate, fresh, malformed, heldElsewhere,
+                alsoFresh));
+
+        assertThat(admission.toDispatch()).containsExactly(fresh, alsoFresh);
+        assertThat(admission.held()).isEmpty();
+        assertThat(admission.pause()).isZero();
+        assertThat(admission.toSettle()).extracting(Settlement::message)
+                .containsExactly(duplicate, malformed, heldElsewhere);
+        assertThat(admission.toSettle()).allSatisfy(settlement -> assertThat(settlement)
+                .isInstanceOf(Settlement.Apply.class));
+        assertThat(outcomeOf(admission, duplicate)).isInstanceOf(Outcome.Acknowledge.class);
+        assertThat(outcomeOf(admission, malformed)).isInstanceOf(Outcome.Move.class);
+        assertThat(outcomeOf(admission, heldElsewhere)).isInstanceOf(Outcome.RetryAfter.class);
+        assertThat(duplicateEvents()).extracting(ConsumerEvent.DuplicateSkipped::inProgress)
+                .containsExactly(false, true);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -384,7 +435,7 @@ class IdempotencyGateTest {
 
         assertThat(admission.toDispatch()).containsExactly(healthy);
         assertThat(acquireCalls).singleElement().satisfies(requests -> assertThat(requests).hasSize(1));
-        assertDeadLetteredForItsKey(outcomeOf(malformed), "no order id in 'garbage'");
+        assertDeadLetteredForItsKey(outcomeOf(admission, malformed), "no order id in 'garbage'");
         assertThat(recorded).isEmpty();
     }
 
@@ -400,10 +451,11 @@ class IdempotencyGateTest {
         InFlightMessage malformed = message("m-2", "{\"card\":\"4111-1111-1111-1111\"}");
 
         // when it is admitted
-        String log = standardErrorOf(() -> gate.admit(List.of(malformed)));
+        AtomicReference<IdempotencyGate.Admission> admission = new AtomicReference<>();
+        String log = standardErrorOf(() -> admission.set(gate.admit(List.of(malformed))));
 
         // then it is dead-lettered as before
-        assertDeadLetteredForItsKey(outcomeOf(malformed), "no order id");
+        assertDeadLetteredForItsKey(outcomeOf(admission.get(), malformed), "no order id");
         // and one WARN line says why: message id, queue, the exception's class and message, where it went
         assertThat(log.lines().filter(line -> line.contains("m-2"))).singleElement().satisfies(line -> assertThat(line)
                 .contains("WARN", QUEUE_URL, IllegalArgumentException.class.getName(), "no order id", DLQ)
@@ -439,7 +491,7 @@ class IdempotencyGateTest {
 
         assertThat(admission.toDispatch()).isEmpty();
         assertThat(admission.pause()).isZero();
-        assertDeadLetteredForItsKey(outcomeOf(message), "returned null");
+        assertDeadLetteredForItsKey(outcomeOf(admission, message), "returned null");
         // nothing to acquire: the store is not called at all
         assertThat(acquireCalls).isEmpty();
     }
@@ -454,7 +506,7 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(message));
 
         assertThat(admission.toDispatch()).isEmpty();
-        assertDeadLetteredForItsKey(outcomeOf(message), "an empty key");
+        assertDeadLetteredForItsKey(outcomeOf(admission, message), "an empty key");
         assertThat(acquireCalls).isEmpty();
     }
 
@@ -465,9 +517,9 @@ class IdempotencyGateTest {
                 router(RetryPolicy.defaults(), QUEUE_URL, false, true), false);
         InFlightMessage message = message("m-1", "a");
 
-        gate.admit(List.of(message));
+        IdempotencyGate.Admission admission = gate.admit(List.of(message));
 
-        assertThat(outcomeOf(message)).isInstanceOfSatisfying(Outcome.Release.class, release ->
+        assertThat(outcomeOf(admission, message)).isInstanceOfSatisfying(Outcome.Release.class, release ->
                 assertThat(release.cause()).isInstanceOf(PermanentFailureException.class)
                         .hasMessageContaining("idempotency key"));
     }
@@ -501,7 +553,7 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(reused));
 
         assertThat(admission.toDispatch()).isEmpty();
-        assertThat(outcomeOf(reused)).isInstanceOfSatisfying(Outcome.Move.class, move -> {
+        assertThat(outcomeOf(admission, reused)).isInstanceOfSatisfying(Outcome.Move.class, move -> {
             assertThat(move.deadLetter()).isTrue();
             assertThat(move.record().deadLetterReason()).isEqualTo(DeadLetterReason.PERMANENT_FAILURE);
             assertThat(move.record().errorMessage()).contains("different body");
@@ -517,9 +569,9 @@ class IdempotencyGateTest {
                 router(withDeadLetterQueue(), QUEUE_URL, false, false), false);
         InFlightMessage reused = message("m-1", "{\"order\":1}");
 
-        gate.admit(List.of(reused));
+        IdempotencyGate.Admission admission = gate.admit(List.of(reused));
 
-        assertThat(outcomeOf(reused)).isInstanceOfSatisfying(Outcome.Move.class, move ->
+        assertThat(outcomeOf(admission, reused)).isInstanceOfSatisfying(Outcome.Move.class, move ->
                 assertThat(move.cause()).isInstanceOf(PermanentFailureException.class)
                         .hasMessageContaining("different body"));
         assertThat(metrics().duplicatesInProgress()).isZero();
@@ -531,9 +583,9 @@ class IdempotencyGateTest {
         IdempotencyGate gate = gate(config(store).validatePayload(true).build());
         InFlightMessage duplicate = message("m-1", "{\"order\":1}");
 
-        gate.admit(List.of(duplicate));
+        IdempotencyGate.Admission admission = gate.admit(List.of(duplicate));
 
-        assertThat(outcomeOf(duplicate)).isInstanceOf(Outcome.Acknowledge.class);
+        assertThat(outcomeOf(admission, duplicate)).isInstanceOf(Outcome.Acknowledge.class);
         assertThat(metrics().duplicatesSkipped()).isEqualTo(1);
     }
 
@@ -543,9 +595,9 @@ class IdempotencyGateTest {
         IdempotencyGate gate = gate(config(store).build());
         InFlightMessage duplicate = message("m-1", "{\"order\":1}");
 
-        gate.admit(List.of(duplicate));
+        IdempotencyGate.Admission admission = gate.admit(List.of(duplicate));
 
-        assertThat(outcomeOf(duplicate)).isInstanceOf(Outcome.Acknowledge.class);
+        assertThat(outcomeOf(admission, duplicate)).isInstanceOf(Outcome.Acknowledge.class);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -636,7 +688,7 @@ class IdempotencyGateTest {
             assertThat(message.idempotencyKey()).isNull();
             assertThat(message.fencingToken()).isNull();
         });
-        verifyNoInteractions(settler);
+        assertThat(admission.toSettle()).isEmpty();
         assertThat(metrics().idempotencyStoreFailures()).isEqualTo(1);
     }
 
@@ -650,7 +702,7 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(first, copy));
 
         assertThat(admission.toDispatch()).containsExactly(first);
-        assertThat(outcomeOf(copy)).isInstanceOf(Outcome.RetryAfter.class);
+        assertThat(outcomeOf(admission, copy)).isInstanceOf(Outcome.RetryAfter.class);
     }
 
     @Test
@@ -711,8 +763,7 @@ class IdempotencyGateTest {
         assertThat(admission.toDispatch()).isEmpty();
         assertThat(admission.pause()).isPositive();
         assertThat(admission.held()).containsExactlyElementsOf(messages);
-        verify(settler, never()).apply(any(), any());
-        verify(settler, never()).release(anyList(), any());
+        assertThat(admission.toSettle()).isEmpty();
         assertThat(recorded).isEmpty();
     }
 
@@ -735,12 +786,13 @@ class IdempotencyGateTest {
                 List.of(heldElsewhere, behind, otherGroup, furtherBehind, otherGroupNext));
 
         assertThat(admission.toDispatch()).containsExactly(otherGroup, otherGroupNext);
-        assertThat(outcomeOf(heldElsewhere)).isInstanceOfSatisfying(Outcome.RetryAfter.class,
+        assertThat(outcomeOf(admission, heldElsewhere)).isInstanceOfSatisfying(Outcome.RetryAfter.class,
                 retry -> assertThat(retry.delay()).isEqualTo(Duration.ofSeconds(11)));
-        verify(settler).release(List.of(behind), ReleaseReason.FIFO_GROUP_BLOCKED);
-        verify(settler).release(List.of(furtherBehind), ReleaseReason.FIFO_GROUP_BLOCKED);
-        verify(settler, never()).apply(same(behind), any());
-        verify(settler, never()).apply(same(furtherBehind), any());
+        // released, and nothing else: never applied an outcome
+        assertThat(settlementsOf(admission, behind)).containsExactly(blockedBehindItsGroup(behind));
+        assertThat(settlementsOf(admission, furtherBehind)).containsExactly(blockedBehindItsGroup(furtherBehind));
+        assertThat(admission.toSettle()).extracting(Settlement::message)
+                .containsExactly(heldElsewhere, behind, furtherBehind);
         // the blocked messages had their keys acquired: they hold them, so that releasing them gives them back
         assertThat(behind.idempotencyKey()).isEqualTo(storeKey("m-2"));
         assertThat(behind.fencingToken()).isNotNull();
@@ -761,8 +813,8 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(ahead, heldElsewhere));
 
         assertThat(admission.toDispatch()).containsExactly(ahead);
-        assertThat(outcomeOf(heldElsewhere)).isInstanceOf(Outcome.RetryAfter.class);
-        verify(settler, never()).release(anyList(), any());
+        assertThat(outcomeOf(admission, heldElsewhere)).isInstanceOf(Outcome.RetryAfter.class);
+        assertThat(releases(admission)).isEmpty();
     }
 
     @Test
@@ -779,8 +831,8 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(duplicate, next));
 
         assertThat(admission.toDispatch()).containsExactly(next);
-        assertThat(outcomeOf(duplicate)).isInstanceOf(Outcome.Acknowledge.class);
-        verify(settler, never()).release(anyList(), any());
+        assertThat(outcomeOf(admission, duplicate)).isInstanceOf(Outcome.Acknowledge.class);
+        assertThat(releases(admission)).isEmpty();
     }
 
     @Test
@@ -803,7 +855,7 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(malformed, next));
 
         assertThat(admission.toDispatch()).containsExactly(next);
-        assertThat(outcomeOf(malformed)).isInstanceOfSatisfying(Outcome.Move.class,
+        assertThat(outcomeOf(admission, malformed)).isInstanceOfSatisfying(Outcome.Move.class,
                 move -> assertThat(move.queueUrl()).isEqualTo(fifoDlq));
     }
 
@@ -825,8 +877,8 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(malformed, behind, otherGroup));
 
         assertThat(admission.toDispatch()).containsExactly(otherGroup);
-        assertThat(outcomeOf(malformed)).isInstanceOf(Outcome.RetryAfter.class);
-        verify(settler).release(List.of(behind), ReleaseReason.FIFO_GROUP_BLOCKED);
+        assertThat(outcomeOf(admission, malformed)).isInstanceOf(Outcome.RetryAfter.class);
+        assertThat(settlementsOf(admission, behind)).containsExactly(blockedBehindItsGroup(behind));
     }
 
     /**
@@ -850,8 +902,8 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(ahead, malformed));
 
         assertThat(admission.toDispatch()).containsExactly(ahead);
-        verify(settler, never()).release(anyList(), any());
-        assertThat(outcomeOf(malformed)).isInstanceOf(Outcome.RetryAfter.class);
+        assertThat(releases(admission)).isEmpty();
+        assertThat(outcomeOf(admission, malformed)).isInstanceOf(Outcome.RetryAfter.class);
     }
 
     /**
@@ -872,8 +924,8 @@ class IdempotencyGateTest {
         assertThat(acquireCalls).singleElement().satisfies(requests -> assertThat(requests)
                 .extracting(AcquireRequest::key).containsExactly(storeKey("order-1")));
         assertThat(admission.toDispatch()).containsExactly(first);
-        verify(settler, never()).release(anyList(), any());
-        assertThat(outcomeOf(copy)).isInstanceOf(Outcome.RetryAfter.class);
+        assertThat(releases(admission)).isEmpty();
+        assertThat(outcomeOf(admission, copy)).isInstanceOf(Outcome.RetryAfter.class);
     }
 
     @Test
@@ -907,10 +959,9 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(heldElsewhere, malformed));
 
         assertThat(admission.toDispatch()).isEmpty();
-        assertThat(outcomeOf(heldElsewhere)).isInstanceOf(Outcome.RetryAfter.class);
+        assertThat(outcomeOf(admission, heldElsewhere)).isInstanceOf(Outcome.RetryAfter.class);
         // leaving the queue (to the dead-letter queue) would overtake the earlier message: it comes back instead
-        verify(settler).release(List.of(malformed), ReleaseReason.FIFO_GROUP_BLOCKED);
-        verify(settler, never()).apply(same(malformed), any());
+        assertThat(settlementsOf(admission, malformed)).containsExactly(blockedBehindItsGroup(malformed));
     }
 
     @Test
@@ -928,8 +979,8 @@ class IdempotencyGateTest {
         IdempotencyGate.Admission admission = gate.admit(List.of(heldElsewhere, duplicate));
 
         assertThat(admission.toDispatch()).isEmpty();
-        assertThat(outcomeOf(duplicate)).isInstanceOf(Outcome.Acknowledge.class);
-        verify(settler, never()).release(anyList(), any());
+        assertThat(outcomeOf(admission, duplicate)).isInstanceOf(Outcome.Acknowledge.class);
+        assertThat(releases(admission)).isEmpty();
         assertThat(duplicateEvents()).extracting(ConsumerEvent.DuplicateSkipped::inProgress).containsExactly(true, false);
     }
 }
