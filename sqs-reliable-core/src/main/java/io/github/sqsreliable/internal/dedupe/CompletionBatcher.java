@@ -2,7 +2,7 @@ package io.github.sqsreliable.internal.dedupe;
 
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.batch.FlushTrigger;
 import io.github.sqsreliable.internal.batch.PendingEntries;
 import io.github.sqsreliable.internal.batch.Room;

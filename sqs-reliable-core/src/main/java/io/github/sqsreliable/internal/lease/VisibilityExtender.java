@@ -1,7 +1,7 @@
 package io.github.sqsreliable.internal.lease;
 
 import io.github.sqsreliable.BatchEntryFailedException;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.sqs.SqsBatcher;

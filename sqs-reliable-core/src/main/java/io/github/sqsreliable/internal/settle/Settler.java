@@ -1,7 +1,7 @@
 package io.github.sqsreliable.internal.settle;
 
 import io.github.sqsreliable.SqsMessage;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.sqs.SqsBatcher;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.internal.classify.Outcome;

@@ -1,4 +1,4 @@
-package io.github.sqsreliable.internal;
+package io.github.sqsreliable.internal.dedupe;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

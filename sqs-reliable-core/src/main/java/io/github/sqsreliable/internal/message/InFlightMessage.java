@@ -1,8 +1,7 @@
-package io.github.sqsreliable.internal;
+package io.github.sqsreliable.internal.message;
 
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.FencingToken;
-import io.github.sqsreliable.internal.dispatch.DispatchUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import io.github.sqsreliable.internal.sqs.MessageSize;

@@ -1,6 +1,5 @@
-package io.github.sqsreliable.internal.dispatch;
+package io.github.sqsreliable.internal.message;
 
-import io.github.sqsreliable.internal.InFlightMessage;
 import java.util.List;
 
 /**
