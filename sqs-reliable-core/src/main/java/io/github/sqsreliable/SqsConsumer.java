@@ -1,7 +1,7 @@
 package io.github.sqsreliable;
 
 import io.github.sqsreliable.idempotency.Idempotency;
-import io.github.sqsreliable.internal.ConsumerEngine;
+import io.github.sqsreliable.internal.Consumers;
 import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
@@ -477,7 +477,7 @@ public interface SqsConsumer extends AutoCloseable {
          * @throws InvalidConfigurationException naming the first field it rejects and its value
          */
         public SqsConsumer build() {
-            return ConsumerEngine.create(settings());
+            return Consumers.create(settings());
         }
 
         ConsumerSettings settings() {
