@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
@@ -196,6 +197,32 @@ class SqsBatchFunctionIT {
                 assertThat(invocation.failedMessageIds()).containsExactly(id));
         assertThat(runs).hasValue(2);
         assertThat(sqs.takeAll(dlq)).singleElement().satisfies(copy -> assertThat(copy.messageId()).isEqualTo(id));
+    }
+
+    @Test
+    void aFailedMoveIsReportedFailedAndRetriedWithoutRunningTheHandlerAgain() {
+        String queue = sqs.createQueue(QueueSpec.standard().visibilityTimeout(LONG_VISIBILITY));
+        // a dead-letter queue that does not exist yet: the copy cannot be sent
+        String dlqName = "late-dlq-" + UUID.randomUUID().toString().substring(0, 8);
+        String dlq = queue.substring(0, queue.lastIndexOf('/') + 1) + dlqName;
+        String id = send(queue, "poison");
+        AtomicInteger runs = new AtomicInteger();
+        SqsBatchFunction function = function(message -> {
+            runs.incrementAndGet();
+            throw new PermanentFailureException("poison");
+        }).retry(r -> r.onSameQueue(3, Backoff.fixed(Duration.ofSeconds(1))).thenDeadLetter(dlq)).build();
+        SqsEventSource source = source(queue, function);
+
+        SqsEventSource.Invocation first = source.pollOnce();
+        sqs.client().createQueue(r -> r.queueName(dlqName)).join();
+        source.drain(Duration.ofSeconds(20));
+
+        // reported failed and hidden for the 1 s backoff; on its next delivery only the move was tried again
+        assertThat(first.failedMessageIds()).containsExactly(id);
+        assertThat(runs).hasValue(1);
+        assertThat(function.metrics().moveFailures()).isEqualTo(1);
+        assertThat(sqs.takeAll(dlq)).singleElement().satisfies(copy -> assertThat(
+                FailureRecord.of(copy.messageAttributes()).orElseThrow().originalMessageId()).isEqualTo(id));
     }
 
     @Test
