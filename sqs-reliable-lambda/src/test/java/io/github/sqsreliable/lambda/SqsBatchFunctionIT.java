@@ -254,6 +254,26 @@ class SqsBatchFunctionIT {
     }
 
     @Test
+    void withMaxConcurrencyTheBatchsMessagesRunSideBySideButNeverMoreAtOnce() {
+        String queue = sqs.createQueue(QueueSpec.standard().visibilityTimeout(LONG_VISIBILITY));
+        sqs.sendAll(queue, List.of("a", "b", "c", "d", "e", "f", "g", "h"));
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        SqsBatchFunction function = function(message -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            sleep(Duration.ofMillis(300));
+            running.decrementAndGet();
+            handled.add(message.body());
+        }).maxConcurrency(4).build();
+
+        source(queue, function).drain(Duration.ofSeconds(20));
+
+        assertThat(handled).containsExactlyInAnyOrder("a", "b", "c", "d", "e", "f", "g", "h");
+        assertThat(mostAtOnce.get()).isBetween(2, 4);
+    }
+
+    @Test
     void aBatchHandlersPartialFailuresAreReportedByMessage() {
         String queue = sqs.createQueue(QueueSpec.standard().visibilityTimeout(LONG_VISIBILITY));
         List<String> ids = List.of(send(queue, "line-1"), send(queue, "line-2"), send(queue, "line-3"),
