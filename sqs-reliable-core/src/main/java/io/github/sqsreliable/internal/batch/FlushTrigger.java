@@ -10,11 +10,10 @@ import java.util.function.Consumer;
  * batcher's scheduler thread, one flush interval after it began to wait, or at once while draining (or with a
  * zero flush interval). Sending a full batch from the adding thread (a worker that just settled a message) costs
  * no hand-off: waking the scheduler thread for each batch cost more CPU than building the request. At most one
- * timer is asked for at a time, so entries of a partial batch wake no thread. Shared by the delete batcher and
- * the completion batcher, whose flushes therefore run on several threads at once and take their entries
- * atomically.
+ * timer is asked for at a time, so entries of a partial batch wake no thread. Flushes therefore run on several
+ * threads at once and take their entries atomically ({@link PendingEntries}).
  */
-public final class FlushTrigger {
+final class FlushTrigger {
 
     private final ScheduledExecutorService scheduler;
     private final long intervalNanos;
@@ -29,7 +28,7 @@ public final class FlushTrigger {
      * @param flush the batcher's flush, safe to run on several threads at once: {@code true} sends partial
      *     batches too
      */
-    public FlushTrigger(ScheduledExecutorService scheduler, long intervalNanos, int batchSize,
+    FlushTrigger(ScheduledExecutorService scheduler, long intervalNanos, int batchSize,
                         Consumer<Boolean> flush) {
         this.scheduler = scheduler;
         this.intervalNanos = intervalNanos;
@@ -44,7 +43,7 @@ public final class FlushTrigger {
      * @param draining whether the batcher is closing, so that partial batches go at once
      * @throws java.util.concurrent.RejectedExecutionException if the scheduler has stopped
      */
-    public void entryAdded(int pending, boolean draining) {
+    void entryAdded(int pending, boolean draining) {
         if (intervalNanos == 0 || draining) {
             scheduler.execute(() -> flush.accept(true));
         } else if (pending >= batchSize) {
@@ -59,7 +58,7 @@ public final class FlushTrigger {
      *
      * @param pending entries still waiting
      */
-    public void afterFlush(int pending) {
+    void afterFlush(int pending) {
         if (pending > 0) {
             armTimer();
         }

@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Entries waiting to be sent in batches, in arrival order. Any thread may take a batch: a take first reserves
  * its entries from the count, so two threads flushing at once never split a batch between them or find an entry
- * missing. Shared by the delete batcher and the completion batcher.
+ * missing.
  *
  * @param <E> the entry type
  */
-public final class PendingEntries<E> {
+final class PendingEntries<E> {
 
     private final Queue<E> queue = new ConcurrentLinkedQueue<>();
     // Counts an entry only after it is queued, and takes a batch out of it before polling: the queue never holds
@@ -24,7 +24,7 @@ public final class PendingEntries<E> {
     /**
      * @param batchSize entries in a full batch
      */
-    public PendingEntries(int batchSize) {
+    PendingEntries(int batchSize) {
         this.batchSize = batchSize;
     }
 
@@ -32,7 +32,7 @@ public final class PendingEntries<E> {
      * @param entry the entry
      * @return entries waiting now, this one included
      */
-    public int add(E entry) {
+    int add(E entry) {
         queue.add(entry);
         return count.incrementAndGet();
     }
@@ -43,7 +43,7 @@ public final class PendingEntries<E> {
      * @param includePartial whether fewer than a full batch may be taken
      * @return the batch, oldest entries first, or {@code null} when no batch is due
      */
-    public List<E> takeBatch(boolean includePartial) {
+    List<E> takeBatch(boolean includePartial) {
         while (true) {
             int available = count.get();
             if (available < batchSize && !(includePartial && available > 0)) {
@@ -61,12 +61,12 @@ public final class PendingEntries<E> {
     }
 
     /** @return entries waiting now */
-    public int size() {
+    int size() {
         return Math.max(0, count.get());
     }
 
     /** Drops every waiting entry (at close, once their owners were answered). */
-    public void clear() {
+    void clear() {
         while (queue.poll() != null) {
             count.decrementAndGet();
         }

@@ -49,7 +49,7 @@ public final class Room {
      * @param outstanding the count
      * @param deadlineNanos {@link System#nanoTime()} at which to give up
      */
-    public static void awaitNoneOutstanding(AtomicInteger outstanding, long deadlineNanos) {
+    static void awaitNoneOutstanding(AtomicInteger outstanding, long deadlineNanos) {
         synchronized (outstanding) {
             while (outstanding.get() > 0) {
                 long remaining = deadlineNanos - System.nanoTime();

@@ -2,11 +2,8 @@ package io.github.sqsreliable.internal.sqs;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.sqsreliable.BatchEntryFailedException;
-import io.github.sqsreliable.internal.sqs.BatchAnswers;
-import io.github.sqsreliable.internal.batch.FlushTrigger;
-import io.github.sqsreliable.internal.batch.PendingEntries;
+import io.github.sqsreliable.internal.batch.BatchingCore;
 import io.github.sqsreliable.internal.batch.Room;
-import io.github.sqsreliable.internal.sqs.SqsLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -80,31 +74,13 @@ public final class SqsBatcher {
         }
     }
 
-    /** A batch sent and not yet answered; identity, not the entries, tells two apart. */
-    private static final class SentBatch {
-        final List<Entry> entries;
-
-        SentBatch(List<Entry> entries) {
-            this.entries = entries;
-        }
-    }
-
     private final String action;
     private final String queueUrl;
     private final BatchSender sender;
     private final ScheduledExecutorService scheduler;
     private final boolean answerOnResponseThread;
     private final Semaphore slots;
-    private final PendingEntries<Entry> pending = new PendingEntries<>(SqsLimits.MAX_BATCH_ENTRIES);
-    private final AtomicInteger outstanding = new AtomicInteger();
-    // Where unanswered entries are, besides pending: tracked per batch sent (not per entry, which cost two
-    // concurrent-set operations per message), and per entry only while one waits for a retry.
-    private final Set<SentBatch> sent = ConcurrentHashMap.newKeySet();
-    private final Set<Entry> retrying = ConcurrentHashMap.newKeySet();
-    private final FlushTrigger flushes;
-    // Draining: partial batches go at once. Closed: nothing more is accepted.
-    private volatile boolean draining;
-    private volatile boolean closed;
+    private final BatchingCore<Entry> batching;
 
     SqsBatcher(String action, String queueUrl, BatchSender sender, ScheduledExecutorService scheduler,
                Duration flushInterval, int maxOutstanding) {
@@ -118,7 +94,8 @@ public final class SqsBatcher {
         this.queueUrl = queueUrl;
         this.sender = sender;
         this.scheduler = scheduler;
-        this.flushes = new FlushTrigger(scheduler, flushInterval.toNanos(), SqsLimits.MAX_BATCH_ENTRIES, this::flush);
+        this.batching = new BatchingCore<>(scheduler, flushInterval, SqsLimits.MAX_BATCH_ENTRIES, this::send,
+                this::giveUp);
         this.slots = maxOutstanding == Integer.MAX_VALUE ? null : new Semaphore(maxOutstanding);
     }
 
@@ -187,12 +164,11 @@ public final class SqsBatcher {
 
     private CompletableFuture<Void> submit(String receiptHandle, int visibilityTimeoutSeconds, boolean waitForRoom) {
         Entry entry = new Entry(receiptHandle, visibilityTimeoutSeconds, waitForRoom && slots != null);
-        if (closed || (entry.holdsSlot && !Room.acquire(slots, () -> closed))) {
+        if (batching.isClosed() || (entry.holdsSlot && !Room.acquire(slots, batching::isClosed))) {
             entry.result.completeExceptionally(BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
             return entry.result;
         }
-        outstanding.incrementAndGet();
-        enqueue(entry);
+        batching.accept(entry);
         return entry.result;
     }
 
@@ -204,26 +180,7 @@ public final class SqsBatcher {
      * @return whether every entry got its answer in time
      */
     public boolean flushAndClose(Duration timeout) {
-        draining = true;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            scheduler.execute(() -> flush(true));
-        } catch (RejectedExecutionException e) {
-            log.debug("scheduler already stopped; nothing more can be sent");
-        }
-        Room.awaitNoneOutstanding(outstanding, deadline);
-        closed = true;
-        List<Entry> unanswered = new ArrayList<>(retrying);
-        sent.forEach(batch -> unanswered.addAll(batch.entries));
-        for (List<Entry> batch = pending.takeBatch(true); batch != null; batch = pending.takeBatch(true)) {
-            unanswered.addAll(batch);
-        }
-        int leftOver = 0;
-        for (Entry entry : unanswered) {
-            if (fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl))) {
-                leftOver++;
-            }
-        }
+        int leftOver = batching.drain(timeout);
         if (leftOver > 0) {
             log.warn("{} for queue {}: {} entries unconfirmed when the consumer closed; those messages reappear "
                     + "once their visibility lapses", action, queueUrl, leftOver);
@@ -231,51 +188,23 @@ public final class SqsBatcher {
         return leftOver == 0;
     }
 
-    private void enqueue(Entry entry) {
-        if (closed) {
-            // A retry that comes due after flushAndClose gave up on it.
-            fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
-            return;
-        }
-        int size = pending.add(entry);
-        try {
-            flushes.entryAdded(size, draining);
-        } catch (RejectedExecutionException e) {
-            fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
-        }
-    }
-
-    /** Runs on the scheduler thread, or on the thread that filled a batch. */
-    private void flush(boolean includePartial) {
-        for (List<Entry> batch = pending.takeBatch(includePartial); batch != null;
-                batch = pending.takeBatch(includePartial)) {
-            send(batch);
-        }
-        flushes.afterFlush(pending.size());
-    }
-
-    private void send(List<Entry> batch) {
+    /** @return completes once the answer was handled: on the SDK's response thread or the scheduler's */
+    private CompletionStage<?> send(List<Entry> batch) {
         for (Entry entry : batch) {
             entry.attempts++;
         }
-        SentBatch sentBatch = new SentBatch(batch);
-        sent.add(sentBatch);
         CompletableFuture<BatchAnswer> answer;
         try {
             answer = sender.send(queueUrl, batch);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        if (answerOnResponseThread) {
-            answer.whenComplete((result, error) -> onAnswer(sentBatch, result, error));
-        } else {
-            answer.whenCompleteAsync((result, error) -> onAnswer(sentBatch, result, error), scheduler);
-        }
+        return answerOnResponseThread
+                ? answer.whenComplete((result, error) -> onAnswer(batch, result, error))
+                : answer.whenCompleteAsync((result, error) -> onAnswer(batch, result, error), scheduler);
     }
 
-    private void onAnswer(SentBatch sentBatch, BatchAnswer answer, Throwable error) {
-        sent.remove(sentBatch);
-        List<Entry> batch = sentBatch.entries;
+    private void onAnswer(List<Entry> batch, BatchAnswer answer, Throwable error) {
         if (error != null) {
             Throwable cause = unwrap(error);
             boolean retryable = isRetryable(cause);
@@ -311,17 +240,11 @@ public final class SqsBatcher {
     }
 
     private void retryLater(Entry entry) {
-        long delayMillis = RETRY_BACKOFF.apply(entry.attempts);
-        retrying.add(entry);
-        try {
-            scheduler.schedule(() -> {
-                retrying.remove(entry);
-                enqueue(entry);
-            }, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            retrying.remove(entry);
-            fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
-        }
+        batching.retryLater(entry, Duration.ofMillis(RETRY_BACKOFF.apply(entry.attempts)));
+    }
+
+    private boolean giveUp(Entry entry) {
+        return fail(entry, BatchEntryFailedException.closedBeforeConfirmation(action, queueUrl));
     }
 
     private void succeed(Entry entry) {
@@ -345,11 +268,7 @@ public final class SqsBatcher {
         if (entry.holdsSlot) {
             slots.release();
         }
-        if (outstanding.decrementAndGet() == 0 && draining) {
-            synchronized (outstanding) {
-                outstanding.notifyAll();
-            }
-        }
+        batching.answered();
     }
 
     static boolean isRetryable(Throwable cause) {
