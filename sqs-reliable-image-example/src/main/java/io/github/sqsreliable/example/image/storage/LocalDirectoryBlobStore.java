@@ -7,8 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A {@link BlobStore} that keeps each key as a file under a root directory ({@code originals/abc} becomes
@@ -95,6 +99,33 @@ public final class LocalDirectoryBlobStore implements BlobStore {
     @Override
     public boolean exists(String key) {
         return Files.isRegularFile(resolve(key));
+    }
+
+    @Override
+    public OptionalLong size(String key) {
+        Path path = resolve(key);
+        try {
+            return OptionalLong.of(Files.size(path));
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of blob '" + key + "' at " + path, e);
+        }
+    }
+
+    /** {@inheritDoc} The hidden temporary files of writes in progress are not keys. */
+    @Override
+    public List<String> keys(String prefix) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(Files::isRegularFile)
+                    .filter(path -> !path.getFileName().toString().startsWith("."))
+                    .map(path -> root.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/"))
+                    .filter(key -> key.startsWith(prefix))
+                    .collect(Collectors.toList());
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("cannot list the blobs under " + root,
+                    e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e);
+        }
     }
 
     @Override
