@@ -47,6 +47,19 @@ class LocalDirectoryBlobStoreTest {
     }
 
     @Test
+    void tellsTheSizeAndListsTheKeysUnderAPrefixWithoutTemporaryFiles() throws IOException {
+        BlobStore store = LocalDirectoryBlobStore.create(root);
+        store.put("variants/a/small.png", new byte[] {1, 2, 3});
+        store.put("originals/a", new byte[] {4});
+        Files.write(root.resolve("variants/a/.tmp-1.part"), new byte[] {5});
+
+        assertThat(store.size("variants/a/small.png")).hasValue(3);
+        assertThat(store.size("variants/b/small.png")).isEmpty();
+        assertThat(store.keys("variants/")).containsExactly("variants/a/small.png");
+        assertThat(store.keys("")).containsExactlyInAnyOrder("variants/a/small.png", "originals/a");
+    }
+
+    @Test
     void deletesAStoredValue() {
         BlobStore store = LocalDirectoryBlobStore.create(root);
         store.put("originals/img-1", new byte[] {9});
