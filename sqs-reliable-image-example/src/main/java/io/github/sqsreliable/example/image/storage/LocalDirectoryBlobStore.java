@@ -3,16 +3,18 @@ package io.github.sqsreliable.example.image.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A {@link BlobStore} that keeps each key as a file under a root directory ({@code originals/abc} becomes
@@ -113,19 +115,39 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         }
     }
 
-    /** {@inheritDoc} The hidden temporary files of writes in progress are not keys. */
+    /**
+     * {@inheritDoc} The hidden temporary files of writes in progress are not keys, and a file that a concurrent
+     * write renames or a delete removes while the directory is read is simply left out.
+     */
     @Override
     public List<String> keys(String prefix) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(Files::isRegularFile)
-                    .filter(path -> !path.getFileName().toString().startsWith("."))
-                    .map(path -> root.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/"))
-                    .filter(key -> key.startsWith(prefix))
-                    .collect(Collectors.toList());
-        } catch (IOException | UncheckedIOException e) {
-            throw new UncheckedIOException("cannot list the blobs under " + root,
-                    e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e);
+        Objects.requireNonNull(prefix, "prefix");
+        List<String> keys = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+                        String key = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                        if (key.startsWith(prefix)) {
+                            keys.add(key);
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE; // gone between listing its directory and reading it
+                    }
+                    throw e;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the blobs under " + root, e);
         }
+        return keys;
     }
 
     @Override

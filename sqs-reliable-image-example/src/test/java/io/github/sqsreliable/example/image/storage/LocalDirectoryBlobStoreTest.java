@@ -60,6 +60,34 @@ class LocalDirectoryBlobStoreTest {
     }
 
     @Test
+    void listsKeysWhileWritesRenameTheirTemporaryFiles() throws Exception {
+        BlobStore store = LocalDirectoryBlobStore.create(root);
+        List<String> keys = List.of("a.json", "b.json", "c.json");
+        keys.forEach(key -> store.put(key, new byte[] {0}));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService writers = Executors.newFixedThreadPool(keys.size());
+        List<Future<?>> writes = new ArrayList<>();
+        for (String key : keys) {
+            writes.add(writers.submit(() -> {
+                for (byte i = 0; writing.get(); i++) {
+                    store.put(key, new byte[] {i});
+                }
+            }));
+        }
+        try {
+            for (int i = 0; i < 2000; i++) {
+                assertThat(store.keys("")).containsExactlyInAnyOrderElementsOf(keys);
+            }
+        } finally {
+            writing.set(false);
+            for (Future<?> write : writes) {
+                write.get(10, TimeUnit.SECONDS);
+            }
+            writers.shutdown();
+        }
+    }
+
+    @Test
     void deletesAStoredValue() {
         BlobStore store = LocalDirectoryBlobStore.create(root);
         store.put("originals/img-1", new byte[] {9});
