@@ -45,6 +45,7 @@ class SamTemplateTest {
                 Map.entry("ResizeRequestsQueue", "AWS::SQS::Queue"),
                 Map.entry("ResizeRequestsDeadLetterQueue", "AWS::SQS::Queue"),
                 Map.entry("CatalogRequestsQueue", "AWS::SQS::Queue"),
+                Map.entry("CatalogRequestsRetryQueue", "AWS::SQS::Queue"),
                 Map.entry("CatalogRequestsDeadLetterQueue", "AWS::SQS::Queue"),
                 Map.entry("ResizeFunction", "AWS::Serverless::Function"),
                 Map.entry("CatalogFunction", "AWS::Serverless::Function"),
@@ -88,49 +89,64 @@ class SamTemplateTest {
     }
 
     @Test
-    void eachFunctionReadsItsQueueReportingBatchItemFailures() {
-        JsonNode resize = sqsEvent("ResizeFunction");
-        JsonNode catalog = sqsEvent("CatalogFunction");
+    void eachFunctionReadsItsQueuesReportingBatchItemFailures() {
+        List<JsonNode> resize = sqsEvents("ResizeFunction");
+        List<JsonNode> catalog = sqsEvents("CatalogFunction");
 
-        assertThat(getAtt(resize.path("Queue"))).containsExactly("ResizeRequestsQueue", "Arn");
-        assertThat(getAtt(catalog.path("Queue"))).containsExactly("CatalogRequestsQueue", "Arn");
-        for (JsonNode event : List.of(resize, catalog)) {
+        assertThat(resize).extracting(event -> getAtt(event.path("Queue")))
+                .containsExactly(List.of("ResizeRequestsQueue", "Arn"));
+        // The catalog function also reads the retry queue its retry policy moves messages to.
+        assertThat(catalog).extracting(event -> getAtt(event.path("Queue")))
+                .containsExactly(List.of("CatalogRequestsQueue", "Arn"), List.of("CatalogRequestsRetryQueue", "Arn"));
+        List<JsonNode> all = new ArrayList<>(resize);
+        all.addAll(catalog);
+        for (JsonNode event : all) {
             assertThat(event.path("BatchSize").asInt()).isEqualTo(10);
             assertThat(texts(event.path("FunctionResponseTypes"))).containsExactly("ReportBatchItemFailures");
             assertThat(event.path("ScalingConfig").path("MaximumConcurrency").asInt()).isBetween(2, 1000);
         }
-        // A FIFO source takes no batching window; the standard one does.
-        assertThat(resize.has("MaximumBatchingWindowInSeconds")).isFalse();
-        assertThat(catalog.path("MaximumBatchingWindowInSeconds").asInt()).isBetween(1, 300);
+        // A FIFO source takes no batching window; the standard ones do.
+        assertThat(resize.get(0).has("MaximumBatchingWindowInSeconds")).isFalse();
+        assertThat(catalog).allSatisfy(event ->
+                assertThat(event.path("MaximumBatchingWindowInSeconds").asInt()).isBetween(1, 300));
     }
 
     @Test
     void eachQueuesVisibilityTimeoutIsSixTimesItsFunctionsTimeout() {
         for (String function : List.of("ResizeFunction", "CatalogFunction")) {
             int timeout = properties(function).path("Timeout").asInt();
-            String queue = getAtt(sqsEvent(function).path("Queue")).get(0);
-
             assertThat(timeout).as(function + " Timeout").isPositive();
-            assertThat(properties(queue).path("VisibilityTimeout").asInt()).as(queue + " VisibilityTimeout")
-                    .isEqualTo(6 * timeout);
+            for (JsonNode event : sqsEvents(function)) {
+                String queue = getAtt(event.path("Queue")).get(0);
+                assertThat(properties(queue).path("VisibilityTimeout").asInt()).as(queue + " VisibilityTimeout")
+                        .isEqualTo(6 * timeout);
+            }
         }
     }
 
     @Test
-    void theResizeQueueIsFifoAndBothQueuesRedriveToADeadLetterQueueOfTheirKindAfterFiveReceives() {
+    void theResizeQueueIsFifoAndEveryQueueRedrivesToADeadLetterQueueOfItsKindAfterItsAttemptsAndFiveMore() {
         assertThat(properties("ResizeRequestsQueue").path("QueueName").asText()).isEqualTo("resize-requests.fifo");
         assertThat(properties("ResizeRequestsQueue").path("FifoQueue").asBoolean()).isTrue();
         assertThat(properties("ResizeRequestsDeadLetterQueue").path("FifoQueue").asBoolean()).isTrue();
         assertThat(properties("ResizeRequestsDeadLetterQueue").path("QueueName").asText()).endsWith(".fifo");
         assertThat(properties("CatalogRequestsQueue").path("QueueName").asText()).isEqualTo("catalog-requests");
-        assertThat(properties("CatalogRequestsQueue").has("FifoQueue")).isFalse();
-        assertThat(properties("CatalogRequestsDeadLetterQueue").has("FifoQueue")).isFalse();
+        for (String queue : List.of("CatalogRequestsQueue", "CatalogRequestsRetryQueue",
+                "CatalogRequestsDeadLetterQueue")) {
+            assertThat(properties(queue).has("FifoQueue")).as(queue).isFalse();
+        }
+        // The function's own retry policy (the image example's StagePolicies) gets every attempt it plans on a
+        // queue before SQS redrives: resize 30 on its queue, catalog 2 on its queue and 6 on the retry queue. The
+        // 5 more are for receives that never reach the function, as when Lambda throttles it.
+        Map<String, Integer> attempts = Map.of("ResizeRequestsQueue", 30, "CatalogRequestsQueue", 2,
+                "CatalogRequestsRetryQueue", 6);
         Map<String, String> deadLetterQueues = Map.of("ResizeRequestsQueue", "ResizeRequestsDeadLetterQueue",
-                "CatalogRequestsQueue", "CatalogRequestsDeadLetterQueue");
+                "CatalogRequestsQueue", "CatalogRequestsDeadLetterQueue",
+                "CatalogRequestsRetryQueue", "CatalogRequestsDeadLetterQueue");
         deadLetterQueues.forEach((queue, deadLetterQueue) -> {
             JsonNode redrive = properties(queue).path("RedrivePolicy");
-            assertThat(getAtt(redrive.path("deadLetterTargetArn"))).containsExactly(deadLetterQueue, "Arn");
-            assertThat(redrive.path("maxReceiveCount").asInt()).isEqualTo(5);
+            assertThat(getAtt(redrive.path("deadLetterTargetArn"))).as(queue).containsExactly(deadLetterQueue, "Arn");
+            assertThat(redrive.path("maxReceiveCount").asInt()).as(queue).isEqualTo(attempts.get(queue) + 5);
         });
     }
 
@@ -154,6 +170,7 @@ class SamTemplateTest {
         Map<String, String> expected = Map.of("RESIZE_QUEUE_URL", "ResizeRequestsQueue",
                 "RESIZE_DEAD_LETTER_QUEUE_URL", "ResizeRequestsDeadLetterQueue",
                 "CATALOG_QUEUE_URL", "CatalogRequestsQueue",
+                "CATALOG_RETRY_QUEUE_URL", "CatalogRequestsRetryQueue",
                 "CATALOG_DEAD_LETTER_QUEUE_URL", "CatalogRequestsDeadLetterQueue",
                 "IMAGES_BUCKET", "ImagesBucket", "CATALOG_TABLE", "CatalogTable",
                 "IDEMPOTENCY_TABLE", "IdempotencyTable");
@@ -165,10 +182,11 @@ class SamTemplateTest {
     @Test
     void thePoliciesAreSamTemplatesScopedToThePipelinesResources() {
         assertThat(policies("ResizeFunction")).containsExactly("S3CrudPolicy ImagesBucket",
-                "DynamoDBCrudPolicy IdempotencyTable", "SQSSendMessagePolicy CatalogRequestsQueue",
-                "SQSSendMessagePolicy ResizeRequestsDeadLetterQueue");
+                "SQSSendMessagePolicy CatalogRequestsQueue", "SQSSendMessagePolicy ResizeRequestsDeadLetterQueue");
+        // The catalog function reads and updates the status records kept in the bucket.
         assertThat(policies("CatalogFunction")).containsExactly("DynamoDBCrudPolicy CatalogTable",
-                "DynamoDBCrudPolicy IdempotencyTable", "SQSSendMessagePolicy CatalogRequestsDeadLetterQueue");
+                "DynamoDBCrudPolicy IdempotencyTable", "S3CrudPolicy ImagesBucket",
+                "SQSSendMessagePolicy CatalogRequestsRetryQueue", "SQSSendMessagePolicy CatalogRequestsDeadLetterQueue");
     }
 
     @Test
@@ -196,12 +214,15 @@ class SamTemplateTest {
         return properties;
     }
 
-    private static JsonNode sqsEvent(String function) {
+    private static List<JsonNode> sqsEvents(String function) {
         JsonNode events = properties(function).path("Events");
-        assertThat(events.size()).as(function + " Events").isEqualTo(1);
-        JsonNode event = events.elements().next();
-        assertThat(event.path("Type").asText()).isEqualTo("SQS");
-        return event.path("Properties");
+        assertThat(events.size()).as(function + " Events").isPositive();
+        List<JsonNode> properties = new ArrayList<>();
+        events.forEach(event -> {
+            assertThat(event.path("Type").asText()).isEqualTo("SQS");
+            properties.add(event.path("Properties"));
+        });
+        return properties;
     }
 
     private static List<String> getAtt(JsonNode node) {

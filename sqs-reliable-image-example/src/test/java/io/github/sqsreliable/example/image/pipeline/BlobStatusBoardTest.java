@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LocalStatusBoardTest {
+class BlobStatusBoardTest {
 
     @TempDir
     Path directory;
 
     @Test
     void recordsRoundTripThroughTheirFilesWithMetadata() {
-        LocalStatusBoard board = LocalStatusBoard.open(directory);
+        BlobStatusBoard board = BlobStatusBoard.open(directory);
         ImageRecord queued = ImageRecord.queued("abc", "alice", 3, 1234, Instant.parse("2026-11-23T10:00:00Z"));
         board.put(queued);
         ImageMetadata metadata = new ImageMetadata(ImageFormat.JPEG, 640, 480, Optional.of("Make"),
@@ -32,7 +32,7 @@ class LocalStatusBoardTest {
         board.update("abc", r -> r.resized(Map.of("small", "variants/abc/small.png"), metadata,
                 Instant.parse("2026-11-23T10:00:01Z")));
 
-        ImageRecord read = LocalStatusBoard.open(directory).get("abc").orElseThrow();
+        ImageRecord read = BlobStatusBoard.open(directory).get("abc").orElseThrow();
         assertThat(read.status()).isEqualTo(ImageStatus.RESIZED);
         assertThat(read.metadata()).isEqualTo(metadata);
         assertThat(read.variants()).containsEntry("small", "variants/abc/small.png");
@@ -41,7 +41,7 @@ class LocalStatusBoardTest {
 
     @Test
     void concurrentUpdatesOfOneImageAreNotLost() throws Exception {
-        LocalStatusBoard board = LocalStatusBoard.open(directory);
+        BlobStatusBoard board = BlobStatusBoard.open(directory);
         board.put(ImageRecord.queued("img", "bob", 1, 1, Instant.now()));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         for (int i = 0; i < 200; i++) {
@@ -54,7 +54,7 @@ class LocalStatusBoardTest {
 
     @Test
     void unknownAndUnsafeIdsAreAbsentAndListIsInUploadOrder() throws Exception {
-        LocalStatusBoard board = LocalStatusBoard.open(directory);
+        BlobStatusBoard board = BlobStatusBoard.open(directory);
         board.put(ImageRecord.queued("second", "u", 2, 1, Instant.parse("2026-11-23T10:00:02Z")));
         board.put(ImageRecord.queued("first", "u", 1, 1, Instant.parse("2026-11-23T10:00:01Z")));
         assertThat(board.get("nope")).isEmpty();
