@@ -28,7 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LargeMessageMemoryIT {
 
     private static final int MESSAGES = 300;
-
     private static final int SENDS_IN_FLIGHT = 16;
     private static final int BODY_CHARS = 200 * 1024;
     private static final Pattern RESULT = Pattern.compile(
