@@ -1,10 +1,10 @@
 package io.github.sqsreliable;
 
 import io.github.sqsreliable.idempotency.Idempotency;
-import io.github.sqsreliable.internal.ConsumerEngine;
+import io.github.sqsreliable.internal.Consumers;
 import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.QueueUrls;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.retry.ErrorClassifier;
@@ -477,7 +477,7 @@ public interface SqsConsumer extends AutoCloseable {
          * @throws InvalidConfigurationException naming the first field it rejects and its value
          */
         public SqsConsumer build() {
-            return ConsumerEngine.create(settings());
+            return Consumers.create(settings());
         }
 
         ConsumerSettings settings() {
@@ -536,12 +536,32 @@ public interface SqsConsumer extends AutoCloseable {
             int pollerCount = pollers != null ? pollers
                     : Math.max(1, Math.min(DEFAULT_MAX_POLLERS,
                             (capacity + SqsLimits.MAX_RECEIVE_BATCH - 1) / SqsLimits.MAX_RECEIVE_BATCH));
-            return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name != null ? name : queueName,
-                    maxConcurrency, prefetch, pollerCount, waitTime, visibilityTimeout, visibilityExtensionMargin,
-                    maxProcessingTime, shutdownTimeout, batchFlushInterval, executor, List.copyOf(listeners),
-                    errorClassifier, policy, batchHandler, consumeRetryQueues, idempotency,
-                    receivedSystemAttributes(), maxHeldBytes != null ? maxHeldBytes : defaultHeldBytes(),
-                    maxHeldBytes != null);
+            return ConsumerSettings.builder()
+                    .sqsClient(sqsClient)
+                    .queueUrl(queueUrl)
+                    .queueName(queueName)
+                    .handler(handler)
+                    .name(name != null ? name : queueName)
+                    .maxConcurrency(maxConcurrency)
+                    .prefetch(prefetch)
+                    .pollers(pollerCount)
+                    .waitTime(waitTime)
+                    .visibilityTimeout(visibilityTimeout)
+                    .visibilityExtensionMargin(visibilityExtensionMargin)
+                    .maxProcessingTime(maxProcessingTime)
+                    .shutdownTimeout(shutdownTimeout)
+                    .batchFlushInterval(batchFlushInterval)
+                    .executor(executor)
+                    .listeners(List.copyOf(listeners))
+                    .errorClassifier(errorClassifier)
+                    .retryPolicy(policy)
+                    .batchHandler(batchHandler)
+                    .consumeRetryQueues(consumeRetryQueues)
+                    .idempotency(idempotency)
+                    .systemAttributes(receivedSystemAttributes())
+                    .maxHeldBytes(maxHeldBytes != null ? maxHeldBytes : defaultHeldBytes())
+                    .maxHeldBytesSet(maxHeldBytes != null)
+                    .build();
         }
 
         /** A quarter of the heap, but room for at least one receive of ten 1 MiB messages. */

@@ -81,6 +81,27 @@ public final class RetryPolicy {
         return builder().onSameQueue(DEFAULT_ATTEMPTS, DEFAULT_BACKOFF).build();
     }
 
+    /**
+     * Starts a builder holding this policy's tiers and dead-letter queue, to derive a policy that differs in
+     * what is added; this policy is left as it is.
+     *
+     * <pre>{@code
+     * RetryPolicy withDeadLetter = policy.toBuilder().thenDeadLetter(dlqUrl).build();
+     * }</pre>
+     *
+     * @return a new builder holding this policy
+     */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        for (Tier tier : tiers) {
+            builder.tiers.add(tier);
+            builder.declaredAsRetryQueue.add(!tier.sameQueue());
+        }
+        builder.deadLetterQueueUrl = deadLetterQueueUrl;
+        builder.deadLetterSet = deadLetterQueueUrl != null;
+        return builder;
+    }
+
     /** @return the tiers, in order */
     public List<Tier> tiers() {
         return tiers;

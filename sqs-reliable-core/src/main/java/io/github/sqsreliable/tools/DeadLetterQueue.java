@@ -1,7 +1,7 @@
 package io.github.sqsreliable.tools;
 
 import io.github.sqsreliable.SqsReliableException;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.github.sqsreliable.tools;
 import io.github.sqsreliable.InvalidConfigurationException;
 import io.github.sqsreliable.SqsReliableException;
 import io.github.sqsreliable.internal.QueueUrls;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.time.Duration;
 import java.util.LinkedHashMap;

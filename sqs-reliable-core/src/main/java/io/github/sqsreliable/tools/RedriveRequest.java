@@ -2,7 +2,7 @@ package io.github.sqsreliable.tools;
 
 import io.github.sqsreliable.InvalidConfigurationException;
 import io.github.sqsreliable.internal.QueueUrls;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

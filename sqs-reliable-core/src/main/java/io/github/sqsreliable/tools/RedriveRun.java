@@ -1,10 +1,10 @@
 package io.github.sqsreliable.tools;
 
 import io.github.sqsreliable.SqsReliableException;
-import io.github.sqsreliable.internal.BatchAnswers;
-import io.github.sqsreliable.internal.Hashing;
+import io.github.sqsreliable.internal.sqs.BatchAnswers;
+import io.github.sqsreliable.internal.dedupe.Hashing;
 import io.github.sqsreliable.internal.QueueUrls;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

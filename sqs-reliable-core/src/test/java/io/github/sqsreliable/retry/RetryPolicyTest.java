@@ -247,4 +247,41 @@ class RetryPolicyTest {
         assertThat(new RetryPolicy.Tier(RETRY_2, 1, ONE_SECOND))
                 .hasToString("thenQueue(" + RETRY_2 + ", 1, fixed(PT1S))");
     }
+
+    @Test
+    void aPolicyRebuiltFromToBuilderHasTheSameTiersAndDeadLetterQueue() {
+        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, 2, ONE_SECOND)
+                .thenDeadLetter(DLQ).build();
+
+        RetryPolicy rebuilt = policy.toBuilder().build();
+
+        assertThat(rebuilt.tiers()).isEqualTo(policy.tiers());
+        assertThat(rebuilt.deadLetterQueueUrl()).isEqualTo(policy.deadLetterQueueUrl());
+        assertThat(rebuilt).hasToString(policy.toString());
+    }
+
+    @Test
+    void changingAPolicysBuilderLeavesThePolicyUntouched() {
+        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND).build();
+        String before = policy.toString();
+
+        RetryPolicy derived = policy.toBuilder().thenQueue(RETRY_1, 2, ONE_SECOND).thenDeadLetter(DLQ).build();
+
+        assertThat(policy).hasToString(before);
+        assertThat(policy.tiers()).hasSize(1);
+        assertThat(policy.deadLetterQueueUrl()).isEmpty();
+        assertThat(derived).hasToString("RetryPolicy[onSameQueue(3, fixed(PT1S)), thenQueue(" + RETRY_1
+                + ", 2, fixed(PT1S)), thenDeadLetter(" + DLQ + ")]");
+    }
+
+    @Test
+    void aBuilderFromToBuilderStillValidates() {
+        RetryPolicy policy = RetryPolicy.builder().onSameQueue(3, ONE_SECOND).thenQueue(RETRY_1, 2, ONE_SECOND)
+                .build();
+
+        assertRejected(() -> policy.toBuilder().thenQueue(RETRY_1, 1, ONE_SECOND).build(), "thenQueue",
+                "(" + RETRY_1 + ") names a retry queue twice");
+        assertRejected(() -> policy.toBuilder().onSameQueue(1, ONE_SECOND).build(), "onSameQueue",
+                "must be the first tier and appear once");
+    }
 }

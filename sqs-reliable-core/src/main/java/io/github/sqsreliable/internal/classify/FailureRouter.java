@@ -1,8 +1,8 @@
 package io.github.sqsreliable.internal.classify;
 
 import io.github.sqsreliable.SqsMessage;
-import io.github.sqsreliable.internal.InFlightMessage;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.message.InFlightMessage;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.FailureKind;
 import io.github.sqsreliable.retry.FailureRecord;

@@ -2,10 +2,9 @@ package io.github.sqsreliable.internal.dedupe;
 
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.internal.InFlightMessage;
-import io.github.sqsreliable.internal.FlushTrigger;
-import io.github.sqsreliable.internal.PendingEntries;
-import io.github.sqsreliable.internal.Room;
+import io.github.sqsreliable.internal.message.InFlightMessage;
+import io.github.sqsreliable.internal.batch.BatchingCore;
+import io.github.sqsreliable.internal.batch.Room;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,14 +12,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -83,14 +81,10 @@ public final class CompletionBatcher {
     private final ScheduledExecutorService scheduler;
     private final Semaphore room;
     private final IntFunction<Duration> backoff;
-    private final PendingEntries<Entry> pending = new PendingEntries<>(MAX_BATCH);
-    // Entries whose completion has no final answer yet; removing one claims the right to finish it.
+    // Entries whose completion has no final answer yet; removing one claims the right to finish it, so that an
+    // answer arriving after flushAndClose gave its entry up is ignored.
     private final Set<Entry> unanswered = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger outstanding = new AtomicInteger();
-    private final FlushTrigger flushes;
-    // Draining: partial batches go at once. Closed: nothing more is accepted, and late answers are ignored.
-    private volatile boolean draining;
-    private volatile boolean closed;
+    private final BatchingCore<Entry> batching;
 
     /**
      * @param store the store
@@ -114,7 +108,7 @@ public final class CompletionBatcher {
         this.storeTimeout = storeTimeout;
         this.events = events;
         this.scheduler = scheduler;
-        this.flushes = new FlushTrigger(scheduler, flushInterval.toNanos(), MAX_BATCH, this::flush);
+        this.batching = new BatchingCore<>(scheduler, flushInterval, MAX_BATCH, this::send, this::abandon);
         this.room = new Semaphore(maxOutstanding);
         this.backoff = backoff;
     }
@@ -128,15 +122,14 @@ public final class CompletionBatcher {
      */
     public void submit(InFlightMessage message, Supplier<? extends CompletableFuture<?>> followUp) {
         Entry entry = new Entry(message, followUp);
-        if (closed || !Room.acquire(room, () -> closed)) {
+        if (batching.isClosed() || !Room.acquire(room, batching::isClosed)) {
             log.warn("the consumer closed before the idempotency key of message {} could be recorded as done; the "
                     + "message was not deleted and reappears when its visibility lapses", message.view().messageId());
             events.messageLeft();
             return;
         }
-        outstanding.incrementAndGet();
         unanswered.add(entry);
-        enqueue(entry);
+        batching.accept(entry);
     }
 
     /**
@@ -148,22 +141,7 @@ public final class CompletionBatcher {
      * @return whether every key got its answer in time
      */
     public boolean flushAndClose(Duration timeout) {
-        draining = true;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            scheduler.execute(() -> flush(true));
-        } catch (RejectedExecutionException e) {
-            log.debug("scheduler already stopped; nothing more can be sent");
-        }
-        Room.awaitNoneOutstanding(outstanding, deadline);
-        closed = true;
-        int leftOver = 0;
-        for (Entry entry : List.copyOf(unanswered)) {
-            if (abandon(entry)) {
-                leftOver++;
-            }
-        }
-        pending.clear();
+        int leftOver = batching.drain(timeout);
         if (leftOver > 0) {
             log.warn("{} idempotency key(s) not yet recorded as done when the consumer closed; their messages were "
                     + "not deleted and reappear once their visibility lapses", leftOver);
@@ -171,32 +149,22 @@ public final class CompletionBatcher {
         return leftOver == 0;
     }
 
-    private void enqueue(Entry entry) {
-        if (closed) {
-            abandon(entry); // a retry that came due after flushAndClose gave up on it
-            return;
-        }
-        int size = pending.add(entry);
-        try {
-            flushes.entryAdded(size, draining);
-        } catch (RejectedExecutionException e) {
-            abandon(entry);
-        }
-    }
-
-    /** Runs on the scheduler thread, or on the thread that filled a batch. */
-    private void flush(boolean includePartial) {
-        for (List<Entry> batch = pending.takeBatch(includePartial); batch != null;
-                batch = pending.takeBatch(includePartial)) {
-            batch.removeIf(entry -> !unanswered.contains(entry)); // abandoned at close meanwhile
-            if (!batch.isEmpty()) {
-                send(batch);
+    /**
+     * Runs on the scheduler thread, or on the thread that filled a batch.
+     *
+     * @return completes once the answer was handled, on the scheduler
+     */
+    private CompletionStage<?> send(List<Entry> taken) {
+        // Copied rather than filtered in place: flushAndClose may be reading the taken batch on another thread.
+        List<Entry> batch = new ArrayList<>(taken.size());
+        for (Entry entry : taken) {
+            if (unanswered.contains(entry)) { // not abandoned at close meanwhile
+                batch.add(entry);
             }
         }
-        flushes.afterFlush(pending.size());
-    }
-
-    private void send(List<Entry> batch) {
+        if (batch.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
         List<CompleteRequest> requests = new ArrayList<>(batch.size());
         for (Entry entry : batch) {
             entry.attempts++;
@@ -225,7 +193,7 @@ public final class CompletionBatcher {
                 bounded.completeExceptionally(error);
             }
         });
-        bounded.whenCompleteAsync((answers, error) -> onAnswer(batch, answers, error), scheduler);
+        return bounded.whenCompleteAsync((answers, error) -> onAnswer(batch, answers, error), scheduler);
     }
 
     private void onAnswer(List<Entry> batch, List<Boolean> answers, Throwable error) {
@@ -274,11 +242,7 @@ public final class CompletionBatcher {
     }
 
     private void retryLater(Entry entry) {
-        try {
-            scheduler.schedule(() -> enqueue(entry), backoff.apply(entry.attempts).toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            abandon(entry);
-        }
+        batching.retryLater(entry, backoff.apply(entry.attempts));
     }
 
     /** The key has its final answer: run the follow-up, and give the room back once that is done. */
@@ -299,7 +263,7 @@ public final class CompletionBatcher {
         } else {
             followedUp.whenComplete((ignored, error) -> room.release());
         }
-        done();
+        batching.answered();
     }
 
     /** Leaves a message unfinished: no follow-up; it reappears when its visibility lapses. */
@@ -309,16 +273,8 @@ public final class CompletionBatcher {
         }
         events.messageLeft();
         room.release();
-        done();
+        batching.answered();
         return true;
-    }
-
-    private void done() {
-        if (outstanding.decrementAndGet() == 0 && draining) {
-            synchronized (outstanding) {
-                outstanding.notifyAll();
-            }
-        }
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -1,7 +1,7 @@
 package io.github.sqsreliable.internal.dedupe;
 
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,7 @@
 package io.github.sqsreliable.internal.dispatch;
 
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.DispatchUnit;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.github.sqsreliable.internal.lease;
 
 import io.github.sqsreliable.BatchEntryFailedException;
-import io.github.sqsreliable.internal.InFlightMessage;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.message.InFlightMessage;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
-import io.github.sqsreliable.internal.settle.SqsBatcher;
+import io.github.sqsreliable.internal.sqs.SqsBatcher;
 import io.github.sqsreliable.observe.ConsumerEvent.LeaseLostReason;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.github.sqsreliable.internal.receive;
 
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

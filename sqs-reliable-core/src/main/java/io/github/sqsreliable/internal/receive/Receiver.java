@@ -1,7 +1,7 @@
 package io.github.sqsreliable.internal.receive;
 
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
 package io.github.sqsreliable.internal.settle;
 
 import io.github.sqsreliable.SqsMessage;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.MessageSize;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerEvent.FailureRecordForm;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.time.Duration;

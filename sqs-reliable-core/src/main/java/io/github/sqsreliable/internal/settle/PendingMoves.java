@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * entry is gone (evicted, expired, or the process restarted) is handled again when it comes back, which is safe,
  * just one more attempt. Thread-safe.
  */
-final class PendingMoves {
+public final class PendingMoves {
 
     /** The first retry of a failed move; each further failure doubles it, up to {@link #MAX_BACKOFF}. */
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
@@ -29,7 +29,7 @@ final class PendingMoves {
     private final LongSupplier nanoClock;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-    PendingMoves(LongSupplier nanoClock) {
+    public PendingMoves(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
     }
 
@@ -40,7 +40,7 @@ final class PendingMoves {
      * @param move the move that failed
      * @return the backoff before the next try: {@link #FIRST_BACKOFF}, doubled per failure of the same move
      */
-    synchronized Duration failed(String messageId, Outcome.Move move) {
+    public synchronized Duration failed(String messageId, Outcome.Move move) {
         long now = nanoClock.getAsLong();
         expire(now);
         Entry previous = entries.remove(messageId);
@@ -59,24 +59,24 @@ final class PendingMoves {
      * @param messageId a received message's id
      * @return the move still to make for it, if one failed before
      */
-    synchronized Optional<Outcome.Move> pending(String messageId) {
+    public synchronized Optional<Outcome.Move> pending(String messageId) {
         expire(nanoClock.getAsLong());
         Entry entry = entries.get(messageId);
         return entry == null ? Optional.empty() : Optional.of(entry.move());
     }
 
     /** @return how many times the move of this message has failed so far, 0 if none is pending */
-    synchronized int failures(String messageId) {
+    public synchronized int failures(String messageId) {
         Entry entry = entries.get(messageId);
         return entry == null ? 0 : entry.failures();
     }
 
     /** @param messageId a message whose move succeeded */
-    synchronized void moved(String messageId) {
+    public synchronized void moved(String messageId) {
         entries.remove(messageId);
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return entries.size();
     }
 

@@ -1,5 +1,6 @@
 package io.github.sqsreliable.internal.settle;
 
+import io.github.sqsreliable.internal.sqs.MessageSize;
 import io.github.sqsreliable.observe.ConsumerEvent.FailureRecordForm;
 import io.github.sqsreliable.retry.FailureRecord;
 

@@ -1,8 +1,9 @@
 package io.github.sqsreliable.internal.settle;
 
 import io.github.sqsreliable.SqsMessage;
-import io.github.sqsreliable.internal.InFlightMessage;
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.message.InFlightMessage;
+import io.github.sqsreliable.internal.sqs.SqsBatcher;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.internal.classify.Outcome;
 import io.github.sqsreliable.internal.dedupe.HeldKeys;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * comes back, {@link #pendingMove} hands the same move back to be tried again, so a failed move never runs the
  * handler again (in this process; the memory is not persisted).
  */
-public final class Settler {
+public final class Settler implements SettleStage {
 
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
     private static final long EXTENSION_WAIT_SECONDS = 10;
@@ -76,6 +77,7 @@ public final class Settler {
      * @param message the message
      * @param outcome what to do
      */
+    @Override
     public void apply(InFlightMessage message, Outcome outcome) {
         CompletableFuture<Void> noExtensionInFlight = message.settle();
         permits.release(1);
@@ -127,6 +129,7 @@ public final class Settler {
      * @param message a received message
      * @return the move to apply instead of running the handler, or empty to run it
      */
+    @Override
     public Optional<Outcome> pendingMove(InFlightMessage message) {
         return pendingMoves.pending(message.view().messageId()).map(move -> move);
     }
@@ -137,6 +140,7 @@ public final class Settler {
      * @param messages the messages
      * @param reason why
      */
+    @Override
     public void release(List<InFlightMessage> messages, ReleaseReason reason) {
         for (InFlightMessage message : messages) {
             CompletableFuture<Void> noExtensionInFlight = message.settle();

@@ -1,6 +1,6 @@
 package io.github.sqsreliable.internal.settle;
 
-import io.github.sqsreliable.internal.SqsLimits;
+import io.github.sqsreliable.internal.sqs.SqsLimits;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

@@ -3,7 +3,7 @@ package io.github.sqsreliable.internal.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqsreliable.SqsMessage;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.retry.Backoff;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.FailureKind;

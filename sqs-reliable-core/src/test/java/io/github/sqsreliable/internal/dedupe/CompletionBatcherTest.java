@@ -14,7 +14,7 @@ import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.NamedThreadFactory;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;

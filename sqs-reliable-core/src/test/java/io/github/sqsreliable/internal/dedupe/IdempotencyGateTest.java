@@ -15,7 +15,7 @@ import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.idempotency.IdempotencyKey;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.classify.FailureRouter;
 import io.github.sqsreliable.internal.classify.Outcome;
 import io.github.sqsreliable.internal.dedupe.IdempotencyGate.Settlement;

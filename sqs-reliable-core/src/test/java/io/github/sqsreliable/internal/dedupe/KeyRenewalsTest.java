@@ -12,7 +12,7 @@ import static org.mockito.Mockito.when;
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import java.time.Duration;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.SqsMessage;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -10,9 +10,9 @@ import static org.mockito.Mockito.when;
 
 import io.github.sqsreliable.BatchEntryFailedException;
 import io.github.sqsreliable.SqsMessage;
-import io.github.sqsreliable.internal.InFlightMessage;
+import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
-import io.github.sqsreliable.internal.settle.SqsBatcher;
+import io.github.sqsreliable.internal.sqs.SqsBatcher;
 import io.github.sqsreliable.observe.ConsumerEvent;
 import io.github.sqsreliable.observe.ConsumerEvent.LeaseLostReason;
 import io.github.sqsreliable.observe.ConsumerListener;

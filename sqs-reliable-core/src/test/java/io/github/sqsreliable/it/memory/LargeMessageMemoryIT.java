@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LargeMessageMemoryIT {
 
     private static final int MESSAGES = 300;
+    private static final int SENDS_IN_FLIGHT = 16;
     private static final int BODY_CHARS = 200 * 1024;
     private static final Pattern RESULT = Pattern.compile(
             "RESULT handled=(\\d+) distinct=(\\d+) peakHeapMiB=([\\d.]+) seconds=([\\d.]+)");
@@ -43,9 +44,15 @@ class LargeMessageMemoryIT {
         String body = "x".repeat(BODY_CHARS - 8);
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (int i = 0; i < MESSAGES; i++) {
-            // One by one: a batch of ten would exceed SendMessageBatch's 1 MiB in all.
+            // One by one: a batch of ten would exceed SendMessageBatch's 1 MiB in all. A few at a time: 300 sends of
+            // 200 KiB at once, late in a long test run, kept the shared server from accepting connections within
+            // the client's 2 s connect timeout, and the client's retries then sent duplicates.
             String numbered = String.format("%08d", i) + body;
             sends.add(sqs.client().sendMessage(request -> request.queueUrl(queueUrl).messageBody(numbered)));
+            if (sends.size() == SENDS_IN_FLIGHT) {
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+                sends.clear();
+            }
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 

@@ -21,4 +21,14 @@ class OptionalDependencyTest {
         assertThatCode(() -> OptionalDependency.require(DynamoDbLocalServer.MARKER_CLASS,
                 DynamoDbLocalServer.ARTIFACT, "EmbeddedDynamoDb")).doesNotThrowAnyException();
     }
+
+    @Test
+    void theLambdaLibrariesAreFoundOnTheKitsOwnTestClasspath() {
+        for (int i = 0; i < LambdaSerialization.MARKER_CLASSES.size(); i++) {
+            String marker = LambdaSerialization.MARKER_CLASSES.get(i);
+            String artifact = LambdaSerialization.ARTIFACTS.get(i);
+            assertThatCode(() -> OptionalDependency.require(marker, artifact, "SqsEventSource"))
+                    .doesNotThrowAnyException();
+        }
+    }
 }

@@ -1,8 +1,10 @@
 package io.github.sqsreliable.example.image.faults;
 
 import io.github.sqsreliable.example.image.storage.BlobStore;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A {@link BlobStore} whose reads are throttled by a {@link FaultInjector}. Only reads: a stage reads its input
@@ -33,6 +35,16 @@ public final class FlakyBlobStore implements BlobStore {
     @Override
     public boolean exists(String key) {
         return delegate.exists(key);
+    }
+
+    @Override
+    public OptionalLong size(String key) {
+        return delegate.size(key);
+    }
+
+    @Override
+    public List<String> keys(String prefix) {
+        return delegate.keys(prefix);
     }
 
     @Override

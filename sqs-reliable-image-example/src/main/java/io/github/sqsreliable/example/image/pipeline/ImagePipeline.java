@@ -77,7 +77,7 @@ public final class ImagePipeline implements AutoCloseable {
                     ? PipelineQueues.create(sqs, config.queuePrefix(), QUEUE_VISIBILITY_TIMEOUT_SECONDS)
                     : PipelineQueues.lookUp(sqs, config.queuePrefix());
             this.blobs = LocalDirectoryBlobStore.create(config.dataDirectory().resolve("blobs"));
-            this.board = LocalStatusBoard.open(config.dataDirectory().resolve("status"));
+            this.board = BlobStatusBoard.open(config.dataDirectory().resolve("status"));
             this.faults = FaultInjector.of(config.transientFailureRate(), config.duplicateRate(), config.crashAfter(),
                     config.seed());
             DynamoDbAsyncClient dynamo = needsDynamoDb(config)

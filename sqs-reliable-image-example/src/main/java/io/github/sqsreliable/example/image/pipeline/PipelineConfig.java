@@ -248,7 +248,7 @@ public final class PipelineConfig {
         private int apiPort = 8080;
         private int resizeConcurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int catalogConcurrency = 16;
-        private Duration retryBackoff = Duration.ofSeconds(1);
+        private Duration retryBackoff = StagePolicies.DEFAULT_RETRY_BACKOFF;
         private long maxUploadBytes = Ingress.DEFAULT_MAX_UPLOAD_BYTES;
         private double transientFailureRate;
         private double duplicateRate;

@@ -1,24 +1,18 @@
 package io.github.sqsreliable.example.image.pipeline;
 
 import io.github.sqsreliable.SqsConsumer;
-import io.github.sqsreliable.SqsMessage;
-import io.github.sqsreliable.example.image.faults.StorageThrottledException;
-import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.observe.ConsumerMetrics;
-import io.github.sqsreliable.retry.Backoff;
-import io.github.sqsreliable.retry.ErrorClassifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
- * The two stages' consumers, wired with everything sqs-reliable offers:
+ * The two stages' consumers, wired with everything sqs-reliable offers (the policies are {@link StagePolicies},
+ * shared with the Lambda form):
  * <ul>
  *   <li>resize: FIFO queue (one user's images in order, users in parallel), retried on the same queue with
  *       exponential backoff, then its FIFO dead-letter queue;</li>
@@ -34,15 +28,7 @@ public final class Workers implements AutoCloseable {
     /** The catalog consumer's name, in metrics and logs. */
     public static final String CATALOG = "catalog";
 
-    /**
-     * Attempts on the FIFO queue. Generous on purpose: on a FIFO queue, the later messages of a group that
-     * arrived in the same receive are released when an earlier one fails, and each release counts as a receive.
-     */
-    static final int RESIZE_ATTEMPTS = 30;
     static final int RESIZE_PREFETCH = 20;
-    static final int CATALOG_SAME_QUEUE_ATTEMPTS = 2;
-    static final int CATALOG_RETRY_QUEUE_ATTEMPTS = 6;
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
 
     private final SqsConsumer resize;
@@ -74,16 +60,9 @@ public final class Workers implements AutoCloseable {
             ResizeStage resizeStage, CatalogStage catalogStage, IdempotencyStore idempotencyStore,
             StatusBoard board, Clock clock) {
         Objects.requireNonNull(idempotencyStore, "idempotencyStore");
-        ErrorClassifier classifier = ErrorClassifier.builder()
-                .transientOn(StorageThrottledException.class)
-                .build();
-        Backoff backoff = Backoff.exponential(config.retryBackoff(), 2.0,
-                MAX_BACKOFF.compareTo(config.retryBackoff()) < 0 ? config.retryBackoff() : MAX_BACKOFF, 0.5);
-
-        StatusListener resizeListener = new StatusListener(RESIZE, board,
-                message -> imageId(message, ResizeRequest.class, ResizeRequest::imageId), clock);
-        StatusListener catalogListener = new StatusListener(CATALOG, board,
-                message -> imageId(message, CatalogRequest.class, CatalogRequest::imageId), clock);
+        StagePolicies policies = StagePolicies.withRetryBackoff(config.retryBackoff());
+        StatusListener resizeListener = StatusListener.resize(board, clock, StatusListener.Writes.QUEUED);
+        StatusListener catalogListener = StatusListener.catalog(board, clock, StatusListener.Writes.QUEUED);
 
         SqsConsumer resize = SqsConsumer.builder()
                 .name(RESIZE)
@@ -94,9 +73,8 @@ public final class Workers implements AutoCloseable {
                 // A FIFO receive brings several messages of one group, and only one of them can run at a time:
                 // room for more messages lets the pollers bring other users' images to the idle workers.
                 .prefetch(RESIZE_PREFETCH)
-                .errorClassifier(classifier)
-                .retry(retry -> retry.onSameQueue(RESIZE_ATTEMPTS, backoff)
-                        .thenDeadLetter(queues.resizeDeadLetter()))
+                .errorClassifier(policies.errorClassifier())
+                .retryPolicy(policies.resize(queues.resizeDeadLetter()))
                 .listener(resizeListener)
                 .shutdownTimeout(SHUTDOWN_TIMEOUT)
                 .build();
@@ -106,15 +84,9 @@ public final class Workers implements AutoCloseable {
                 .queueUrl(queues.catalog())
                 .handler(catalogStage)
                 .maxConcurrency(config.catalogConcurrency())
-                .errorClassifier(classifier)
-                .retry(retry -> retry.onSameQueue(CATALOG_SAME_QUEUE_ATTEMPTS, backoff)
-                        .thenQueue(queues.catalogRetry(), CATALOG_RETRY_QUEUE_ATTEMPTS, backoff)
-                        .thenDeadLetter(queues.catalogDeadLetter()))
-                .idempotency(Idempotency.builder()
-                        .store(idempotencyStore)
-                        .namespace("image-catalog")
-                        .key(CatalogStage::imageIdOf)
-                        .build())
+                .errorClassifier(policies.errorClassifier())
+                .retryPolicy(policies.catalog(queues.catalogRetry(), queues.catalogDeadLetter()))
+                .idempotency(policies.catalogIdempotency(idempotencyStore))
                 .listener(catalogListener)
                 .shutdownTimeout(SHUTDOWN_TIMEOUT)
                 .build();
@@ -143,11 +115,4 @@ public final class Workers implements AutoCloseable {
         catalogListener.close();
     }
 
-    private static <T> Optional<String> imageId(SqsMessage message, Class<T> type, Function<T, String> id) {
-        try {
-            return Optional.ofNullable(id.apply(Json.read(message.body(), type)));
-        } catch (Json.MalformedJsonException e) {
-            return Optional.empty();
-        }
-    }
 }

@@ -1,6 +1,8 @@
 package io.github.sqsreliable.example.image.storage;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Stores byte arrays under keys validated by {@link BlobKeys#requireValid(String)}.
@@ -35,6 +37,24 @@ public interface BlobStore {
      * @throws InvalidBlobKeyException if the key is not valid
      */
     boolean exists(String key);
+
+    /**
+     * Returns the size of the value stored under {@code key}, without reading it.
+     *
+     * @return the size in bytes, or empty if there is no value
+     * @throws InvalidBlobKeyException if the key is not valid
+     * @throws java.io.UncheckedIOException if the store could not be asked
+     */
+    OptionalLong size(String key);
+
+    /**
+     * Lists the keys stored under a prefix.
+     *
+     * @param prefix a key prefix such as {@code "variants/"}, or {@code ""} for every key
+     * @return the keys that start with {@code prefix}, in no particular order
+     * @throws java.io.UncheckedIOException if the keys could not be listed
+     */
+    List<String> keys(String prefix);
 
     /**
      * Removes the value stored under {@code key}.

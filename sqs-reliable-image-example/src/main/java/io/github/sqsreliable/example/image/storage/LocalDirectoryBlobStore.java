@@ -3,12 +3,18 @@ package io.github.sqsreliable.example.image.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A {@link BlobStore} that keeps each key as a file under a root directory ({@code originals/abc} becomes
@@ -95,6 +101,53 @@ public final class LocalDirectoryBlobStore implements BlobStore {
     @Override
     public boolean exists(String key) {
         return Files.isRegularFile(resolve(key));
+    }
+
+    @Override
+    public OptionalLong size(String key) {
+        Path path = resolve(key);
+        try {
+            return OptionalLong.of(Files.size(path));
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of blob '" + key + "' at " + path, e);
+        }
+    }
+
+    /**
+     * {@inheritDoc} The hidden temporary files of writes in progress are not keys, and a file that a concurrent
+     * write renames or a delete removes while the directory is read is simply left out.
+     */
+    @Override
+    public List<String> keys(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        List<String> keys = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+                        String key = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                        if (key.startsWith(prefix)) {
+                            keys.add(key);
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE; // gone between listing its directory and reading it
+                    }
+                    throw e;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the blobs under " + root, e);
+        }
+        return keys;
     }
 
     @Override

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.sqsreliable.example.image.pipeline.Ingress;
-import io.github.sqsreliable.example.image.pipeline.LocalStatusBoard;
+import io.github.sqsreliable.example.image.pipeline.BlobStatusBoard;
 import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,7 +48,7 @@ class ApiServerConfigTest {
     @BeforeEach
     void completeBuilder() {
         LocalDirectoryBlobStore blobs = LocalDirectoryBlobStore.create(dir.resolve("blobs"));
-        LocalStatusBoard board = LocalStatusBoard.open(dir.resolve("status"));
+        BlobStatusBoard board = BlobStatusBoard.open(dir.resolve("status"));
         builder = ApiServer.Config.builder()
                 .address(new InetSocketAddress("127.0.0.1", 0))
                 .ingress(new Ingress(sqs, "http://127.0.0.1:9/q.fifo", blobs, board, 1000, Clock.systemUTC()))

@@ -10,7 +10,7 @@ import io.github.sqsreliable.example.image.pipeline.ImageRecord;
 import io.github.sqsreliable.example.image.pipeline.ImageStatus;
 import io.github.sqsreliable.example.image.pipeline.Ingress;
 import io.github.sqsreliable.example.image.pipeline.Json;
-import io.github.sqsreliable.example.image.pipeline.LocalStatusBoard;
+import io.github.sqsreliable.example.image.pipeline.BlobStatusBoard;
 import io.github.sqsreliable.example.image.samples.SyntheticImages;
 import io.github.sqsreliable.example.image.storage.BlobKeys;
 import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
@@ -71,14 +71,14 @@ class ApiServerIT {
     private final AtomicLong received = new AtomicLong();
     private String queueUrl;
     private LocalDirectoryBlobStore blobs;
-    private LocalStatusBoard board;
+    private BlobStatusBoard board;
     private ApiServer api;
 
     @BeforeEach
     void startApi() {
         queueUrl = SQS.createQueue(QueueSpec.fifoQueue().namePrefix("api"));
         blobs = LocalDirectoryBlobStore.create(dir.resolve("blobs"));
-        board = LocalStatusBoard.open(dir.resolve("status"));
+        board = BlobStatusBoard.open(dir.resolve("status"));
         api = start(new Ingress(SQS.client(), queueUrl, blobs, board, MAX_UPLOAD_BYTES, Clock.systemUTC()));
     }
 

@@ -47,6 +47,47 @@ class LocalDirectoryBlobStoreTest {
     }
 
     @Test
+    void tellsTheSizeAndListsTheKeysUnderAPrefixWithoutTemporaryFiles() throws IOException {
+        BlobStore store = LocalDirectoryBlobStore.create(root);
+        store.put("variants/a/small.png", new byte[] {1, 2, 3});
+        store.put("originals/a", new byte[] {4});
+        Files.write(root.resolve("variants/a/.tmp-1.part"), new byte[] {5});
+
+        assertThat(store.size("variants/a/small.png")).hasValue(3);
+        assertThat(store.size("variants/b/small.png")).isEmpty();
+        assertThat(store.keys("variants/")).containsExactly("variants/a/small.png");
+        assertThat(store.keys("")).containsExactlyInAnyOrder("variants/a/small.png", "originals/a");
+    }
+
+    @Test
+    void listsKeysWhileWritesRenameTheirTemporaryFiles() throws Exception {
+        BlobStore store = LocalDirectoryBlobStore.create(root);
+        List<String> keys = List.of("a.json", "b.json", "c.json");
+        keys.forEach(key -> store.put(key, new byte[] {0}));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService writers = Executors.newFixedThreadPool(keys.size());
+        List<Future<?>> writes = new ArrayList<>();
+        for (String key : keys) {
+            writes.add(writers.submit(() -> {
+                for (byte i = 0; writing.get(); i++) {
+                    store.put(key, new byte[] {i});
+                }
+            }));
+        }
+        try {
+            for (int i = 0; i < 2000; i++) {
+                assertThat(store.keys("")).containsExactlyInAnyOrderElementsOf(keys);
+            }
+        } finally {
+            writing.set(false);
+            for (Future<?> write : writes) {
+                write.get(10, TimeUnit.SECONDS);
+            }
+            writers.shutdown();
+        }
+    }
+
+    @Test
     void deletesAStoredValue() {
         BlobStore store = LocalDirectoryBlobStore.create(root);
         store.put("originals/img-1", new byte[] {9});
