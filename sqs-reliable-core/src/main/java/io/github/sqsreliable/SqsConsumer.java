@@ -7,6 +7,7 @@ import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.observe.ObservedConsumer;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
@@ -40,7 +41,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * <p>A consumer runs once: {@link #start()} then {@link #close()}. It is thread-safe. It never closes the
  * {@link SqsAsyncClient} or an {@link Executor} it was given; it closes every thread it created itself.
  */
-public interface SqsConsumer extends AutoCloseable {
+public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
 
     /**
      * Starts a builder.
@@ -85,9 +86,11 @@ public interface SqsConsumer extends AutoCloseable {
     ConsumerState state();
 
     /** @return a snapshot of the consumer's counters and handler latencies */
+    @Override
     ConsumerMetrics metrics();
 
     /** @return the queue this consumer reads */
+    @Override
     String queueUrl();
 
     /**
@@ -123,6 +126,8 @@ public interface SqsConsumer extends AutoCloseable {
 
         /** The most pollers the default derives: {@value}. */
         public static final int DEFAULT_MAX_POLLERS = 32;
+        /** Default {@link #queueSampling(Duration)}: once a minute, as CloudWatch's standard resolution. */
+        public static final Duration DEFAULT_QUEUE_SAMPLING = Duration.ofSeconds(60);
 
         static final int MAX_MAX_CONCURRENCY = 10_000;
         static final int MAX_PREFETCH = 1_000;
@@ -155,6 +160,7 @@ public interface SqsConsumer extends AutoCloseable {
         private boolean retryPolicyRejected;
         private boolean consumeRetryQueues = true;
         private Idempotency idempotency;
+        private Duration queueSampling = DEFAULT_QUEUE_SAMPLING;
 
         private Builder() {
         }
@@ -470,6 +476,20 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
+         * How often the consumer samples the depth of its queues (main, retry and dead-letter) for
+         * {@link ObservedConsumer#queueDepths()}: one {@code GetQueueAttributes} call per queue per interval, never per
+         * message. While sampling is on, receives also ask for {@code SentTimestamp}, for
+         * {@link ObservedConsumer#oldestMessageAge()}. Default 60 s; {@link Duration#ZERO} turns sampling off.
+         *
+         * @param queueSampling zero, or 1 s to 1 h
+         * @return this builder
+         */
+        public Builder queueSampling(Duration queueSampling) {
+            this.queueSampling = queueSampling;
+            return this;
+        }
+
+        /**
          * Validates every option and builds the consumer, which is {@link ConsumerState#NEW} until
          * {@link SqsConsumer#start()}.
          *
@@ -519,6 +539,10 @@ public interface SqsConsumer extends AutoCloseable {
                             + SqsLimits.MAX_VISIBILITY_TIMEOUT + " (SQS's limit counted from receipt)");
             requireBetween("shutdownTimeout", shutdownTimeout, Duration.ZERO, MAX_SHUTDOWN_TIMEOUT);
             requireBetween("batchFlushInterval", batchFlushInterval, Duration.ZERO, MAX_BATCH_FLUSH_INTERVAL);
+            requireNonNull("queueSampling", queueSampling);
+            require(queueSampling.isZero() || (queueSampling.compareTo(Duration.ofSeconds(1)) >= 0
+                            && queueSampling.compareTo(Duration.ofHours(1)) <= 0), "queueSampling",
+                    "(" + queueSampling + ") must be zero (off) or between 1 s and 1 h");
             for (ConsumerListener listener : listeners) {
                 require(listener != null, "listener", "must not be null");
             }
@@ -561,6 +585,7 @@ public interface SqsConsumer extends AutoCloseable {
                     .systemAttributes(receivedSystemAttributes())
                     .maxHeldBytes(maxHeldBytes != null ? maxHeldBytes : defaultHeldBytes())
                     .maxHeldBytesSet(maxHeldBytes != null)
+                    .queueSampling(queueSampling)
                     .build();
         }
 
@@ -578,6 +603,9 @@ public interface SqsConsumer extends AutoCloseable {
                     MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                     MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
                     MessageSystemAttributeName.MESSAGE_GROUP_ID));
+            if (!queueSampling.isZero()) {
+                names.add(MessageSystemAttributeName.SENT_TIMESTAMP);
+            }
             names.addAll(systemAttributes);
             return List.copyOf(names);
         }

@@ -10,6 +10,7 @@ import io.github.sqsreliable.internal.dedupe.IdempotencyGate;
 import io.github.sqsreliable.internal.handle.HandlerInvoker;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
+import io.github.sqsreliable.internal.observe.QueueSampler;
 import io.github.sqsreliable.internal.pipeline.MessagePipeline;
 import io.github.sqsreliable.internal.pipeline.PolledMessages;
 import io.github.sqsreliable.internal.receive.ByteBudget;
@@ -68,11 +69,12 @@ final class ConsumerAssembly {
      * @param profile the queue's attributes, read at start
      * @param events shared with the engines of the same consumer's other queues
      * @param bytes shared with the engines of the same consumer's other queues
+     * @param sampler shared with the engines of the same consumer's other queues
      * @param threads receives every thread pool as soon as it exists, so that a failure later in the assembly can
      *     still shut it down
      */
     ConsumerAssembly(ConsumerSettings settings, QueueProfile profile, ConsumerEvents events, ByteBudget bytes,
-                     ThreadRegistry threads) {
+                     QueueSampler sampler, ThreadRegistry threads) {
         this.profile = profile;
         boolean fifo = profile.fifo();
         visibilityTimeout = settings.visibilityTimeout() != null ? settings.visibilityTimeout()
@@ -141,7 +143,7 @@ final class ConsumerAssembly {
                 settings.visibilityTimeout(), settings.systemAttributes(), permits, bytes, profile.maxMessageBytes(),
                 tuner, new PollerActivity(settings.pollers()), pipeline.dispatcher()::starving,
                 new PolledMessages(settings.queueUrl(), fifo, visibilityTimeout.toNanos(), bytes, extender, events,
-                        pipeline, ownedExecutor != null),
+                        pipeline, ownedExecutor != null, sampler),
                 events, answers, visibilityScheduler);
     }
 

@@ -9,7 +9,15 @@ import io.github.sqsreliable.internal.receive.ByteBudget;
 import io.github.sqsreliable.internal.receive.PrefetchTuner;
 import io.github.sqsreliable.internal.receive.QueueProfile;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
+import io.github.sqsreliable.internal.observe.QueueSampler;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.observe.QueueDepth;
+import io.github.sqsreliable.observe.QueueDepth.QueueRole;
+import io.github.sqsreliable.retry.RetryPolicy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,21 +42,37 @@ public final class ConsumerEngine implements SqsConsumer {
     private final ConsumerSettings settings;
     private final ConsumerEvents events;
     private final ByteBudget bytes;
+    private final ConsumerStatus status;
+    private final Role role;
     private final Object lifecycle = new Object();
     private final ConsumerAssembly.ThreadRegistry threads = new ConsumerAssembly.ThreadRegistry();
     private volatile ConsumerState state = ConsumerState.NEW;
     // Built by start(), under the lifecycle lock.
     private ConsumerAssembly stages;
 
+    /** Which of a consumer's queues an engine consumes, and so what it does beyond consuming. */
+    enum Role {
+        /** The consumer's only queue: it samples the queues and tells listeners when it starts and closes. */
+        ALONE,
+        /** The main queue of a consumer of several: it samples the queues. */
+        MAIN,
+        /** A retry queue of a consumer of several. */
+        RETRY
+    }
+
     /**
      * @param settings the configuration
-     * @param events shared with the engines of the same consumer's other queues, so metrics add up
-     * @param bytes shared with the engines of the same consumer's other queues, so the byte budget bounds them all
+     * @param status shared with the engines of the same consumer's other queues: metrics add up, the byte budget
+     *     bounds them all, one sampler samples their queues
+     * @param bytes the consumer's byte budget
+     * @param role which of the consumer's queues this engine consumes
      */
-    public ConsumerEngine(ConsumerSettings settings, ConsumerEvents events, ByteBudget bytes) {
+    ConsumerEngine(ConsumerSettings settings, ConsumerStatus status, ByteBudget bytes, Role role) {
         this.settings = settings;
-        this.events = events;
+        this.events = status.events();
         this.bytes = bytes;
+        this.status = status;
+        this.role = role;
     }
 
     @Override
@@ -61,8 +85,13 @@ public final class ConsumerEngine implements SqsConsumer {
             try {
                 QueueProfile profile = QueueProfile.read(settings.sqsClient(), settings.queueUrl(),
                         QUEUE_ATTRIBUTES_TIMEOUT);
-                stages = new ConsumerAssembly(settings, profile, events, bytes, threads);
+                stages = new ConsumerAssembly(settings, profile, events, bytes, status.sampler(), threads);
                 run(stages);
+                status.addRunning(stages.pipeline.dispatcher()::running);
+                if (role != Role.RETRY) {
+                    status.sampler().start(stages.visibilityScheduler, sampledQueues(profile),
+                            () -> events.queuesSampled(status.owner()));
+                }
             } catch (RuntimeException e) {
                 state = ConsumerState.STOPPED;
                 threads.shutDown();
@@ -70,6 +99,28 @@ public final class ConsumerEngine implements SqsConsumer {
             }
             state = ConsumerState.RUNNING;
         }
+        if (role == Role.ALONE) {
+            events.consumerStarted(status.owner());
+        }
+    }
+
+    /** The main queue, the retry policy's retry queues, and where failures end. */
+    private List<QueueSampler.SampledQueue> sampledQueues(QueueProfile profile) {
+        Map<String, QueueSampler.SampledQueue> queues = new LinkedHashMap<>();
+        queues.put(settings.queueUrl(), new QueueSampler.SampledQueue(settings.queueUrl(), QueueRole.MAIN));
+        for (RetryPolicy.Tier tier : settings.retryPolicy().tiers()) {
+            if (!tier.sameQueue()) {
+                queues.putIfAbsent(tier.queueUrl(), new QueueSampler.SampledQueue(tier.queueUrl(), QueueRole.RETRY));
+            }
+        }
+        String deadLetterQueue = settings.retryPolicy().deadLetterQueueUrl()
+                .orElseGet(() -> profile.hasRedrivePolicy() ? QueueUrls.fromArn(settings.queueUrl(),
+                        profile.redriveTargetArn()) : null);
+        if (deadLetterQueue != null) {
+            queues.putIfAbsent(deadLetterQueue, new QueueSampler.SampledQueue(deadLetterQueue,
+                    QueueRole.DEAD_LETTER));
+        }
+        return List.copyOf(queues.values());
     }
 
     private void run(ConsumerAssembly stages) {
@@ -108,9 +159,15 @@ public final class ConsumerEngine implements SqsConsumer {
             } catch (RuntimeException e) {
                 log.error("consumer {} did not close cleanly", settings.name(), e);
             } finally {
+                if (role != Role.RETRY) {
+                    status.sampler().stop();
+                }
                 threads.shutDown();
                 state = ConsumerState.STOPPED;
             }
+        }
+        if (role == Role.ALONE) {
+            events.consumerClosed(status.owner());
         }
     }
 
@@ -190,5 +247,40 @@ public final class ConsumerEngine implements SqsConsumer {
     @Override
     public String queueUrl() {
         return settings.queueUrl();
+    }
+
+    @Override
+    public String name() {
+        return status.name();
+    }
+
+    @Override
+    public int maxConcurrency() {
+        return status.maxConcurrency();
+    }
+
+    @Override
+    public int handling() {
+        return status.handling();
+    }
+
+    @Override
+    public long heldBytes() {
+        return status.heldBytes();
+    }
+
+    @Override
+    public List<QueueDepth> queueDepths() {
+        return status.queueDepths();
+    }
+
+    @Override
+    public Optional<Duration> oldestMessageAge() {
+        return status.oldestMessageAge();
+    }
+
+    @Override
+    public OptionalDouble backlogPerWorker() {
+        return status.backlogPerWorker();
     }
 }

@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * ({@code visibilityTimeout}, {@code visibilityExtensionMargin}, {@code executor}) are {@code null} when unset;
  * exactly one of {@code handler} and {@code batchHandler} is set; {@code idempotency} is null when off;
  * {@code systemAttributes} lists every system attribute each receive asks for, the consumer's own included;
- * {@code maxHeldBytes} is the byte budget, given or derived from the heap ({@code maxHeldBytesSet} says which).
+ * {@code maxHeldBytes} is the byte budget, given or derived from the heap ({@code maxHeldBytesSet} says which);
+ * {@code queueSampling} is how often the queues' depths are sampled, zero for never.
  */
 public record ConsumerSettings(
         SqsAsyncClient sqsClient,
@@ -43,7 +44,8 @@ public record ConsumerSettings(
         Idempotency idempotency,
         List<MessageSystemAttributeName> systemAttributes,
         long maxHeldBytes,
-        boolean maxHeldBytesSet) {
+        boolean maxHeldBytesSet,
+        Duration queueSampling) {
 
     /** @return the most messages the consumer may hold at once: running handlers plus the most prefetch */
     public int capacity() {
@@ -111,6 +113,7 @@ public record ConsumerSettings(
         builder.systemAttributes = systemAttributes;
         builder.maxHeldBytes = maxHeldBytes;
         builder.maxHeldBytesSet = maxHeldBytesSet;
+        builder.queueSampling = queueSampling;
         return builder;
     }
 
@@ -143,6 +146,7 @@ public record ConsumerSettings(
         private Idempotency idempotency;
         private List<MessageSystemAttributeName> systemAttributes;
         private long maxHeldBytes;
+        private Duration queueSampling = Duration.ZERO;
         private boolean maxHeldBytesSet;
 
         private Builder() {
@@ -268,12 +272,17 @@ public record ConsumerSettings(
             return this;
         }
 
+        public Builder queueSampling(Duration queueSampling) {
+            this.queueSampling = queueSampling;
+            return this;
+        }
+
         /** @return the settings */
         public ConsumerSettings build() {
             return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name, maxConcurrency, prefetch,
                     pollers, waitTime, visibilityTimeout, visibilityExtensionMargin, maxProcessingTime, shutdownTimeout,
                     batchFlushInterval, executor, listeners, errorClassifier, retryPolicy, batchHandler,
-                    consumeRetryQueues, idempotency, systemAttributes, maxHeldBytes, maxHeldBytesSet);
+                    consumeRetryQueues, idempotency, systemAttributes, maxHeldBytes, maxHeldBytesSet, queueSampling);
         }
     }
 }

@@ -2,8 +2,10 @@ package io.github.sqsreliable.internal;
 
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
+import io.github.sqsreliable.internal.observe.QueueSampler;
 import io.github.sqsreliable.internal.receive.ByteBudget;
 import io.github.sqsreliable.retry.RetryPolicy;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,19 +25,27 @@ public final class Consumers {
     public static SqsConsumer create(ConsumerSettings settings) {
         ConsumerEvents events = new ConsumerEvents(settings.listeners());
         ByteBudget bytes = new ByteBudget(settings.maxHeldBytes());
+        QueueSampler sampler = new QueueSampler(settings.sqsClient(), settings.queueSampling(), Clock.systemUTC());
         List<String> retryQueues = settings.consumeRetryQueues()
                 ? settings.retryPolicy().tiers().stream().filter(t -> !t.sameQueue()).map(RetryPolicy.Tier::queueUrl)
                         .filter(url -> !url.equals(settings.queueUrl())).toList()
                 : List.of();
-        ConsumerEngine engine = new ConsumerEngine(settings, events, bytes);
+        // Each queue's engine runs up to maxConcurrency handlers.
+        ConsumerStatus status = new ConsumerStatus(settings.name(), settings.queueUrl(),
+                settings.maxConcurrency() * (1 + retryQueues.size()), events, bytes, sampler);
         if (retryQueues.isEmpty()) {
+            ConsumerEngine engine = new ConsumerEngine(settings, status, bytes, ConsumerEngine.Role.ALONE);
+            status.ownedBy(engine);
             return engine;
         }
         List<ConsumerEngine> engines = new ArrayList<>();
-        engines.add(engine);
+        engines.add(new ConsumerEngine(settings, status, bytes, ConsumerEngine.Role.MAIN));
         for (int i = 0; i < retryQueues.size(); i++) {
-            engines.add(new ConsumerEngine(settings.forRetryQueue(retryQueues.get(i), i + 1), events, bytes));
+            engines.add(new ConsumerEngine(settings.forRetryQueue(retryQueues.get(i), i + 1), status, bytes,
+                    ConsumerEngine.Role.RETRY));
         }
-        return new MultiQueueConsumer(engines, events);
+        MultiQueueConsumer consumer = new MultiQueueConsumer(engines, status);
+        status.ownedBy(consumer);
+        return consumer;
     }
 }

@@ -4,8 +4,13 @@ import io.github.sqsreliable.ConsumerState;
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.observe.QueueDepth;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +25,13 @@ final class MultiQueueConsumer implements SqsConsumer {
 
     private final List<ConsumerEngine> engines;
     private final ConsumerEvents events;
+    private final ConsumerStatus status;
+    private final AtomicBoolean running = new AtomicBoolean();
 
-    MultiQueueConsumer(List<ConsumerEngine> engines, ConsumerEvents events) {
+    MultiQueueConsumer(List<ConsumerEngine> engines, ConsumerStatus status) {
         this.engines = List.copyOf(engines);
-        this.events = events;
+        this.events = status.events();
+        this.status = status;
     }
 
     @Override
@@ -39,6 +47,8 @@ final class MultiQueueConsumer implements SqsConsumer {
             close();
             throw e;
         }
+        running.set(true);
+        events.consumerStarted(status.owner());
     }
 
     @Override
@@ -60,6 +70,9 @@ final class MultiQueueConsumer implements SqsConsumer {
                 return;
             }
         }
+        if (running.compareAndSet(true, false)) {
+            events.consumerClosed(status.owner());
+        }
     }
 
     @Override
@@ -75,5 +88,40 @@ final class MultiQueueConsumer implements SqsConsumer {
     @Override
     public String queueUrl() {
         return engines.get(0).queueUrl();
+    }
+
+    @Override
+    public String name() {
+        return status.name();
+    }
+
+    @Override
+    public int maxConcurrency() {
+        return status.maxConcurrency();
+    }
+
+    @Override
+    public int handling() {
+        return status.handling();
+    }
+
+    @Override
+    public long heldBytes() {
+        return status.heldBytes();
+    }
+
+    @Override
+    public List<QueueDepth> queueDepths() {
+        return status.queueDepths();
+    }
+
+    @Override
+    public Optional<Duration> oldestMessageAge() {
+        return status.oldestMessageAge();
+    }
+
+    @Override
+    public OptionalDouble backlogPerWorker() {
+        return status.backlogPerWorker();
     }
 }

@@ -46,4 +46,23 @@ public final class QueueUrls {
     public static boolean isFifo(String queueUrl) {
         return queueUrl.endsWith(".fifo");
     }
+
+    /**
+     * The URL of a queue named by its ARN, on the same endpoint as a queue the caller knows: SQS's dead-letter
+     * queues are in the same region as their source queue, and queue URLs put the account and the name in the path.
+     *
+     * @param knownQueueUrl a valid queue URL of the same region
+     * @param queueArn {@code arn:aws:sqs:REGION:ACCOUNT:NAME}
+     * @return the queue's URL, or null when the ARN is not in that form
+     */
+    public static String fromArn(String knownQueueUrl, String queueArn) {
+        String[] parts = queueArn == null ? new String[0] : queueArn.split(":", -1);
+        if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals("sqs") || parts[4].isEmpty()
+                || parts[5].isEmpty()) {
+            return null;
+        }
+        URI known = URI.create(knownQueueUrl);
+        String authority = known.getRawAuthority();
+        return known.getScheme() + "://" + authority + "/" + parts[4] + "/" + parts[5];
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.sqsreliable.observe;
 
 import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.retry.FailureKind;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.time.Duration;
 import java.util.Objects;
@@ -47,24 +48,59 @@ public sealed interface ConsumerEvent {
     }
 
     /**
-     * The handler threw; the message stays on the queue and is delivered again.
+     * A handler call is about to start for the message (for a batch handler, one event per message of the batch).
+     *
+     * @param message the message
+     * @param waited how long the message waited in the consumer between its receipt and this start: prefetched,
+     *     queued for a worker, or held behind earlier messages of its FIFO group
+     */
+    record HandlerStarted(SqsMessage message, Duration waited) implements ConsumerEvent {
+        /**
+         * Checks that neither value is null.
+         *
+         * @param message the message
+         * @param waited how long the message waited in the consumer
+         */
+        public HandlerStarted {
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(waited, "waited");
+        }
+    }
+
+    /**
+     * The handler threw; what happens next (retry, move, dead-letter, release) is told by the event that follows.
      *
      * @param message the message
      * @param error what the handler threw
      * @param handlerDuration how long the handler ran
+     * @param kind how the {@code ErrorClassifier} classified the failure
      */
-    record MessageFailed(SqsMessage message, Throwable error, Duration handlerDuration) implements ConsumerEvent {
+    record MessageFailed(SqsMessage message, Throwable error, Duration handlerDuration, FailureKind kind)
+            implements ConsumerEvent {
         /**
          * Checks that no value is null.
          *
          * @param message the message
          * @param error what the handler threw
          * @param handlerDuration how long the handler ran
+         * @param kind the failure's classification
          */
         public MessageFailed {
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(error, "error");
             Objects.requireNonNull(handlerDuration, "handlerDuration");
+            Objects.requireNonNull(kind, "kind");
+        }
+
+        /**
+         * A transient failure: keeps code that builds events itself (test fakes) compiling.
+         *
+         * @param message the message
+         * @param error what the handler threw
+         * @param handlerDuration how long the handler ran
+         */
+        public MessageFailed(SqsMessage message, Throwable error, Duration handlerDuration) {
+            this(message, error, handlerDuration, FailureKind.TRANSIENT);
         }
     }
 

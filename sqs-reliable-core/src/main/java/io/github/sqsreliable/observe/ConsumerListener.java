@@ -10,8 +10,37 @@ package io.github.sqsreliable.observe;
  */
 public interface ConsumerListener {
 
+    /**
+     * The consumer started (for a consumer of several queues, once all of them did): register gauges here.
+     *
+     * @param consumer what the consumer tells about itself from now until it is closed
+     */
+    default void onConsumerStarted(ObservedConsumer consumer) {
+    }
+
+    /**
+     * The consumer's queues were sampled: {@link ObservedConsumer#queueDepths()} has new values. Called once per
+     * sampling interval, on the consumer's timer thread.
+     *
+     * @param consumer the consumer
+     */
+    default void onQueuesSampled(ObservedConsumer consumer) {
+    }
+
+    /**
+     * The consumer closed: remove its gauges here.
+     *
+     * @param consumer the consumer, whose values no longer change
+     */
+    default void onConsumerClosed(ObservedConsumer consumer) {
+    }
+
     /** @param event a message was received */
     default void onReceived(ConsumerEvent.MessageReceived event) {
+    }
+
+    /** @param event a handler call is about to start for a message */
+    default void onHandlerStarted(ConsumerEvent.HandlerStarted event) {
     }
 
     /** @param event a handler returned normally */

@@ -101,13 +101,22 @@ public final class FailureRouter {
      * @return what to do with the message
      */
     public Outcome afterFailure(InFlightMessage message, Throwable error) {
+        return afterFailure(message, error, classify(error, message.view()));
+    }
+
+    /**
+     * @param message the failed message
+     * @param error what the handler threw
+     * @param kind the failure's classification, from {@link #classify}
+     * @return what to do with the message
+     */
+    public Outcome afterFailure(InFlightMessage message, Throwable error, FailureKind kind) {
         SqsMessage view = message.view();
         FailureRecord previous = recordOf(view);
         int attemptsInTier = view.receiveCount();
         int priorAttempts = previous != null && previous.tier() == currentTier && currentTier > 0
                 ? previous.attempts() : 0;
         int attempt = priorAttempts + attemptsInTier;
-        FailureKind kind = classify(error, view);
         Instant now = clock.instant();
         // Same-queue retries carry no record, so the first failure of a message received before is approximated
         // by its first receive.
@@ -207,7 +216,12 @@ public final class FailureRouter {
         return positive.compareTo(left) > 0 ? left : positive;
     }
 
-    private FailureKind classify(Throwable error, SqsMessage view) {
+    /**
+     * @param error what the handler threw
+     * @param view the message
+     * @return the classifier's answer; transient when it returns null or throws
+     */
+    public FailureKind classify(Throwable error, SqsMessage view) {
         try {
             FailureKind kind = classifier.classify(error, view);
             return kind != null ? kind : FailureKind.TRANSIENT;

@@ -22,6 +22,7 @@ public final class InFlightMessage implements DispatchUnit {
     private final String receiptHandle;
     private final String dispatchKey;
     private final long leaseStartNanos;
+    private final long arrivedNanos = System.nanoTime();
     private final long sizeBytes;
     private final AtomicBoolean bytesReleased = new AtomicBoolean();
     private volatile long visibleUntilNanos;
@@ -52,6 +53,11 @@ public final class InFlightMessage implements DispatchUnit {
         this.leaseStartNanos = leaseStartNanos;
         this.visibleUntilNanos = leaseStartNanos + visibilityTimeoutNanos;
         this.sizeBytes = MessageSize.of(view.body(), view.messageAttributes());
+    }
+
+    /** @return {@link System#nanoTime()} when the consumer took the message from the receive's answer */
+    public long arrivedNanos() {
+        return arrivedNanos;
     }
 
     /** @return the message's size as SQS counts it: body and message attributes, in bytes */

@@ -7,6 +7,8 @@ import io.github.sqsreliable.observe.ConsumerEvent.LeaseLostReason;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.observe.ObservedConsumer;
+import io.github.sqsreliable.retry.FailureKind;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.time.Duration;
 import java.util.List;
@@ -61,16 +63,30 @@ public final class ConsumerEvents {
         publish(l -> l.onReceived(new ConsumerEvent.MessageReceived(message)));
     }
 
+    /**
+     * A handler call is about to start; builds an event only when listeners are registered.
+     *
+     * @param message the message
+     * @param arrivedNanos {@link System#nanoTime()} when the message arrived in the consumer
+     */
+    public void handlerStarted(SqsMessage message, long arrivedNanos) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        Duration waited = Duration.ofNanos(Math.max(0, System.nanoTime() - arrivedNanos));
+        publish(l -> l.onHandlerStarted(new ConsumerEvent.HandlerStarted(message, waited)));
+    }
+
     public void succeeded(SqsMessage message, Duration handlerDuration) {
         succeeded.increment();
         handlerLatency.record(handlerDuration);
         publish(l -> l.onSucceeded(new ConsumerEvent.MessageSucceeded(message, handlerDuration)));
     }
 
-    public void failed(SqsMessage message, Throwable error, Duration handlerDuration) {
+    public void failed(SqsMessage message, Throwable error, Duration handlerDuration, FailureKind kind) {
         failed.increment();
         handlerLatency.record(handlerDuration);
-        publish(l -> l.onFailed(new ConsumerEvent.MessageFailed(message, error, handlerDuration)));
+        publish(l -> l.onFailed(new ConsumerEvent.MessageFailed(message, error, handlerDuration, kind)));
     }
 
     public void visibilityExtended(SqsMessage message, Duration visibilityTimeout) {
@@ -145,6 +161,21 @@ public final class ConsumerEvents {
     public void duplicateSkipped(SqsMessage message, boolean inProgress) {
         (inProgress ? duplicatesInProgress : duplicatesSkipped).increment();
         publish(l -> l.onDuplicateSkipped(new ConsumerEvent.DuplicateSkipped(message, inProgress)));
+    }
+
+    /** The consumer started: tells the listeners what they may read from it. */
+    public void consumerStarted(ObservedConsumer consumer) {
+        publish(l -> l.onConsumerStarted(consumer));
+    }
+
+    /** The consumer's queues were sampled. */
+    public void queuesSampled(ObservedConsumer consumer) {
+        publish(l -> l.onQueuesSampled(consumer));
+    }
+
+    /** The consumer closed. */
+    public void consumerClosed(ObservedConsumer consumer) {
+        publish(l -> l.onConsumerClosed(consumer));
     }
 
     /** An idempotency store call failed or timed out. */

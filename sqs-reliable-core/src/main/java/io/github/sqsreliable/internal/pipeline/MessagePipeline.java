@@ -13,6 +13,7 @@ import io.github.sqsreliable.internal.message.MessageBatch;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.settle.SettleStage;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
+import io.github.sqsreliable.retry.FailureKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -215,6 +216,7 @@ public final class MessagePipeline {
             settler.apply(message, early);
             return early.letsGroupContinue();
         }
+        events.handlerStarted(message.view(), message.arrivedNanos());
         HandlerResult result;
         try {
             result = invoker.invoke(message.view());
@@ -246,6 +248,7 @@ public final class MessagePipeline {
         }
         List<SqsMessage> views = new ArrayList<>(toHandle.size());
         toHandle.forEach(message -> views.add(message.view()));
+        toHandle.forEach(message -> events.handlerStarted(message.view(), message.arrivedNanos()));
         HandlerInvoker.BatchInvocation invocation;
         try {
             invocation = invoker.invokeBatch(views);
@@ -283,8 +286,9 @@ public final class MessagePipeline {
     }
 
     private Outcome failed(InFlightMessage message, Throwable error, Duration duration, String saying) {
-        events.failed(message.view(), error, duration);
-        Outcome outcome = router.afterFailure(message, error);
+        FailureKind kind = router.classify(error, message.view());
+        events.failed(message.view(), error, duration, kind);
+        Outcome outcome = router.afterFailure(message, error, kind);
         log.warn("{} {} (receive {}): {}", saying, message.view().messageId(),
                 message.view().receiveCount(), describe(outcome), loggable(error));
         return outcome;

@@ -4,17 +4,21 @@ import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
+import io.github.sqsreliable.internal.observe.QueueSampler;
 import io.github.sqsreliable.internal.receive.ByteBudget;
 import io.github.sqsreliable.internal.receive.Receiver;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Where the polling consumer's receives enter the pipeline: each SDK message becomes an {@link InFlightMessage}
  * whose bytes count against the budget and whose visibility is extended from now until it is settled.
  */
 public final class PolledMessages implements Receiver.BatchSink {
+
+    private static final String SENT_TIMESTAMP = MessageSystemAttributeName.SENT_TIMESTAMP.toString();
 
     private final String queueUrl;
     private final boolean fifo;
@@ -24,6 +28,7 @@ public final class PolledMessages implements Receiver.BatchSink {
     private final ConsumerEvents events;
     private final MessagePipeline pipeline;
     private final boolean answersRunOnHandlerThreads;
+    private final QueueSampler sampler;
 
     /**
      * @param queueUrl the queue the messages come from
@@ -35,10 +40,11 @@ public final class PolledMessages implements Receiver.BatchSink {
      * @param pipeline takes the messages on
      * @param answersRunOnHandlerThreads whether receive answers are taken by threads of the handler pool (the
      *     consumer's own), which may then run the first handler themselves
+     * @param sampler told how long each message waited in SQS
      */
     public PolledMessages(String queueUrl, boolean fifo, long visibilityTimeoutNanos, ByteBudget bytes,
                           VisibilityExtender extender, ConsumerEvents events, MessagePipeline pipeline,
-                          boolean answersRunOnHandlerThreads) {
+                          boolean answersRunOnHandlerThreads, QueueSampler sampler) {
         this.queueUrl = queueUrl;
         this.fifo = fifo;
         this.visibilityTimeoutNanos = visibilityTimeoutNanos;
@@ -47,11 +53,13 @@ public final class PolledMessages implements Receiver.BatchSink {
         this.events = events;
         this.pipeline = pipeline;
         this.answersRunOnHandlerThreads = answersRunOnHandlerThreads;
+        this.sampler = sampler;
     }
 
     @Override
     public Runnable accept(List<Message> messages, long leaseStartNanos) {
         List<InFlightMessage> batch = new ArrayList<>(messages.size());
+        long receivedMillis = sampler.enabled() ? System.currentTimeMillis() : 0;
         for (Message message : messages) {
             SqsMessage view = SqsMessage.builder()
                     .queueUrl(queueUrl)
@@ -65,6 +73,7 @@ public final class PolledMessages implements Receiver.BatchSink {
             bytes.hold(inFlight.sizeBytes());
             extender.track(inFlight);
             events.received(view);
+            sampler.received(view.attributes().get(SENT_TIMESTAMP), receivedMillis);
             batch.add(inFlight);
         }
         return pipeline.accept(batch, answersRunOnHandlerThreads);
