@@ -230,15 +230,35 @@ class SqsConsumerBuilderTest {
     void receivesOnlyTheSystemAttributesTheConsumerReadsByDefault() {
         ConsumerSettings settings = minimal().settings();
 
+        // SentTimestamp for the age of the oldest message, while queue sampling is on (the default)
+        assertThat(settings.systemAttributes()).containsExactly(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                MessageSystemAttributeName.MESSAGE_GROUP_ID, MessageSystemAttributeName.SENT_TIMESTAMP);
+        assertThat(settings.queueSampling()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void leavesSentTimestampOutWhenQueueSamplingIsOff() {
+        ConsumerSettings settings = minimal().queueSampling(Duration.ZERO).settings();
+
         assertThat(settings.systemAttributes()).containsExactly(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                 MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
                 MessageSystemAttributeName.MESSAGE_GROUP_ID);
     }
 
     @Test
+    void rejectsAQueueSamplingIntervalOutsideItsRange() {
+        assertRejected(minimal().queueSampling(Duration.ofMillis(500)), "queueSampling", "between 1 s and 1 h");
+        assertRejected(minimal().queueSampling(Duration.ofHours(2)), "queueSampling", "between 1 s and 1 h");
+        assertRejected(minimal().queueSampling(Duration.ofSeconds(-1)), "queueSampling", "between 1 s and 1 h");
+        assertRejected(minimal().queueSampling(null), "queueSampling", "must");
+    }
+
+    @Test
     void addsTheSystemAttributesAskedForOnceEach() {
-        ConsumerSettings settings = minimal().systemAttributes(MessageSystemAttributeName.SENT_TIMESTAMP,
-                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT).settings();
+        ConsumerSettings settings = minimal().queueSampling(Duration.ZERO).systemAttributes(
+                MessageSystemAttributeName.SENT_TIMESTAMP, MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
+                .settings();
 
         assertThat(settings.systemAttributes()).containsExactly(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                 MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,

@@ -31,6 +31,16 @@ class ReceivedAttributesIT {
 
         assertThat(seen.receiveCount()).isEqualTo(1);
         assertThat(seen.firstReceiveTimestamp()).isPresent();
+        // SentTimestamp too, for the age of the oldest message, while queue sampling is on (the default)
+        assertThat(seen.sentTimestamp()).isPresent();
+        assertThat(seen.attributes()).doesNotContainKeys("SenderId");
+        assertThat(seen.messageAttribute("tenant")).contains("acme");
+    }
+
+    @Test
+    void withQueueSamplingOffReceivesNoSentTimestamp() {
+        SqsMessage seen = consumeOne(SqsConsumer.builder().queueSampling(Duration.ZERO));
+
         assertThat(seen.attributes()).doesNotContainKeys("SentTimestamp", "SenderId");
         assertThat(seen.sentTimestamp()).isEmpty();
         assertThat(seen.messageAttribute("tenant")).contains("acme");
