@@ -7,6 +7,7 @@ import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
@@ -155,6 +156,7 @@ public interface SqsConsumer extends AutoCloseable {
         private boolean retryPolicyRejected;
         private boolean consumeRetryQueues = true;
         private Idempotency idempotency;
+        private MessageTracing tracing;
 
         private Builder() {
         }
@@ -470,6 +472,20 @@ public interface SqsConsumer extends AutoCloseable {
         }
 
         /**
+         * Traces each handler call and hands the trace context on to every copy the consumer sends (retry-queue
+         * moves, dead-lettering), e.g. {@code tracing(OpenTelemetryTracing.create(openTelemetry))} from
+         * {@code io.github.sqsreliable.tracing}. With tracing on, each receive also asks SQS for the
+         * {@code AWSTraceHeader} system attribute. Default: off ({@link MessageTracing#none()}); see docs/tracing.md.
+         *
+         * @param tracing the tracing, or {@code null} for none
+         * @return this builder
+         */
+        public Builder tracing(MessageTracing tracing) {
+            this.tracing = tracing;
+            return this;
+        }
+
+        /**
          * Validates every option and builds the consumer, which is {@link ConsumerState#NEW} until
          * {@link SqsConsumer#start()}.
          *
@@ -561,7 +577,12 @@ public interface SqsConsumer extends AutoCloseable {
                     .systemAttributes(receivedSystemAttributes())
                     .maxHeldBytes(maxHeldBytes != null ? maxHeldBytes : defaultHeldBytes())
                     .maxHeldBytesSet(maxHeldBytes != null)
+                    .tracing(tracing())
                     .build();
+        }
+
+        private MessageTracing tracing() {
+            return tracing != null ? tracing : MessageTracing.none();
         }
 
         /** A quarter of the heap, but room for at least one receive of ten 1 MiB messages. */
@@ -569,7 +590,10 @@ public interface SqsConsumer extends AutoCloseable {
             return Math.max(10L << 20, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HELD_BYTES_HEAP_FRACTION));
         }
 
-        /** The consumer's own attributes first, then the user's, each once; {@code ALL} alone when asked for. */
+        /**
+         * The consumer's own attributes first (with tracing on, {@code AWSTraceHeader} among them), then the user's,
+         * each once; {@code ALL} alone when asked for.
+         */
         private List<MessageSystemAttributeName> receivedSystemAttributes() {
             if (systemAttributes.contains(MessageSystemAttributeName.ALL)) {
                 return List.of(MessageSystemAttributeName.ALL);
@@ -578,6 +602,9 @@ public interface SqsConsumer extends AutoCloseable {
                     MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                     MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
                     MessageSystemAttributeName.MESSAGE_GROUP_ID));
+            if (tracing().enabled()) {
+                names.add(MessageSystemAttributeName.AWS_TRACE_HEADER);
+            }
             names.addAll(systemAttributes);
             return List.copyOf(names);
         }

@@ -4,6 +4,7 @@ import io.github.sqsreliable.BatchHandler;
 import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * ({@code visibilityTimeout}, {@code visibilityExtensionMargin}, {@code executor}) are {@code null} when unset;
  * exactly one of {@code handler} and {@code batchHandler} is set; {@code idempotency} is null when off;
  * {@code systemAttributes} lists every system attribute each receive asks for, the consumer's own included;
- * {@code maxHeldBytes} is the byte budget, given or derived from the heap ({@code maxHeldBytesSet} says which).
+ * {@code maxHeldBytes} is the byte budget, given or derived from the heap ({@code maxHeldBytesSet} says which);
+ * {@code tracing} is never null ({@link MessageTracing#none()} when off).
  */
 public record ConsumerSettings(
         SqsAsyncClient sqsClient,
@@ -43,7 +45,8 @@ public record ConsumerSettings(
         Idempotency idempotency,
         List<MessageSystemAttributeName> systemAttributes,
         long maxHeldBytes,
-        boolean maxHeldBytesSet) {
+        boolean maxHeldBytesSet,
+        MessageTracing tracing) {
 
     /** @return the most messages the consumer may hold at once: running handlers plus the most prefetch */
     public int capacity() {
@@ -111,6 +114,7 @@ public record ConsumerSettings(
         builder.systemAttributes = systemAttributes;
         builder.maxHeldBytes = maxHeldBytes;
         builder.maxHeldBytesSet = maxHeldBytesSet;
+        builder.tracing = tracing;
         return builder;
     }
 
@@ -144,6 +148,7 @@ public record ConsumerSettings(
         private List<MessageSystemAttributeName> systemAttributes;
         private long maxHeldBytes;
         private boolean maxHeldBytesSet;
+        private MessageTracing tracing;
 
         private Builder() {
         }
@@ -268,12 +273,17 @@ public record ConsumerSettings(
             return this;
         }
 
+        public Builder tracing(MessageTracing tracing) {
+            this.tracing = tracing;
+            return this;
+        }
+
         /** @return the settings */
         public ConsumerSettings build() {
             return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name, maxConcurrency, prefetch,
                     pollers, waitTime, visibilityTimeout, visibilityExtensionMargin, maxProcessingTime, shutdownTimeout,
                     batchFlushInterval, executor, listeners, errorClassifier, retryPolicy, batchHandler,
-                    consumeRetryQueues, idempotency, systemAttributes, maxHeldBytes, maxHeldBytesSet);
+                    consumeRetryQueues, idempotency, systemAttributes, maxHeldBytes, maxHeldBytesSet, tracing);
         }
     }
 }
