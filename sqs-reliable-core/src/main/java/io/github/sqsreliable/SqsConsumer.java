@@ -8,6 +8,7 @@ import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.observe.ObservedConsumer;
+import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
@@ -161,6 +162,7 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         private boolean consumeRetryQueues = true;
         private Idempotency idempotency;
         private Duration queueSampling = DEFAULT_QUEUE_SAMPLING;
+        private MessageTracing tracing;
 
         private Builder() {
         }
@@ -490,6 +492,20 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         }
 
         /**
+         * Traces each handler call and hands the trace context on to every copy the consumer sends (retry-queue
+         * moves, dead-lettering), e.g. {@code tracing(OpenTelemetryTracing.create(openTelemetry))} from
+         * {@code io.github.sqsreliable.tracing}. With tracing on, each receive also asks SQS for the
+         * {@code AWSTraceHeader} system attribute. Default: off ({@link MessageTracing#none()}); see docs/tracing.md.
+         *
+         * @param tracing the tracing, or {@code null} for none
+         * @return this builder
+         */
+        public Builder tracing(MessageTracing tracing) {
+            this.tracing = tracing;
+            return this;
+        }
+
+        /**
          * Validates every option and builds the consumer, which is {@link ConsumerState#NEW} until
          * {@link SqsConsumer#start()}.
          *
@@ -586,7 +602,12 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
                     .maxHeldBytes(maxHeldBytes != null ? maxHeldBytes : defaultHeldBytes())
                     .maxHeldBytesSet(maxHeldBytes != null)
                     .queueSampling(queueSampling)
+                    .tracing(tracing())
                     .build();
+        }
+
+        private MessageTracing tracing() {
+            return tracing != null ? tracing : MessageTracing.none();
         }
 
         /** A quarter of the heap, but room for at least one receive of ten 1 MiB messages. */
@@ -594,7 +615,10 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
             return Math.max(10L << 20, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HELD_BYTES_HEAP_FRACTION));
         }
 
-        /** The consumer's own attributes first, then the user's, each once; {@code ALL} alone when asked for. */
+        /**
+         * The consumer's own attributes first (with tracing on, {@code AWSTraceHeader} among them), then the user's,
+         * each once; {@code ALL} alone when asked for.
+         */
         private List<MessageSystemAttributeName> receivedSystemAttributes() {
             if (systemAttributes.contains(MessageSystemAttributeName.ALL)) {
                 return List.of(MessageSystemAttributeName.ALL);
@@ -605,6 +629,9 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
                     MessageSystemAttributeName.MESSAGE_GROUP_ID));
             if (!queueSampling.isZero()) {
                 names.add(MessageSystemAttributeName.SENT_TIMESTAMP);
+            }
+            if (tracing().enabled()) {
+                names.add(MessageSystemAttributeName.AWS_TRACE_HEADER);
             }
             names.addAll(systemAttributes);
             return List.copyOf(names);

@@ -137,7 +137,8 @@ final class ConsumerAssembly {
                 new MessagePipeline.Shape(settings.name(), fifo, settings.batchHandler() != null,
                         settings.maxConcurrency(), executor, settings.maxProcessingTime().dividedBy(2),
                         tuner::handled),
-                new HandlerInvoker(settings.handler(), settings.batchHandler(), settings.queueName()),
+                new HandlerInvoker(settings.handler(), settings.batchHandler(), settings.queueName(),
+                        settings.tracing()),
                 router, settler, events);
         receiver = new Receiver(settings.sqsClient(), settings.queueUrl(), settings.waitTime(),
                 settings.visibilityTimeout(), settings.systemAttributes(), permits, bytes, profile.maxMessageBytes(),

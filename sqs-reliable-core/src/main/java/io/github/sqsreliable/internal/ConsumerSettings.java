@@ -4,6 +4,7 @@ import io.github.sqsreliable.BatchHandler;
 import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * exactly one of {@code handler} and {@code batchHandler} is set; {@code idempotency} is null when off;
  * {@code systemAttributes} lists every system attribute each receive asks for, the consumer's own included;
  * {@code maxHeldBytes} is the byte budget, given or derived from the heap ({@code maxHeldBytesSet} says which);
- * {@code queueSampling} is how often the queues' depths are sampled, zero for never.
+ * {@code queueSampling} is how often the queues' depths are sampled, zero for never;
+ * {@code tracing} is never null ({@link MessageTracing#none()} when off).
  */
 public record ConsumerSettings(
         SqsAsyncClient sqsClient,
@@ -45,7 +47,8 @@ public record ConsumerSettings(
         List<MessageSystemAttributeName> systemAttributes,
         long maxHeldBytes,
         boolean maxHeldBytesSet,
-        Duration queueSampling) {
+        Duration queueSampling,
+        MessageTracing tracing) {
 
     /** @return the most messages the consumer may hold at once: running handlers plus the most prefetch */
     public int capacity() {
@@ -114,6 +117,7 @@ public record ConsumerSettings(
         builder.maxHeldBytes = maxHeldBytes;
         builder.maxHeldBytesSet = maxHeldBytesSet;
         builder.queueSampling = queueSampling;
+        builder.tracing = tracing;
         return builder;
     }
 
@@ -148,6 +152,7 @@ public record ConsumerSettings(
         private long maxHeldBytes;
         private Duration queueSampling = Duration.ZERO;
         private boolean maxHeldBytesSet;
+        private MessageTracing tracing;
 
         private Builder() {
         }
@@ -277,12 +282,18 @@ public record ConsumerSettings(
             return this;
         }
 
+        public Builder tracing(MessageTracing tracing) {
+            this.tracing = tracing;
+            return this;
+        }
+
         /** @return the settings */
         public ConsumerSettings build() {
             return new ConsumerSettings(sqsClient, queueUrl, queueName, handler, name, maxConcurrency, prefetch,
                     pollers, waitTime, visibilityTimeout, visibilityExtensionMargin, maxProcessingTime, shutdownTimeout,
                     batchFlushInterval, executor, listeners, errorClassifier, retryPolicy, batchHandler,
-                    consumeRetryQueues, idempotency, systemAttributes, maxHeldBytes, maxHeldBytesSet, queueSampling);
+                    consumeRetryQueues, idempotency, systemAttributes, maxHeldBytes, maxHeldBytesSet, queueSampling,
+                    tracing);
         }
     }
 }

@@ -61,6 +61,7 @@ final class DeadLetterQueue {
                 .maxNumberOfMessages(Math.min(max, SqsLimits.MAX_RECEIVE_BATCH))
                 .visibilityTimeout(SqsLimits.toSecondsRoundingUp(visibilityTimeout))
                 .waitTimeSeconds(SqsLimits.toSecondsRoundingDown(RECEIVE_WAIT_TIME))
+                // ALL includes AWSTraceHeader, which a redrive passes on to keep the message's trace.
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
                 .messageAttributeNames("All")
                 .build();

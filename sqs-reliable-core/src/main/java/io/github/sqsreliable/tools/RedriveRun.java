@@ -5,6 +5,7 @@ import io.github.sqsreliable.internal.sqs.BatchAnswers;
 import io.github.sqsreliable.internal.dedupe.Hashing;
 import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
+import io.github.sqsreliable.internal.trace.XrayTraceHeader;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeNameForSends;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -244,6 +247,19 @@ final class RedriveRun {
         return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /**
+     * The X-Ray trace header the dead-lettered message arrived with, so that the redriven copy continues its trace:
+     * SQS copies no system attribute by itself. A malformed one is left behind (SQS would refuse the send).
+     */
+    private static Optional<String> traceHeader(Message message) {
+        String header = message.attributes().get(MessageSystemAttributeName.AWS_TRACE_HEADER);
+        if (header != null && XrayTraceHeader.parse(header).isEmpty()) {
+            log.debug("message {}: not passing on its malformed AWSTraceHeader", message.messageId());
+            return Optional.empty();
+        }
+        return Optional.ofNullable(header);
+    }
+
     /** The original attributes without the failure record: the moved message starts its retries afresh. */
     private static Map<String, MessageAttributeValue> copiedAttributes(Message message) {
         Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(message.messageAttributes());
@@ -268,6 +284,9 @@ final class RedriveRun {
             if (fifo) {
                 entry.messageGroupId(chunk.get(i).groupId()).messageDeduplicationId(deduplicationId(message));
             }
+            traceHeader(message).ifPresent(header -> entry.messageSystemAttributes(Map.of(
+                    MessageSystemAttributeNameForSends.AWS_TRACE_HEADER,
+                    MessageSystemAttributeValue.builder().dataType("String").stringValue(header).build())));
             entries.add(entry.build());
         }
         SendMessageBatchResponse response;

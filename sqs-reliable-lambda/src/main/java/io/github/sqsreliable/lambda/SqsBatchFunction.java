@@ -11,6 +11,7 @@ import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.lambda.internal.FunctionRuntime;
 import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
@@ -95,6 +96,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         private Consumer<RetryPolicy.Builder> retryCustomizer;
         private boolean retryPolicyRejected;
         private Idempotency idempotency;
+        private MessageTracing tracing;
         private final List<ConsumerListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -239,6 +241,21 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         }
 
         /**
+         * Traces each handler call and hands the trace context on to every copy the function sends (retry-queue
+         * moves, dead-lettering), e.g. {@code tracing(OpenTelemetryTracing.create(openTelemetry))} from
+         * {@code io.github.sqsreliable.tracing}. A record's context is its {@code traceparent} message attribute,
+         * else the {@code AWSTraceHeader} attribute that the event source mapping passes on. Default: off; see
+         * docs/tracing.md.
+         *
+         * @param tracing the tracing, or null for none
+         * @return this builder
+         */
+        public Builder tracing(MessageTracing tracing) {
+            this.tracing = tracing;
+            return this;
+        }
+
+        /**
          * Adds a listener for the function's events, called on the invocation's threads.
          *
          * @param listener the listener
@@ -283,7 +300,8 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
                         "must be an SQS queue URL (http:// or https://), was '" + queueUrl + "'");
             }
             return new FunctionRuntime(new FunctionRuntime.Settings(sqsClient, queueUrl, handler, batchHandler, name,
-                    maxConcurrency, timeoutMargin, errorClassifier, policy, idempotency, List.copyOf(listeners)));
+                    maxConcurrency, timeoutMargin, errorClassifier, policy, idempotency, List.copyOf(listeners),
+                    tracing != null ? tracing : MessageTracing.none()));
         }
 
         private RetryPolicy retryPolicy() {

@@ -1,5 +1,6 @@
 package io.github.sqsreliable.internal.handle;
 
+import io.github.sqsreliable.observe.MessageTracing;
 import java.time.Duration;
 
 /**
@@ -7,15 +8,16 @@ import java.time.Duration;
  *
  * @param error what the handler threw, or {@code null}
  * @param duration how long the call took
+ * @param span the call's span, to be ended once the outcome is decided ({@link MessageTracing#none()}'s when off)
  */
-public record HandlerResult(Throwable error, Duration duration) {
+public record HandlerResult(Throwable error, Duration duration, MessageTracing.Span span) {
 
-    static HandlerResult success(Duration duration) {
-        return new HandlerResult(null, duration);
+    static HandlerResult success(Duration duration, MessageTracing.Span span) {
+        return new HandlerResult(null, duration, span);
     }
 
-    static HandlerResult failure(Throwable error, Duration duration) {
-        return new HandlerResult(error, duration);
+    static HandlerResult failure(Throwable error, Duration duration, MessageTracing.Span span) {
+        return new HandlerResult(error, duration, span);
     }
 
     /** @return whether the handler returned normally */

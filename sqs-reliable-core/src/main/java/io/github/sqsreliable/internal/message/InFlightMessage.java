@@ -2,6 +2,7 @@ package io.github.sqsreliable.internal.message;
 
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.FencingToken;
+import io.github.sqsreliable.observe.MessageTracing;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import io.github.sqsreliable.internal.sqs.MessageSize;
@@ -30,6 +31,8 @@ public final class InFlightMessage implements DispatchUnit {
     // Set once by the idempotency gate before dispatch; read by the settle stage and the extender.
     private volatile String idempotencyKey;
     private volatile FencingToken fencingToken;
+    // Set by the worker once the handler ran; read by the thread that sends a copy (a move), for its trace context.
+    private volatile MessageTracing.Span span;
 
     // Guarded by this: at most one extension in flight, and none started after settle().
     private boolean settled;
@@ -94,6 +97,20 @@ public final class InFlightMessage implements DispatchUnit {
     /** @return the token of the held key, or null */
     public FencingToken fencingToken() {
         return fencingToken;
+    }
+
+    /**
+     * Records the span of the handler call that decided this message's outcome, whose context a copy carries.
+     *
+     * @param span the span
+     */
+    public void traced(MessageTracing.Span span) {
+        this.span = span;
+    }
+
+    /** @return the span of the handler call that decided this message's outcome, or null when none ran */
+    public MessageTracing.Span span() {
+        return span;
     }
 
     /** @return the handler's view */

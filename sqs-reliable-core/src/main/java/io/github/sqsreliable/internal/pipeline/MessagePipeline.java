@@ -14,6 +14,7 @@ import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.settle.SettleStage;
 import io.github.sqsreliable.observe.ConsumerEvent.ReleaseReason;
 import io.github.sqsreliable.retry.FailureKind;
+import io.github.sqsreliable.observe.MessageTracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -229,6 +230,8 @@ public final class MessagePipeline {
         Outcome outcome = result.succeeded()
                 ? succeeded(message.view(), result.duration())
                 : failed(message, result.error(), result.duration(), "handler failed for message");
+        message.traced(result.span());
+        result.span().end(TraceOutcomes.of(outcome), result.error());
         settler.apply(message, outcome);
         return outcome.letsGroupContinue();
     }
@@ -261,22 +264,31 @@ public final class MessagePipeline {
                 : invocation.result().failuresByMessageId();
         boolean groupContinues = true;
         List<InFlightMessage> behindFailure = new ArrayList<>();
+        MessageTracing.Span span = invocation.span();
+        MessageTracing.Outcome traced = null;
         for (InFlightMessage message : toHandle) {
             if (shape.fifo() && !groupContinues) {
                 // Behind a failed message of its group: it must come back after it, whatever the handler did.
                 behindFailure.add(message);
+                traced = TraceOutcomes.merge(traced, MessageTracing.Outcome.RELEASED);
                 continue;
             }
             Throwable error = failures == null ? invocation.error() : failures.get(message.view().messageId());
             Outcome outcome = error == null
                     ? succeeded(message.view(), invocation.duration())
                     : failed(message, error, invocation.duration(), "batch handler failed message");
+            message.traced(span);
+            traced = TraceOutcomes.merge(traced, TraceOutcomes.of(outcome));
+            if (error != null && failures != null) {
+                span.messageFailed(message.view(), TraceOutcomes.of(outcome), error);
+            }
             settler.apply(message, outcome);
             groupContinues &= outcome.letsGroupContinue();
         }
         if (!behindFailure.isEmpty()) {
             settler.release(behindFailure, ReleaseReason.FIFO_GROUP_FAILED);
         }
+        span.end(traced, invocation.error());
         return groupContinues;
     }
 

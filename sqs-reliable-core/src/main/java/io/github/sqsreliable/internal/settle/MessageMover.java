@@ -3,6 +3,8 @@ package io.github.sqsreliable.internal.settle;
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.internal.sqs.MessageSize;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
+import io.github.sqsreliable.internal.trace.XrayTraceHeader;
+import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.observe.ConsumerEvent.FailureRecordForm;
 import io.github.sqsreliable.retry.FailureRecord;
 import java.time.Duration;
@@ -17,6 +19,8 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeNameForSends;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
@@ -28,10 +32,19 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * SQS does before sending and attaches the largest form of the record that fits ({@link RecordFitter}); if SQS
  * still refuses the copy as too large (its limit was unknown or lower), it sends the next smaller form, never the
  * same copy again.
+ *
+ * <p>The copy carries the trace context of the handler call that failed ({@link MessageTracing.CopyContext}): in the
+ * {@code AWSTraceHeader} system attribute, which SQS does not count among the 10 message attributes, and in the
+ * W3C message attributes when there is room for them after the failure record. Without a context (tracing off, or
+ * a move retried after its send failed, when no handler ran), a well-formed {@code AWSTraceHeader} the message
+ * arrived with is passed on as it is: SQS does not copy system attributes by itself.
  */
 public final class MessageMover {
 
     /** SQS: "One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes." */
+    /** The system attribute carrying the X-Ray trace header; sent, it does not count as a message attribute. */
+    static final String AWS_TRACE_HEADER = "AWSTraceHeader";
+
     private static final Pattern SHORTER_THAN = Pattern.compile("shorter than (\\d+)");
 
     private final SqsAsyncClient client;
@@ -57,27 +70,54 @@ public final class MessageMover {
      * @param queueUrl the target
      * @param delay DelaySeconds for a standard target (FIFO queues take none), at most 15 minutes
      * @param record the failure record to attach, or {@code null} when the message has no room for one
+     * @param trace the trace context the copy carries, or {@code null} for none
      * @return completes when SQS stored the copy, with what it carries; fails with {@link CopyTooLargeException}
      *     when not even the copy without a record fits the target, or with SQS's refusal
      */
-    public CompletableFuture<Sent> send(SqsMessage message, String queueUrl, Duration delay, FailureRecord record) {
+    public CompletableFuture<Sent> send(SqsMessage message, String queueUrl, Duration delay, FailureRecord record,
+                                        MessageTracing.CopyContext trace) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
         attributes.remove(FailureRecord.ATTRIBUTE_NAME);
+        String traceHeader = carryTrace(message, trace, attributes, record != null);
         long baseSize = MessageSize.of(message.body(), attributes);
-        return limits.of(queueUrl).thenCompose(limit ->
-                sendFitting(message, queueUrl, delay, record, attributes, baseSize, limit, Long.MAX_VALUE));
+        return limits.of(queueUrl).thenCompose(limit -> sendFitting(message, queueUrl, delay, record, attributes,
+                traceHeader, baseSize, limit, Long.MAX_VALUE));
+    }
+
+    /**
+     * Puts the trace context's message attributes into the copy's, while fewer than 10 (counting the failure record)
+     * leave room; a stale context's attributes are removed first.
+     *
+     * @return the {@code AWSTraceHeader} the copy is sent with, or null
+     */
+    static String carryTrace(SqsMessage message, MessageTracing.CopyContext trace,
+                             Map<String, MessageAttributeValue> attributes, boolean withRecord) {
+        if (trace == null) {
+            String received = message.attributes().get(AWS_TRACE_HEADER);
+            return XrayTraceHeader.parse(received).isPresent() ? received : null;
+        }
+        trace.replaces().forEach(attributes::remove);
+        trace.messageAttributes().keySet().forEach(attributes::remove);
+        for (Map.Entry<String, String> field : trace.messageAttributes().entrySet()) {
+            if (attributes.size() + (withRecord ? 1 : 0) >= SqsLimits.MAX_MESSAGE_ATTRIBUTES) {
+                break;
+            }
+            attributes.put(field.getKey(), MessageAttributeValue.builder().dataType("String")
+                    .stringValue(field.getValue()).build());
+        }
+        return trace.awsTraceHeader();
     }
 
     private CompletableFuture<Sent> sendFitting(SqsMessage message, String queueUrl, Duration delay,
                                                 FailureRecord record, Map<String, MessageAttributeValue> attributes,
-                                                long baseSize, long limit, long smallestRefused) {
+                                                String traceHeader, long baseSize, long limit, long smallestRefused) {
         RecordFitter.Fit fit = RecordFitter.fit(baseSize, record, limit, smallestRefused);
         if (fit == null) {
             limits.forget(queueUrl); // read again next time: the target's limit may have been raised meanwhile
             return CompletableFuture.failedFuture(new CopyTooLargeException(message.messageId(), queueUrl, baseSize,
                     Math.min(limit, smallestRefused - 1)));
         }
-        return sendCopy(message, queueUrl, delay, record, attributes, fit.record())
+        return sendCopy(message, queueUrl, delay, record, attributes, traceHeader, fit.record())
                 .handle((ok, error) -> {
                     if (error == null) {
                         return CompletableFuture.completedFuture(new Sent(fit.form(), fit.size(), limit));
@@ -92,14 +132,15 @@ public final class MessageMover {
                         limits.learn(queueUrl, sqsLimit.getAsInt());
                         learned = Math.min(limit, sqsLimit.getAsInt());
                     }
-                    return sendFitting(message, queueUrl, delay, record, attributes, baseSize, learned, fit.size());
+                    return sendFitting(message, queueUrl, delay, record, attributes, traceHeader, baseSize, learned,
+                            fit.size());
                 })
                 .thenCompose(next -> next);
     }
 
     private CompletableFuture<Void> sendCopy(SqsMessage message, String queueUrl, Duration delay,
                                              FailureRecord moveRecord, Map<String, MessageAttributeValue> attributes,
-                                             FailureRecord carried) {
+                                             String traceHeader, FailureRecord carried) {
         Map<String, MessageAttributeValue> copyAttributes = attributes;
         if (carried != null) {
             copyAttributes = new HashMap<>(attributes);
@@ -109,6 +150,10 @@ public final class MessageMover {
                 .queueUrl(queueUrl)
                 .messageBody(message.body())
                 .messageAttributes(copyAttributes);
+        if (traceHeader != null) {
+            request.messageSystemAttributes(Map.of(MessageSystemAttributeNameForSends.AWS_TRACE_HEADER,
+                    MessageSystemAttributeValue.builder().dataType("String").stringValue(traceHeader).build()));
+        }
         if (queueUrl.endsWith(".fifo")) {
             String originalId = moveRecord != null ? moveRecord.originalMessageId() : message.messageId();
             request.messageGroupId(message.messageGroupId().orElse(originalId))

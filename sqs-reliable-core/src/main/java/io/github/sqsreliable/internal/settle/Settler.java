@@ -186,7 +186,8 @@ public final class Settler implements SettleStage {
     private void move(InFlightMessage message, Outcome.Move move, CompletableFuture<Void> noExtensionInFlight) {
         SqsMessage view = message.view();
         noExtensionInFlight
-                .thenCompose(ignored -> mover.send(view, move.queueUrl(), move.delay(), move.record()))
+                .thenCompose(ignored -> mover.send(view, move.queueUrl(), move.delay(), move.record(),
+                        message.span() == null ? null : message.span().copyContext()))
                 .whenCompleteAsync((sent, sendError) -> {
                     if (sendError != null) {
                         moveFailed(message, move, sendError);

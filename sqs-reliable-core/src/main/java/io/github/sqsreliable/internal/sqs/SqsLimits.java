@@ -15,6 +15,8 @@ public final class SqsLimits {
     public static final int MAX_RECEIVE_BATCH = 10;
     /** Most entries in one *Batch request. */
     public static final int MAX_BATCH_ENTRIES = 10;
+    /** The most message attributes a message may carry (system attributes such as AWSTraceHeader not counted). */
+    public static final int MAX_MESSAGE_ATTRIBUTES = 10;
     /**
      * SQS's hard maximum message size, in bytes, counted as SQS counts it (the body's UTF-8 bytes plus each message
      * attribute's name, data type and value); a queue's MaximumMessageSize may be lower.

@@ -17,6 +17,7 @@ import io.github.sqsreliable.internal.pipeline.MessagePipeline;
 import io.github.sqsreliable.internal.settle.MessageMover;
 import io.github.sqsreliable.internal.settle.PendingMoves;
 import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
@@ -64,10 +65,12 @@ public final class FunctionRuntime {
      * @param retryPolicy the policy
      * @param idempotency the idempotency configuration, or null
      * @param listeners the listeners
+     * @param tracing the tracing, {@code MessageTracing.none()} when off
      */
     public record Settings(SqsAsyncClient sqsClient, String queueUrl, MessageHandler handler, BatchHandler batchHandler,
                            String name, int maxConcurrency, Duration timeoutMargin, ErrorClassifier errorClassifier,
-                           RetryPolicy retryPolicy, Idempotency idempotency, List<ConsumerListener> listeners) {
+                           RetryPolicy retryPolicy, Idempotency idempotency, List<ConsumerListener> listeners,
+                           MessageTracing tracing) {
     }
 
     private final Settings settings;
@@ -156,7 +159,8 @@ public final class FunctionRuntime {
         MessagePipeline pipeline = new MessagePipeline(gate,
                 new MessagePipeline.Shape(name, fifo, settings.batchHandler() != null, settings.maxConcurrency(),
                         handlers, remaining.dividedBy(2), MessagePipeline.HandlerTimer.NONE),
-                new HandlerInvoker(settings.handler(), settings.batchHandler(), queue.name()), router, settler, events);
+                new HandlerInvoker(settings.handler(), settings.batchHandler(), queue.name(), settings.tracing()), router,
+                settler, events);
         // At the deadline, messages not started are handed back; those running are reported failed below.
         ScheduledFuture<?> stop = deadlines.schedule(pipeline::close, remaining.toNanos(), TimeUnit.NANOSECONDS);
         try {

@@ -129,7 +129,8 @@ final class LambdaSettler implements SettleStage {
         SqsMessage view = message.view();
         MessageMover.Sent sent;
         try {
-            sent = await(mover.send(view, move.queueUrl(), move.delay(), move.record()));
+            sent = await(mover.send(view, move.queueUrl(), move.delay(), move.record(),
+                    message.span() == null ? null : message.span().copyContext()));
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             Duration backoff = pendingMoves.failed(view.messageId(), move);
