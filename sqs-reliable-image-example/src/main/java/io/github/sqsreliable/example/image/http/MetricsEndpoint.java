@@ -1,29 +1,37 @@
 package io.github.sqsreliable.example.image.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.pipeline.StatusBoard;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /metrics}: {@code {"consumers": {name: ConsumerMetrics}, "pipeline": {...}, "images": {status: n}}}.
+ * {@code GET /metrics}: {@code {"consumers": {name: ConsumerMetrics}, "pipeline": {...}, "images": {status: n}}};
+ * {@code GET /metrics/history}: each queue's depth over the last minutes, {@code {"queues": [{"consumer",
+ * "queue", "role", "points": [{"at": epoch millis, "visible", "inFlight"}, ...]}, ...]}}, oldest point first.
  */
 final class MetricsEndpoint {
 
     private final Supplier<Map<String, ConsumerMetrics>> consumerMetrics;
     private final Supplier<Map<String, Object>> pipelineCounters;
     private final StatusBoard board;
+    private final Supplier<List<QueueDepthHistory.Series>> queueDepths;
 
     MetricsEndpoint(Supplier<Map<String, ConsumerMetrics>> consumerMetrics,
-            Supplier<Map<String, Object>> pipelineCounters, StatusBoard board) {
+            Supplier<Map<String, Object>> pipelineCounters, StatusBoard board,
+            Supplier<List<QueueDepthHistory.Series>> queueDepths) {
         this.consumerMetrics = Objects.requireNonNull(consumerMetrics, "consumerMetrics");
         this.pipelineCounters = Objects.requireNonNull(pipelineCounters, "pipelineCounters");
         this.board = Objects.requireNonNull(board, "board");
+        this.queueDepths = Objects.requireNonNull(queueDepths, "queueDepths");
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -33,5 +41,27 @@ final class MetricsEndpoint {
         body.put("pipeline", new LinkedHashMap<>(Objects.requireNonNullElse(pipelineCounters.get(), Map.of())));
         body.put("images", StatusCounts.of(board.all()));
         Exchanges.sendJson(exchange, 200, body);
+    }
+
+    void history(HttpExchange exchange) throws IOException {
+        List<Map<String, Object>> queues = new ArrayList<>();
+        for (QueueDepthHistory.Series series : Objects.requireNonNullElse(queueDepths.get(),
+                List.<QueueDepthHistory.Series>of())) {
+            List<Map<String, Object>> points = new ArrayList<>(series.points().size());
+            for (QueueDepthHistory.Point point : series.points()) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("at", point.at().toEpochMilli());
+                json.put("visible", point.visible());
+                json.put("inFlight", point.inFlight());
+                points.add(json);
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("consumer", series.consumer());
+            json.put("queue", series.queueName());
+            json.put("role", series.role().name());
+            json.put("points", points);
+            queues.add(json);
+        }
+        Exchanges.sendJson(exchange, 200, Map.of("queues", queues));
     }
 }

@@ -8,6 +8,7 @@ import io.github.sqsreliable.example.image.faults.FaultInjector;
 import io.github.sqsreliable.example.image.faults.FlakyBlobStore;
 import io.github.sqsreliable.example.image.faults.FlakyCatalog;
 import io.github.sqsreliable.example.image.imaging.ImageProcessor;
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
@@ -20,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -58,6 +60,7 @@ public final class ImagePipeline implements AutoCloseable {
     private final StatusBoard board;
     private final Catalog catalog;
     private final FaultInjector faults;
+    private final QueueDepthHistory queueDepths = QueueDepthHistory.create();
     private final Ingress ingress;
     private final Workers workers;
 
@@ -90,7 +93,8 @@ public final class ImagePipeline implements AutoCloseable {
                 ResizeStage resize = new ResizeStage(ImageProcessor.create(), new FlakyBlobStore(blobs, faults), board,
                         sqs, queues.catalog(), faults, clock);
                 CatalogStage catalogStage = new CatalogStage(new FlakyCatalog(catalog, faults), board, clock);
-                this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock));
+                this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock,
+                        List.of(queueDepths.listener())));
             } else {
                 this.workers = null;
             }
@@ -153,6 +157,14 @@ public final class ImagePipeline implements AutoCloseable {
     /** The consumers' metrics by name; empty when this process runs no workers. */
     public Map<String, ConsumerMetrics> metrics() {
         return workers == null ? Map.of() : workers.metrics();
+    }
+
+    /**
+     * The last minutes of each queue's depth as this process's consumers sampled it; empty when it runs no
+     * workers.
+     */
+    public QueueDepthHistory queueDepths() {
+        return queueDepths;
     }
 
     /** Stops the consumers (draining their work), then closes clients and the embedded server. */

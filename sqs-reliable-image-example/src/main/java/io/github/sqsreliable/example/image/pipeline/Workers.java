@@ -2,10 +2,12 @@ package io.github.sqsreliable.example.image.pipeline;
 
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
+import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -19,7 +21,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  *   <li>catalog: standard queue, two tries on the same queue, then a delayed retry queue, then its dead-letter
  *       queue; idempotent by image id.</li>
  * </ul>
- * Throttled storage is transient; an image that cannot be decoded is permanent (straight to the DLQ).
+ * Throttled storage is transient; an image that cannot be decoded is permanent (straight to the DLQ). Both
+ * sample their queues' depths every {@link #QUEUE_SAMPLING} and tell the observers passed to {@link #start}.
  */
 public final class Workers implements AutoCloseable {
 
@@ -27,6 +30,13 @@ public final class Workers implements AutoCloseable {
     public static final String RESIZE = "resize";
     /** The catalog consumer's name, in metrics and logs. */
     public static final String CATALOG = "catalog";
+
+    /**
+     * How often each consumer samples its queues' depths: 2 seconds, so that the gallery's chart and the demo's
+     * curve move. On embedded ElasticMQ a GetQueueAttributes call costs nothing; on AWS, where each is a billed
+     * request, the library's default of a minute suits.
+     */
+    public static final Duration QUEUE_SAMPLING = Duration.ofSeconds(2);
 
     static final int RESIZE_PREFETCH = 20;
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
@@ -55,16 +65,18 @@ public final class Workers implements AutoCloseable {
      * @param idempotencyStore stage 2's idempotency store
      * @param board where retries and dead letters are recorded
      * @param clock the time source
+     * @param observers further listeners of both consumers, e.g. a {@code QueueDepthHistory}'s or meters'
      */
     public static Workers start(PipelineConfig config, SqsAsyncClient sqs, PipelineQueues queues,
             ResizeStage resizeStage, CatalogStage catalogStage, IdempotencyStore idempotencyStore,
-            StatusBoard board, Clock clock) {
+            StatusBoard board, Clock clock, List<ConsumerListener> observers) {
         Objects.requireNonNull(idempotencyStore, "idempotencyStore");
+        List<ConsumerListener> others = List.copyOf(observers);
         StagePolicies policies = StagePolicies.withRetryBackoff(config.retryBackoff());
         StatusListener resizeListener = StatusListener.resize(board, clock, StatusListener.Writes.QUEUED);
         StatusListener catalogListener = StatusListener.catalog(board, clock, StatusListener.Writes.QUEUED);
 
-        SqsConsumer resize = SqsConsumer.builder()
+        SqsConsumer.Builder resizeBuilder = SqsConsumer.builder()
                 .name(RESIZE)
                 .sqsClient(sqs)
                 .queueUrl(queues.resize())
@@ -76,9 +88,10 @@ public final class Workers implements AutoCloseable {
                 .errorClassifier(policies.errorClassifier())
                 .retryPolicy(policies.resize(queues.resizeDeadLetter()))
                 .listener(resizeListener)
-                .shutdownTimeout(SHUTDOWN_TIMEOUT)
-                .build();
-        SqsConsumer catalog = SqsConsumer.builder()
+                .queueSampling(QUEUE_SAMPLING)
+                .shutdownTimeout(SHUTDOWN_TIMEOUT);
+        others.forEach(resizeBuilder::listener);
+        SqsConsumer.Builder catalogBuilder = SqsConsumer.builder()
                 .name(CATALOG)
                 .sqsClient(sqs)
                 .queueUrl(queues.catalog())
@@ -88,8 +101,11 @@ public final class Workers implements AutoCloseable {
                 .retryPolicy(policies.catalog(queues.catalogRetry(), queues.catalogDeadLetter()))
                 .idempotency(policies.catalogIdempotency(idempotencyStore))
                 .listener(catalogListener)
-                .shutdownTimeout(SHUTDOWN_TIMEOUT)
-                .build();
+                .queueSampling(QUEUE_SAMPLING)
+                .shutdownTimeout(SHUTDOWN_TIMEOUT);
+        others.forEach(catalogBuilder::listener);
+        SqsConsumer resize = resizeBuilder.build();
+        SqsConsumer catalog = catalogBuilder.build();
         catalog.start();
         resize.start();
         return new Workers(resize, catalog, resizeListener, catalogListener);
