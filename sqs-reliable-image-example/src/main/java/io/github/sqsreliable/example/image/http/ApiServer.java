@@ -9,6 +9,8 @@ import io.github.sqsreliable.example.image.pipeline.PipelineConfig;
 import io.github.sqsreliable.example.image.pipeline.StatusBoard;
 import io.github.sqsreliable.example.image.storage.BlobStore;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /images}, {@code GET /images/{id}}: the records as JSON</li>
  *   <li>{@code GET /images/{id}/{variant}}: a variant's PNG ({@code small}, {@code medium}, {@code large},
  *       {@code grayscale}) or the {@code original}</li>
- *   <li>{@code GET /metrics}: consumer metrics, pipeline counters and images per status as JSON</li>
+ *   <li>{@code GET /metrics}: consumer metrics, pipeline counters and images per status as JSON; with
+ *       {@code ?format=prometheus} or {@code Accept: text/plain} the consumers' meters in the Prometheus text format,
+ *       with {@code ?format=openmetrics} or {@code Accept: application/openmetrics-text} in OpenMetrics</li>
  *   <li>{@code GET /metrics/history}: each queue's depth (visible, in flight) over the last minutes as JSON</li>
  *   <li>{@code GET /}: the {@link GalleryPage}</li>
  * </ul>
@@ -109,6 +113,7 @@ public final class ApiServer implements AutoCloseable {
                         "storageCallsThrottled", pipeline.faults().throttled(),
                         "catalogMessagesSentTwice", pipeline.faults().duplicated()))
                 .queueDepths(pipeline.queueDepths()::snapshot)
+                .meters(pipeline.meters())
                 .build());
     }
 
@@ -131,7 +136,7 @@ public final class ApiServer implements AutoCloseable {
                 new UploadEndpoint(config.ingress()),
                 new ImageEndpoints(config.board(), config.blobs()),
                 new MetricsEndpoint(config.consumerMetrics(), config.pipelineCounters(), config.board(),
-                        config.queueDepths()),
+                        config.queueDepths(), config.meters()),
                 config.board());
         server.createContext("/", exchange -> api.handle(exchange, routes));
         server.setExecutor(executor);
@@ -236,6 +241,7 @@ public final class ApiServer implements AutoCloseable {
         private final Supplier<Map<String, ConsumerMetrics>> consumerMetrics;
         private final Supplier<Map<String, Object>> pipelineCounters;
         private final Supplier<List<QueueDepthHistory.Series>> queueDepths;
+        private final PrometheusMeterRegistry meters;
         private final int threads;
         private final Duration shutdownGrace;
 
@@ -247,6 +253,7 @@ public final class ApiServer implements AutoCloseable {
             this.consumerMetrics = builder.consumerMetrics;
             this.pipelineCounters = builder.pipelineCounters;
             this.queueDepths = builder.queueDepths;
+            this.meters = builder.meters != null ? builder.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.threads = builder.threads;
             this.shutdownGrace = builder.shutdownGrace;
         }
@@ -291,6 +298,11 @@ public final class ApiServer implements AutoCloseable {
             return queueDepths;
         }
 
+        /** The meters {@code GET /metrics} scrapes for the Prometheus and OpenMetrics formats. */
+        public PrometheusMeterRegistry meters() {
+            return meters;
+        }
+
         /** The number of request threads. */
         public int threads() {
             return threads;
@@ -311,6 +323,7 @@ public final class ApiServer implements AutoCloseable {
             private Supplier<Map<String, ConsumerMetrics>> consumerMetrics = Map::of;
             private Supplier<Map<String, Object>> pipelineCounters = Map::of;
             private Supplier<List<QueueDepthHistory.Series>> queueDepths = List::of;
+            private PrometheusMeterRegistry meters;
             private int threads = DEFAULT_THREADS;
             private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
 
@@ -359,6 +372,16 @@ public final class ApiServer implements AutoCloseable {
              */
             public Builder queueDepths(Supplier<List<QueueDepthHistory.Series>> queueDepths) {
                 this.queueDepths = queueDepths;
+                return this;
+            }
+
+            /**
+             * The meters {@code GET /metrics} scrapes for the Prometheus and OpenMetrics formats, e.g. the
+             * consumers' bound with {@code SqsReliableMeters.bindTo(registry)}. The server never closes it.
+             * Default: an empty registry.
+             */
+            public Builder meters(PrometheusMeterRegistry meters) {
+                this.meters = meters;
                 return this;
             }
 

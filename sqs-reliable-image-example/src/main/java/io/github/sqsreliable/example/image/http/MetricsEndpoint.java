@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.pipeline.StatusBoard;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +16,9 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /metrics}: {@code {"consumers": {name: ConsumerMetrics}, "pipeline": {...}, "images": {status: n}}};
+ * {@code GET /metrics}: {@code {"consumers": {name: ConsumerMetrics}, "pipeline": {...}, "images": {status: n}}},
+ * or the consumers' {@code sqs.reliable.*} meters in the Prometheus or OpenMetrics text format when the request asks
+ * for it ({@link MetricsFormat});
  * {@code GET /metrics/history}: each queue's depth over the last minutes, {@code {"queues": [{"consumer",
  * "queue", "role", "points": [{"at": epoch millis, "visible", "inFlight"}, ...]}, ...]}}, oldest point first.
  */
@@ -24,17 +28,28 @@ final class MetricsEndpoint {
     private final Supplier<Map<String, Object>> pipelineCounters;
     private final StatusBoard board;
     private final Supplier<List<QueueDepthHistory.Series>> queueDepths;
+    private final PrometheusMeterRegistry meters;
 
     MetricsEndpoint(Supplier<Map<String, ConsumerMetrics>> consumerMetrics,
             Supplier<Map<String, Object>> pipelineCounters, StatusBoard board,
-            Supplier<List<QueueDepthHistory.Series>> queueDepths) {
+            Supplier<List<QueueDepthHistory.Series>> queueDepths, PrometheusMeterRegistry meters) {
         this.consumerMetrics = Objects.requireNonNull(consumerMetrics, "consumerMetrics");
         this.pipelineCounters = Objects.requireNonNull(pipelineCounters, "pipelineCounters");
         this.board = Objects.requireNonNull(board, "board");
         this.queueDepths = Objects.requireNonNull(queueDepths, "queueDepths");
+        this.meters = Objects.requireNonNull(meters, "meters");
     }
 
     void handle(HttpExchange exchange) throws IOException {
+        MetricsFormat format = MetricsFormat.negotiate(Exchanges.queryParameter(exchange, "format"),
+                exchange.getRequestHeaders().getFirst("Accept"));
+        // The answer depends on Accept: a cache between here and the client must not mix the formats up.
+        exchange.getResponseHeaders().set("Vary", "Accept");
+        if (format != MetricsFormat.JSON) {
+            Exchanges.send(exchange, 200, format.contentType(),
+                    meters.scrape(format.contentType()).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         // Sorted, so that the answer reads the same from one call to the next.
         body.put("consumers", new TreeMap<>(Objects.requireNonNullElse(consumerMetrics.get(), Map.of())));

@@ -12,11 +12,14 @@ import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
+import io.github.sqsreliable.micrometer.SqsReliableMeters;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.redis.RedisIdempotencyStore;
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -61,6 +64,7 @@ public final class ImagePipeline implements AutoCloseable {
     private final Catalog catalog;
     private final FaultInjector faults;
     private final QueueDepthHistory queueDepths = QueueDepthHistory.create();
+    private final PrometheusMeterRegistry meters;
     private final Ingress ingress;
     private final Workers workers;
 
@@ -68,6 +72,8 @@ public final class ImagePipeline implements AutoCloseable {
         this.config = config;
         Clock clock = Clock.systemUTC();
         try {
+            this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            push(meters::close);
             URI endpoint = config.sqsEndpoint().orElse(null);
             if (endpoint == null && config.embeddedSqs()) {
                 EmbeddedSqs embedded = push(EmbeddedSqs.start(0));
@@ -94,7 +100,7 @@ public final class ImagePipeline implements AutoCloseable {
                         sqs, queues.catalog(), faults, clock);
                 CatalogStage catalogStage = new CatalogStage(new FlakyCatalog(catalog, faults), board, clock);
                 this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock,
-                        List.of(queueDepths.listener())));
+                        List.of(queueDepths::listener, () -> SqsReliableMeters.bindTo(meters))));
             } else {
                 this.workers = null;
             }
@@ -157,6 +163,14 @@ public final class ImagePipeline implements AutoCloseable {
     /** The consumers' metrics by name; empty when this process runs no workers. */
     public Map<String, ConsumerMetrics> metrics() {
         return workers == null ? Map.of() : workers.metrics();
+    }
+
+    /**
+     * The consumers' meters ({@code sqs.reliable.*}, bound with {@link SqsReliableMeters#bindTo}), for
+     * {@code GET /metrics} in the Prometheus format; owned by the pipeline. Empty when it runs no workers.
+     */
+    public PrometheusMeterRegistry meters() {
+        return meters;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -65,13 +66,14 @@ public final class Workers implements AutoCloseable {
      * @param idempotencyStore stage 2's idempotency store
      * @param board where retries and dead letters are recorded
      * @param clock the time source
-     * @param observers further listeners of both consumers, e.g. a {@code QueueDepthHistory}'s or meters'
+     * @param observers further listeners, each supplier asked once per consumer (a listener of
+     *     {@code SqsReliableMeters.bindTo} serves one consumer only), e.g. a {@code QueueDepthHistory}'s
      */
     public static Workers start(PipelineConfig config, SqsAsyncClient sqs, PipelineQueues queues,
             ResizeStage resizeStage, CatalogStage catalogStage, IdempotencyStore idempotencyStore,
-            StatusBoard board, Clock clock, List<ConsumerListener> observers) {
+            StatusBoard board, Clock clock, List<Supplier<ConsumerListener>> observers) {
         Objects.requireNonNull(idempotencyStore, "idempotencyStore");
-        List<ConsumerListener> others = List.copyOf(observers);
+        List<Supplier<ConsumerListener>> others = List.copyOf(observers);
         StagePolicies policies = StagePolicies.withRetryBackoff(config.retryBackoff());
         StatusListener resizeListener = StatusListener.resize(board, clock, StatusListener.Writes.QUEUED);
         StatusListener catalogListener = StatusListener.catalog(board, clock, StatusListener.Writes.QUEUED);
@@ -90,7 +92,7 @@ public final class Workers implements AutoCloseable {
                 .listener(resizeListener)
                 .queueSampling(QUEUE_SAMPLING)
                 .shutdownTimeout(SHUTDOWN_TIMEOUT);
-        others.forEach(resizeBuilder::listener);
+        others.forEach(observer -> resizeBuilder.listener(observer.get()));
         SqsConsumer.Builder catalogBuilder = SqsConsumer.builder()
                 .name(CATALOG)
                 .sqsClient(sqs)
@@ -103,7 +105,7 @@ public final class Workers implements AutoCloseable {
                 .listener(catalogListener)
                 .queueSampling(QUEUE_SAMPLING)
                 .shutdownTimeout(SHUTDOWN_TIMEOUT);
-        others.forEach(catalogBuilder::listener);
+        others.forEach(observer -> catalogBuilder.listener(observer.get()));
         SqsConsumer resize = resizeBuilder.build();
         SqsConsumer catalog = catalogBuilder.build();
         catalog.start();

@@ -65,6 +65,7 @@ class ApiServerConfigTest {
         assertThat(config.consumerMetrics().get()).isEmpty();
         assertThat(config.pipelineCounters().get()).isEmpty();
         assertThat(config.queueDepths().get()).isEmpty();
+        assertThat(config.meters().getMeters()).isEmpty();
     }
 
     @Test

@@ -17,8 +17,12 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code /metrics} and {@code /metrics/history} of a real running pipeline on the embedded ElasticMQ. */
 class MetricsIT {
+
+    /** A sample line of the text formats: name, labels, value (timestamps and exemplars are not used here). */
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private static final List<SyntheticImages.Sample> VALID = SyntheticImages.create().valid();
 
@@ -71,8 +79,7 @@ class MetricsIT {
         JsonNode history = history();
         assertThat(roles(history, "resize")).containsExactly("MAIN", "DEAD_LETTER");
         assertThat(roles(history, "catalog")).containsExactly("MAIN", "RETRY", "DEAD_LETTER");
-        assertThat(resize.get("queue").asText()).isEqualTo(pipeline.queues().resize()
-                .substring(pipeline.queues().resize().lastIndexOf('/') + 1));
+        assertThat(resize.get("queue").asText()).isEqualTo(queueName(pipeline.queues().resize()));
         assertThat(maxWaiting(resize)).as("the resize queue held the uploads at some sample: %s", resize)
                 .isPositive();
         long previous = 0;
@@ -81,6 +88,78 @@ class MetricsIT {
             previous = point.get("at").asLong();
         }
         assertThat(previous).isLessThanOrEqualTo(System.currentTimeMillis());
+    }
+
+    @Test
+    void servesTheConsumersMetersInThePrometheusTextFormat() throws Exception {
+        List<String> ids = uploadAll();
+        String resizeQueue = queueName(pipeline.queues().resize());
+
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(
+                sum(scrape("/metrics?format=prometheus", MetricsFormat.PROMETHEUS), "sqs_reliable_messages_handled_total",
+                        Map.of("consumer", "resize", "queue", resizeQueue, "outcome", "succeeded")))
+                .isEqualTo(ids.size()));
+
+        String text = scrape("/metrics", "text/plain", MetricsFormat.PROMETHEUS);
+        assertThat(text).contains("# TYPE sqs_reliable_messages_handled_total counter");
+        assertThat(sum(text, "sqs_reliable_messages_received_total", Map.of("consumer", "resize")))
+                .isGreaterThanOrEqualTo(ids.size());
+        assertThat(text).contains("sqs_reliable_handling{consumer=\"catalog\"");
+    }
+
+    @Test
+    void servesOpenMetricsToPrometheusAndJsonByDefault() throws Exception {
+        uploadAll();
+
+        String openMetrics = scrape("/metrics", "application/openmetrics-text;version=1.0.0,"
+                + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1", MetricsFormat.OPENMETRICS);
+        HttpResponse<String> json = http.send(request("/metrics").build(), BodyHandlers.ofString());
+        HttpResponse<String> unknown = http.send(request("/metrics?format=xml").build(), BodyHandlers.ofString());
+
+        assertThat(openMetrics).contains("# TYPE sqs_reliable_messages_received counter").endsWith("# EOF\n");
+        assertThat(json.headers().firstValue("Content-Type")).hasValue(Exchanges.JSON);
+        assertThat(json.headers().firstValue("Vary")).hasValue("Accept");
+        assertThat(Json.mapper().readTree(json.body()).at("/consumers/resize/received").isNumber()).isTrue();
+        assertThat(unknown.statusCode()).isEqualTo(400);
+    }
+
+    private String scrape(String path, MetricsFormat expected) throws Exception {
+        return scrape(path, null, expected);
+    }
+
+    private String scrape(String path, String accept, MetricsFormat expected) throws Exception {
+        HttpRequest.Builder request = request(path);
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue(expected.contentType());
+        return response.body();
+    }
+
+    /** The sum of the samples of {@code metric} whose labels include {@code labels}. */
+    private static double sum(String exposition, String metric, Map<String, String> labels) {
+        double sum = 0;
+        for (String line : exposition.split("\n")) {
+            Matcher sample = SAMPLE.matcher(line);
+            if (line.startsWith("#") || !sample.find() || !sample.group(1).equals(metric)) {
+                continue;
+            }
+            Map<String, String> found = new HashMap<>();
+            Matcher label = LABEL.matcher(sample.group(2) == null ? "" : sample.group(2));
+            while (label.find()) {
+                found.put(label.group(1), label.group(2));
+            }
+            if (found.entrySet().containsAll(labels.entrySet())) {
+                sum += Double.parseDouble(sample.group(3));
+            }
+        }
+        return sum;
+    }
+
+    private static String queueName(String queueUrl) {
+        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
     }
 
     private List<String> uploadAll() throws Exception {
