@@ -253,7 +253,8 @@ public final class ApiServer implements AutoCloseable {
             this.consumerMetrics = builder.consumerMetrics;
             this.pipelineCounters = builder.pipelineCounters;
             this.queueDepths = builder.queueDepths;
-            this.meters = builder.meters != null ? builder.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            this.meters = builder.meters != null ? builder.meters
+                    : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.threads = builder.threads;
             this.shutdownGrace = builder.shutdownGrace;
         }

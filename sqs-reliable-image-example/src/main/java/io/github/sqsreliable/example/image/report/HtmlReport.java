@@ -20,7 +20,8 @@ import java.util.function.Function;
 /**
  * Writes the demo's report: one self-contained HTML file (inline CSS and SVG, no scripts, nothing fetched) with
  * the settings, the {@link SummaryTable} figures, the dead-letter reasons, each consumer's metrics, a thumbnail
- * grid with status badges, a {@link LatencyChart} and the run's {@link QueueDepthChart}. Every text from the run is escaped with {@link Html}.
+ * grid with status badges, a {@link LatencyChart} and the run's {@link QueueDepthChart}. Every text from the run
+ * is escaped with {@link Html}.
  *
  * <pre>{@code
  * Path blobs = store.root();
