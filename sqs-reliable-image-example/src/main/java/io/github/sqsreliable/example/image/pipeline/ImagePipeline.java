@@ -12,7 +12,6 @@ import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
-import io.github.sqsreliable.micrometer.SqsReliableMeters;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.redis.RedisIdempotencyStore;
 import io.github.sqsreliable.test.EmbeddedSqs;
@@ -24,7 +23,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -100,7 +98,7 @@ public final class ImagePipeline implements AutoCloseable {
                         sqs, queues.catalog(), faults, clock);
                 CatalogStage catalogStage = new CatalogStage(new FlakyCatalog(catalog, faults), board, clock);
                 this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock,
-                        List.of(queueDepths::listener, () -> SqsReliableMeters.bindTo(meters))));
+                        meters, queueDepths));
             } else {
                 this.workers = null;
             }
@@ -166,7 +164,7 @@ public final class ImagePipeline implements AutoCloseable {
     }
 
     /**
-     * The consumers' meters ({@code sqs.reliable.*}, bound with {@link SqsReliableMeters#bindTo}), for
+     * The consumers' meters ({@code sqs.reliable.*}, bound with {@code SqsReliableMeters.bindTo}), for
      * {@code GET /metrics} in the Prometheus format; owned by the pipeline. Empty when it runs no workers.
      */
     public PrometheusMeterRegistry meters() {

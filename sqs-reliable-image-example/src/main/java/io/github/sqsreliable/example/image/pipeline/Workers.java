@@ -1,16 +1,16 @@
 package io.github.sqsreliable.example.image.pipeline;
 
 import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
-import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.micrometer.SqsReliableMeters;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  *       queue; idempotent by image id.</li>
  * </ul>
  * Throttled storage is transient; an image that cannot be decoded is permanent (straight to the DLQ). Both
- * sample their queues' depths every {@link #QUEUE_SAMPLING} and tell the observers passed to {@link #start}.
+ * publish their meters to a Micrometer registry ({@code SqsReliableMeters.bindTo}) and sample their queues' depths
+ * every {@link #QUEUE_SAMPLING} into a {@link QueueDepthHistory}.
  */
 public final class Workers implements AutoCloseable {
 
@@ -66,19 +67,20 @@ public final class Workers implements AutoCloseable {
      * @param idempotencyStore stage 2's idempotency store
      * @param board where retries and dead letters are recorded
      * @param clock the time source
-     * @param observers further listeners, each supplier asked once per consumer (a listener of
-     *     {@code SqsReliableMeters.bindTo} serves one consumer only), e.g. a {@code QueueDepthHistory}'s
+     * @param meters where both consumers' {@code sqs.reliable.*} meters go
+     * @param queueDepths where both consumers' queue depth samples go
      */
     public static Workers start(PipelineConfig config, SqsAsyncClient sqs, PipelineQueues queues,
             ResizeStage resizeStage, CatalogStage catalogStage, IdempotencyStore idempotencyStore,
-            StatusBoard board, Clock clock, List<Supplier<ConsumerListener>> observers) {
+            StatusBoard board, Clock clock, MeterRegistry meters, QueueDepthHistory queueDepths) {
         Objects.requireNonNull(idempotencyStore, "idempotencyStore");
-        List<Supplier<ConsumerListener>> others = List.copyOf(observers);
+        Objects.requireNonNull(meters, "meters");
+        Objects.requireNonNull(queueDepths, "queueDepths");
         StagePolicies policies = StagePolicies.withRetryBackoff(config.retryBackoff());
         StatusListener resizeListener = StatusListener.resize(board, clock, StatusListener.Writes.QUEUED);
         StatusListener catalogListener = StatusListener.catalog(board, clock, StatusListener.Writes.QUEUED);
 
-        SqsConsumer.Builder resizeBuilder = SqsConsumer.builder()
+        SqsConsumer resize = SqsConsumer.builder()
                 .name(RESIZE)
                 .sqsClient(sqs)
                 .queueUrl(queues.resize())
@@ -90,10 +92,13 @@ public final class Workers implements AutoCloseable {
                 .errorClassifier(policies.errorClassifier())
                 .retryPolicy(policies.resize(queues.resizeDeadLetter()))
                 .listener(resizeListener)
+                // Metrics in one line; each consumer gets a listener of its own.
+                .listener(SqsReliableMeters.bindTo(meters))
                 .queueSampling(QUEUE_SAMPLING)
-                .shutdownTimeout(SHUTDOWN_TIMEOUT);
-        others.forEach(observer -> resizeBuilder.listener(observer.get()));
-        SqsConsumer.Builder catalogBuilder = SqsConsumer.builder()
+                .listener(queueDepths.listener())
+                .shutdownTimeout(SHUTDOWN_TIMEOUT)
+                .build();
+        SqsConsumer catalog = SqsConsumer.builder()
                 .name(CATALOG)
                 .sqsClient(sqs)
                 .queueUrl(queues.catalog())
@@ -103,11 +108,11 @@ public final class Workers implements AutoCloseable {
                 .retryPolicy(policies.catalog(queues.catalogRetry(), queues.catalogDeadLetter()))
                 .idempotency(policies.catalogIdempotency(idempotencyStore))
                 .listener(catalogListener)
+                .listener(SqsReliableMeters.bindTo(meters))
                 .queueSampling(QUEUE_SAMPLING)
-                .shutdownTimeout(SHUTDOWN_TIMEOUT);
-        others.forEach(observer -> catalogBuilder.listener(observer.get()));
-        SqsConsumer resize = resizeBuilder.build();
-        SqsConsumer catalog = catalogBuilder.build();
+                .listener(queueDepths.listener())
+                .shutdownTimeout(SHUTDOWN_TIMEOUT)
+                .build();
         catalog.start();
         resize.start();
         return new Workers(resize, catalog, resizeListener, catalogListener);
