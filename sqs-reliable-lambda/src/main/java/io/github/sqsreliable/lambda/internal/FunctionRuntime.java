@@ -16,6 +16,7 @@ import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.internal.pipeline.MessagePipeline;
 import io.github.sqsreliable.internal.settle.MessageMover;
 import io.github.sqsreliable.internal.settle.PendingMoves;
+import io.github.sqsreliable.lambda.InvocationListener;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.observe.ConsumerMetrics;
@@ -27,12 +28,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -82,6 +86,11 @@ public final class FunctionRuntime {
     private volatile SqsAsyncClient client;
     private volatile EventQueues queues;
     private volatile MessageMover mover;
+    // What listeners read between and during invocations (ObservedConsumer), and those told when one ends.
+    private final List<InvocationListener> invocationListeners;
+    private final Set<MessagePipeline> running = ConcurrentHashMap.newKeySet();
+    private final AtomicLong heldBytes = new AtomicLong();
+    private volatile FunctionView view;
 
     /** @param settings the validated options */
     public FunctionRuntime(Settings settings) {
@@ -91,6 +100,8 @@ public final class FunctionRuntime {
                 false, true));
         this.deadlines.setRemoveOnCancelPolicy(true);
         this.handlers = settings.maxConcurrency() == 1 ? Runnable::run : handlerPool(settings.maxConcurrency());
+        this.invocationListeners = settings.listeners().stream().filter(InvocationListener.class::isInstance)
+                .map(InvocationListener.class::cast).toList();
     }
 
     /** @return the metrics across invocations */
@@ -122,14 +133,35 @@ public final class FunctionRuntime {
         }
         String name = settings.name() != null ? settings.name()
                 : context != null && context.getFunctionName() != null ? context.getFunctionName() : "sqs-function";
+        if (view == null && !settings.listeners().isEmpty()) {
+            started(name, event.getRecords().get(0).getEventSourceArn());
+        }
         for (List<SQSEvent.SQSMessage> records : byQueue.values()) {
             failures.addAll(handleQueue(records, name, deadlineNanos));
+        }
+        for (InvocationListener listener : invocationListeners) {
+            try {
+                listener.onInvocationFinished(view);
+            } catch (RuntimeException e) {
+                log.warn("function {}: listener {} failed at the end of the invocation", name, listener, e);
+            }
         }
         if (!failures.isEmpty()) {
             log.info("function {}: {} of {} message(s) reported failed", name, failures.size(),
                     event.getRecords().size());
         }
         return new SQSBatchResponse(failures);
+    }
+
+    /** Tells the listeners, once, what they may read from the function; its name is known from the first context. */
+    private synchronized void started(String name, String firstEventSourceArn) {
+        if (view == null) {
+            client();
+            String queueUrl = settings.queueUrl() != null ? settings.queueUrl() : queues.of(firstEventSourceArn).url();
+            view = new FunctionView(name, queueUrl, settings.maxConcurrency(), events,
+                    () -> running.stream().mapToInt(pipeline -> pipeline.dispatcher().running()).sum(), heldBytes);
+            events.consumerStarted(view);
+        }
     }
 
     private List<SQSBatchResponse.BatchItemFailure> handleQueue(List<SQSEvent.SQSMessage> records, String name,
@@ -139,12 +171,14 @@ public final class FunctionRuntime {
         boolean fifo = queue.profile().fifo();
         long receivedNanos = System.nanoTime();
         List<InFlightMessage> messages = new ArrayList<>(records.size());
+        long bytes = 0;
         for (SQSEvent.SQSMessage record : records) {
             Message message = EventRecords.toMessage(record);
             InFlightMessage inFlight = new InFlightMessage(message, EventRecords.toView(message, queue.url()), fifo,
                     receivedNanos, queue.profile().visibilityTimeout().toNanos());
             events.received(inFlight.view());
             messages.add(inFlight);
+            bytes += inFlight.sizeBytes();
         }
         Duration remaining = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
         FailureRouter router = new FailureRouter(settings.retryPolicy(), settings.errorClassifier(), queue.url(), fifo,
@@ -163,6 +197,8 @@ public final class FunctionRuntime {
                 settler, events);
         // At the deadline, messages not started are handed back; those running are reported failed below.
         ScheduledFuture<?> stop = deadlines.schedule(pipeline::close, remaining.toNanos(), TimeUnit.NANOSECONDS);
+        heldBytes.addAndGet(bytes);
+        running.add(pipeline);
         try {
             pipeline.accept(messages, false);
             if (!awaitIdle(pipeline, deadlineNanos)) {
@@ -172,6 +208,8 @@ public final class FunctionRuntime {
             }
         } finally {
             stop.cancel(false);
+            running.remove(pipeline);
+            heldBytes.addAndGet(-bytes);
         }
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (InFlightMessage message : messages) {

@@ -107,7 +107,8 @@ public final class DemoRun {
                     .filter(record -> acceptedIds.contains(record.id())).toList();
             Map<String, String> settings = settings(config);
             DemoSummary summary = Summaries.summarize(startedAt, Instant.now(), images, rejected.get(),
-                    pipeline.catalog().rows(), pipeline.metrics(), crashes, settings);
+                    pipeline.catalog().rows(), pipeline.metrics(), crashes, settings,
+                    pipeline.queueDepths().snapshot());
             boolean drained = images.stream().allMatch(record -> record.status().finished())
                     && images.size() == uploaded.get() && pipeline.queues().workQueuesEmpty(pipeline.sqs());
             options.out().println();

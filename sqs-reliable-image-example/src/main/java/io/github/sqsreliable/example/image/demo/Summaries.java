@@ -1,6 +1,7 @@
 package io.github.sqsreliable.example.image.demo;
 
 import io.github.sqsreliable.example.image.catalog.Catalog;
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.pipeline.ImageRecord;
 import io.github.sqsreliable.example.image.pipeline.ImageStatus;
 import io.github.sqsreliable.example.image.report.DemoSummary;
@@ -22,7 +23,7 @@ final class Summaries {
 
     static DemoSummary summarize(Instant startedAt, Instant now, List<ImageRecord> images, int rejected,
             List<Catalog.CatalogRow> catalogRows, Map<String, ConsumerMetrics> metrics, int crashes,
-            Map<String, String> settings) {
+            Map<String, String> settings, List<QueueDepthHistory.Series> queueDepths) {
         List<ImageRecord> done = images.stream().filter(r -> r.status() == ImageStatus.DONE).toList();
         int deadLettered = (int) images.stream().filter(r -> r.status() == ImageStatus.FAILED).count();
         Instant lastFinish = images.stream().map(ImageRecord::finishedAt).filter(at -> at != null)
@@ -36,7 +37,7 @@ final class Summaries {
                 images.stream().mapToLong(ImageRecord::duplicatesSkipped).sum(),
                 (int) catalogRows.stream().filter(row -> row.timesRecorded() > 1).count(),
                 finished / seconds, percentile(latencies, 50), percentile(latencies, 99),
-                orderViolations(images), crashes, images, metrics, settings);
+                orderViolations(images), crashes, images, metrics, settings, queueDepths);
     }
 
     /** Nearest-rank percentile; zero for no values. */

@@ -58,6 +58,9 @@ final class ApiRoutes implements HttpHandler {
         } else if (path.equals(List.of("metrics"))) {
             requireGet(method);
             metrics.handle(exchange);
+        } else if (path.equals(List.of("metrics", "history"))) {
+            requireGet(method);
+            metrics.history(exchange);
         } else if (path.get(0).equals("images") && path.size() == 1) {
             switch (method) {
                 case "GET" -> images.list(exchange);

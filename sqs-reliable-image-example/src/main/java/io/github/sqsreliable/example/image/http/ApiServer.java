@@ -2,12 +2,15 @@ package io.github.sqsreliable.example.image.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.pipeline.ImagePipeline;
 import io.github.sqsreliable.example.image.pipeline.Ingress;
 import io.github.sqsreliable.example.image.pipeline.PipelineConfig;
 import io.github.sqsreliable.example.image.pipeline.StatusBoard;
 import io.github.sqsreliable.example.image.storage.BlobStore;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -15,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -36,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /images}, {@code GET /images/{id}}: the records as JSON</li>
  *   <li>{@code GET /images/{id}/{variant}}: a variant's PNG ({@code small}, {@code medium}, {@code large},
  *       {@code grayscale}) or the {@code original}</li>
- *   <li>{@code GET /metrics}: consumer metrics, pipeline counters and images per status as JSON</li>
+ *   <li>{@code GET /metrics}: consumer metrics, pipeline counters and images per status as JSON; with
+ *       {@code ?format=prometheus} or {@code Accept: text/plain} the consumers' meters in the Prometheus text format,
+ *       with {@code ?format=openmetrics} or {@code Accept: application/openmetrics-text} in OpenMetrics</li>
+ *   <li>{@code GET /metrics/history}: each queue's depth (visible, in flight) over the last minutes as JSON</li>
  *   <li>{@code GET /}: the {@link GalleryPage}</li>
  * </ul>
  *
@@ -105,6 +112,8 @@ public final class ApiServer implements AutoCloseable {
                 .pipelineCounters(() -> Map.of(
                         "storageCallsThrottled", pipeline.faults().throttled(),
                         "catalogMessagesSentTwice", pipeline.faults().duplicated()))
+                .queueDepths(pipeline.queueDepths()::snapshot)
+                .meters(pipeline.meters())
                 .build());
     }
 
@@ -126,7 +135,8 @@ public final class ApiServer implements AutoCloseable {
         ApiRoutes routes = new ApiRoutes(
                 new UploadEndpoint(config.ingress()),
                 new ImageEndpoints(config.board(), config.blobs()),
-                new MetricsEndpoint(config.consumerMetrics(), config.pipelineCounters(), config.board()),
+                new MetricsEndpoint(config.consumerMetrics(), config.pipelineCounters(), config.board(),
+                        config.queueDepths(), config.meters()),
                 config.board());
         server.createContext("/", exchange -> api.handle(exchange, routes));
         server.setExecutor(executor);
@@ -230,6 +240,8 @@ public final class ApiServer implements AutoCloseable {
         private final BlobStore blobs;
         private final Supplier<Map<String, ConsumerMetrics>> consumerMetrics;
         private final Supplier<Map<String, Object>> pipelineCounters;
+        private final Supplier<List<QueueDepthHistory.Series>> queueDepths;
+        private final PrometheusMeterRegistry meters;
         private final int threads;
         private final Duration shutdownGrace;
 
@@ -240,6 +252,9 @@ public final class ApiServer implements AutoCloseable {
             this.blobs = builder.blobs;
             this.consumerMetrics = builder.consumerMetrics;
             this.pipelineCounters = builder.pipelineCounters;
+            this.queueDepths = builder.queueDepths;
+            this.meters = builder.meters != null ? builder.meters
+                    : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.threads = builder.threads;
             this.shutdownGrace = builder.shutdownGrace;
         }
@@ -279,6 +294,16 @@ public final class ApiServer implements AutoCloseable {
             return pipelineCounters;
         }
 
+        /** Each queue's depth over the last minutes, asked on every {@code GET /metrics/history}. */
+        public Supplier<List<QueueDepthHistory.Series>> queueDepths() {
+            return queueDepths;
+        }
+
+        /** The meters {@code GET /metrics} scrapes for the Prometheus and OpenMetrics formats. */
+        public PrometheusMeterRegistry meters() {
+            return meters;
+        }
+
         /** The number of request threads. */
         public int threads() {
             return threads;
@@ -298,6 +323,8 @@ public final class ApiServer implements AutoCloseable {
             private BlobStore blobs;
             private Supplier<Map<String, ConsumerMetrics>> consumerMetrics = Map::of;
             private Supplier<Map<String, Object>> pipelineCounters = Map::of;
+            private Supplier<List<QueueDepthHistory.Series>> queueDepths = List::of;
+            private PrometheusMeterRegistry meters;
             private int threads = DEFAULT_THREADS;
             private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
 
@@ -340,6 +367,25 @@ public final class ApiServer implements AutoCloseable {
                 return this;
             }
 
+            /**
+             * Each queue's depth over the last minutes, e.g. {@code history::snapshot}; called on every
+             * {@code GET /metrics/history}. Default: none.
+             */
+            public Builder queueDepths(Supplier<List<QueueDepthHistory.Series>> queueDepths) {
+                this.queueDepths = queueDepths;
+                return this;
+            }
+
+            /**
+             * The meters {@code GET /metrics} scrapes for the Prometheus and OpenMetrics formats, e.g. the
+             * consumers' bound with {@code SqsReliableMeters.bindTo(registry)}. The server never closes it.
+             * Default: an empty registry.
+             */
+            public Builder meters(PrometheusMeterRegistry meters) {
+                this.meters = meters;
+                return this;
+            }
+
             /** The number of request threads, 1 to 256. Default {@value ApiServer#DEFAULT_THREADS}. */
             public Builder threads(int threads) {
                 this.threads = threads;
@@ -365,6 +411,7 @@ public final class ApiServer implements AutoCloseable {
                 Objects.requireNonNull(blobs, "blobs is required");
                 Objects.requireNonNull(consumerMetrics, "consumerMetrics must not be null");
                 Objects.requireNonNull(pipelineCounters, "pipelineCounters must not be null");
+                Objects.requireNonNull(queueDepths, "queueDepths must not be null");
                 Objects.requireNonNull(shutdownGrace, "shutdownGrace must not be null");
                 if (threads < 1 || threads > MAX_THREADS) {
                     throw new IllegalArgumentException(

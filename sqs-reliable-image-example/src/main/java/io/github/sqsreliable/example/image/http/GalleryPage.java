@@ -13,9 +13,14 @@ import java.util.Map;
  * {@value #REFRESH_SECONDS} seconds; once all are {@linkplain ImageStatus#finished() finished} it stops, so a
  * finished gallery holds still for screenshots and browser tests.
  *
+ * <p>Above the cards, a small live chart of each queue's depth over the last minutes (solid: visible, dashed: in
+ * flight), drawn by a few lines of inline script from {@code GET /metrics/history} every {@value #REFRESH_SECONDS}
+ * seconds, also once the page holds still.
+ *
  * <p>For tests: each card is an {@code <article class="card" data-image-id="..." data-status="...">}, each
- * thumbnail an {@code <img class="thumb">}. The page is self-contained (inline CSS, no scripts, no external
- * resources). Thread-safe (stateless).
+ * thumbnail an {@code <img class="thumb">}; the chart is {@code <div id="queue-depth-chart">}, each of its lines a
+ * {@code <polyline class="depth visible|inFlight" data-queue="...">}. The page is self-contained (inline CSS, one
+ * inline script, nothing from other origins). Thread-safe (stateless).
  */
 public final class GalleryPage {
 
@@ -29,7 +34,68 @@ public final class GalleryPage {
             .count .badge { font-size: 10px; }
             .empty code { background: var(--surface); border: 1px solid var(--border); border-radius: 6px;
                           padding: 2px 6px; }
+            section.queues { background: var(--surface); border: 1px solid var(--border); border-radius: 10px;
+                             padding: 8px 12px; margin-bottom: 16px; max-width: 760px; }
+            section.queues h2 { margin: 0 0 4px; font-size: 13px; color: var(--muted); font-weight: 600; }
+            #queue-depth-chart svg { display: block; width: 100%; height: auto; }
+            #queue-depth-chart .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; }
             """;
+
+    /**
+     * Draws {@code GET /metrics/history} into {@code #queue-depth-chart}: the last samples of every queue scaled
+     * to the newest one, at least a minute wide. Queue names come from our own API; they are escaped anyway.
+     */
+    private static final String CHART_SCRIPT = """
+            (function () {
+              var chart = document.getElementById('queue-depth-chart');
+              var colours = ['#2563eb', '#c81e1e', '#15803d', '#b54708', '#7c3aed', '#0e7490'];
+              var W = 720, H = 150, L = 34, R = 8, T = 8, B = 18;
+              function esc(s) {
+                return String(s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; });
+              }
+              function text(x, y, anchor, s) {
+                return '<text x="' + x + '" y="' + y + '" text-anchor="' + anchor
+                    + '" font-size="10" fill="#475467">' + esc(s) + '</text>';
+              }
+              function draw(history) {
+                var t0 = Infinity, t1 = -Infinity, max = 5;
+                history.queues.forEach(function (q) { q.points.forEach(function (p) {
+                  t0 = Math.min(t0, p.at); t1 = Math.max(t1, p.at); max = Math.max(max, p.visible, p.inFlight); }); });
+                var span = Math.max(t1 - t0, 60000);
+                var svg = '<svg viewBox="0 0 ' + W + ' ' + H + '" role="img" aria-label="queue depth">'
+                    + '<line x1="' + L + '" y1="' + (H - B) + '" x2="' + (W - R) + '" y2="' + (H - B)
+                    + '" stroke="#98a2b3"/>'
+                    + text(L - 4, T + 8, 'end', max) + text(L - 4, H - B, 'end', 0);
+                var legend = '';
+                if (t0 === Infinity) {
+                  svg += text(W / 2, H / 2, 'middle', 'no queue samples yet');
+                } else {
+                  svg += text(L, H - 4, 'start', '-' + Math.round(span / 1000) + ' s')
+                      + text(W - R, H - 4, 'end', 'latest');
+                }
+                history.queues.forEach(function (q, i) {
+                  var colour = colours[i % colours.length];
+                  ['visible', 'inFlight'].forEach(function (measure) {
+                    var points = q.points.map(function (p) {
+                      return (L + (W - L - R) * (p.at - t1 + span) / span).toFixed(1) + ','
+                          + (H - B - (H - B - T) * p[measure] / max).toFixed(1);
+                    }).join(' ');
+                    svg += '<polyline class="depth ' + measure + '" data-queue="' + esc(q.queue)
+                        + '" points="' + points + '" fill="none" stroke="' + colour + '" stroke-width="1.5"'
+                        + (measure === 'inFlight' ? ' stroke-dasharray="4 3"' : '') + '/>';
+                  });
+                  legend += '<span style="color:' + colour + '">&#9632; ' + esc(q.queue) + '</span>';
+                });
+                chart.innerHTML = svg + '</svg><div class="legend">' + legend
+                    + '<span>solid: visible &middot; dashed: in flight</span></div>';
+              }
+              function poll() {
+                fetch('/metrics/history').then(function (r) { return r.json(); }).then(draw).catch(function () {});
+              }
+              poll();
+              setInterval(poll, REFRESH_MILLIS);
+            })();
+            """.replace("REFRESH_MILLIS", Integer.toString(REFRESH_SECONDS * 1000));
 
     private GalleryPage() {
     }
@@ -49,7 +115,8 @@ public final class GalleryPage {
                 .append("<style>\n").append(Html.baseCss()).append(GALLERY_CSS).append("</style>\n")
                 .append("</head>\n<body>\n");
         appendHeader(html, images, live);
-        html.append("<main>\n");
+        html.append("<main>\n<section class=\"queues\">\n<h2>Queue depth</h2>\n")
+                .append("<div id=\"queue-depth-chart\"></div>\n</section>\n");
         if (images.isEmpty()) {
             html.append("<p class=\"empty\">No images yet. Upload one with <code>curl --data-binary @photo.jpg ")
                     .append("-H &#39;Content-Type: image/jpeg&#39; &#39;http://HOST/images?user=alice&#39;</code>")
@@ -59,7 +126,8 @@ public final class GalleryPage {
             images.forEach(image -> appendCard(html, image));
             html.append("</div>\n");
         }
-        return html.append("</main>\n</body>\n</html>\n").toString();
+        return html.append("</main>\n<script>\n").append(CHART_SCRIPT).append("</script>\n</body>\n</html>\n")
+                .toString();
     }
 
     private static void appendHeader(StringBuilder html, List<ImageRecord> images, boolean live) {
@@ -74,7 +142,9 @@ public final class GalleryPage {
                     .append("</strong></span>\n");
         }
         html.append("</div>\n</div>\n<nav><a href=\"/images\">records (JSON)</a>")
-                .append("<a href=\"/metrics\">metrics (JSON)</a></nav>\n</header>\n");
+                .append("<a href=\"/metrics\">metrics (JSON)</a>")
+                .append("<a href=\"/metrics?format=prometheus\">metrics (Prometheus)</a>")
+                .append("<a href=\"/metrics/history\">queue depth (JSON)</a></nav>\n</header>\n");
     }
 
     private static void appendCard(StringBuilder html, ImageRecord image) {

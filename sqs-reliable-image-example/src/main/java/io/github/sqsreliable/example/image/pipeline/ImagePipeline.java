@@ -8,6 +8,7 @@ import io.github.sqsreliable.example.image.faults.FaultInjector;
 import io.github.sqsreliable.example.image.faults.FlakyBlobStore;
 import io.github.sqsreliable.example.image.faults.FlakyCatalog;
 import io.github.sqsreliable.example.image.imaging.ImageProcessor;
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
@@ -16,6 +17,8 @@ import io.github.sqsreliable.redis.RedisIdempotencyStore;
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -58,6 +61,8 @@ public final class ImagePipeline implements AutoCloseable {
     private final StatusBoard board;
     private final Catalog catalog;
     private final FaultInjector faults;
+    private final QueueDepthHistory queueDepths = QueueDepthHistory.create();
+    private final PrometheusMeterRegistry meters;
     private final Ingress ingress;
     private final Workers workers;
 
@@ -65,6 +70,8 @@ public final class ImagePipeline implements AutoCloseable {
         this.config = config;
         Clock clock = Clock.systemUTC();
         try {
+            this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            push(meters::close);
             URI endpoint = config.sqsEndpoint().orElse(null);
             if (endpoint == null && config.embeddedSqs()) {
                 EmbeddedSqs embedded = push(EmbeddedSqs.start(0));
@@ -90,7 +97,8 @@ public final class ImagePipeline implements AutoCloseable {
                 ResizeStage resize = new ResizeStage(ImageProcessor.create(), new FlakyBlobStore(blobs, faults), board,
                         sqs, queues.catalog(), faults, clock);
                 CatalogStage catalogStage = new CatalogStage(new FlakyCatalog(catalog, faults), board, clock);
-                this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock));
+                this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock,
+                        meters, queueDepths));
             } else {
                 this.workers = null;
             }
@@ -153,6 +161,22 @@ public final class ImagePipeline implements AutoCloseable {
     /** The consumers' metrics by name; empty when this process runs no workers. */
     public Map<String, ConsumerMetrics> metrics() {
         return workers == null ? Map.of() : workers.metrics();
+    }
+
+    /**
+     * The consumers' meters ({@code sqs.reliable.*}, bound with {@code SqsReliableMeters.bindTo}), for
+     * {@code GET /metrics} in the Prometheus format; owned by the pipeline. Empty when it runs no workers.
+     */
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /**
+     * The last minutes of each queue's depth as this process's consumers sampled it; empty when it runs no
+     * workers.
+     */
+    public QueueDepthHistory queueDepths() {
+        return queueDepths;
     }
 
     /** Stops the consumers (draining their work), then closes clients and the embedded server. */

@@ -1,8 +1,11 @@
 package io.github.sqsreliable.example.image.pipeline;
 
 import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
+import io.github.sqsreliable.micrometer.SqsReliableMeters;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,7 +22,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  *   <li>catalog: standard queue, two tries on the same queue, then a delayed retry queue, then its dead-letter
  *       queue; idempotent by image id.</li>
  * </ul>
- * Throttled storage is transient; an image that cannot be decoded is permanent (straight to the DLQ).
+ * Throttled storage is transient; an image that cannot be decoded is permanent (straight to the DLQ). Both
+ * publish their meters to a Micrometer registry ({@code SqsReliableMeters.bindTo}) and sample their queues' depths
+ * every {@link #QUEUE_SAMPLING} into a {@link QueueDepthHistory}.
  */
 public final class Workers implements AutoCloseable {
 
@@ -27,6 +32,13 @@ public final class Workers implements AutoCloseable {
     public static final String RESIZE = "resize";
     /** The catalog consumer's name, in metrics and logs. */
     public static final String CATALOG = "catalog";
+
+    /**
+     * How often each consumer samples its queues' depths: 2 seconds, so that the gallery's chart and the demo's
+     * curve move. On embedded ElasticMQ a GetQueueAttributes call costs nothing; on AWS, where each is a billed
+     * request, the library's default of a minute suits.
+     */
+    public static final Duration QUEUE_SAMPLING = Duration.ofSeconds(2);
 
     static final int RESIZE_PREFETCH = 20;
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
@@ -55,11 +67,15 @@ public final class Workers implements AutoCloseable {
      * @param idempotencyStore stage 2's idempotency store
      * @param board where retries and dead letters are recorded
      * @param clock the time source
+     * @param meters where both consumers' {@code sqs.reliable.*} meters go
+     * @param queueDepths where both consumers' queue depth samples go
      */
     public static Workers start(PipelineConfig config, SqsAsyncClient sqs, PipelineQueues queues,
             ResizeStage resizeStage, CatalogStage catalogStage, IdempotencyStore idempotencyStore,
-            StatusBoard board, Clock clock) {
+            StatusBoard board, Clock clock, MeterRegistry meters, QueueDepthHistory queueDepths) {
         Objects.requireNonNull(idempotencyStore, "idempotencyStore");
+        Objects.requireNonNull(meters, "meters");
+        Objects.requireNonNull(queueDepths, "queueDepths");
         StagePolicies policies = StagePolicies.withRetryBackoff(config.retryBackoff());
         StatusListener resizeListener = StatusListener.resize(board, clock, StatusListener.Writes.QUEUED);
         StatusListener catalogListener = StatusListener.catalog(board, clock, StatusListener.Writes.QUEUED);
@@ -76,6 +92,10 @@ public final class Workers implements AutoCloseable {
                 .errorClassifier(policies.errorClassifier())
                 .retryPolicy(policies.resize(queues.resizeDeadLetter()))
                 .listener(resizeListener)
+                // Metrics in one line; each consumer gets a listener of its own.
+                .listener(SqsReliableMeters.bindTo(meters))
+                .queueSampling(QUEUE_SAMPLING)
+                .listener(queueDepths.listener())
                 .shutdownTimeout(SHUTDOWN_TIMEOUT)
                 .build();
         SqsConsumer catalog = SqsConsumer.builder()
@@ -88,6 +108,9 @@ public final class Workers implements AutoCloseable {
                 .retryPolicy(policies.catalog(queues.catalogRetry(), queues.catalogDeadLetter()))
                 .idempotency(policies.catalogIdempotency(idempotencyStore))
                 .listener(catalogListener)
+                .listener(SqsReliableMeters.bindTo(meters))
+                .queueSampling(QUEUE_SAMPLING)
+                .listener(queueDepths.listener())
                 .shutdownTimeout(SHUTDOWN_TIMEOUT)
                 .build();
         catalog.start();

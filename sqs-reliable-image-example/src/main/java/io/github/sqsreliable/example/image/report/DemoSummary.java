@@ -1,5 +1,6 @@
 package io.github.sqsreliable.example.image.report;
 
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.pipeline.ImageRecord;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * @param images every image, in upload order
  * @param metrics each consumer's metrics at the end
  * @param settings the demo's flags, name to value, for the report's header
+ * @param queueDepths each queue's depth samples during the run; empty when the workers ran in another process
  */
 public record DemoSummary(
         Instant startedAt,
@@ -46,7 +48,8 @@ public record DemoSummary(
         int crashes,
         List<ImageRecord> images,
         Map<String, ConsumerMetrics> metrics,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        List<QueueDepthHistory.Series> queueDepths) {
 
     /** Validates and copies the components. */
     public DemoSummary {
@@ -58,6 +61,7 @@ public record DemoSummary(
         images = List.copyOf(images);
         metrics = Map.copyOf(metrics);
         settings = Map.copyOf(settings);
+        queueDepths = List.copyOf(queueDepths);
     }
 
     /** Whether every user's images were resized in upload order. */

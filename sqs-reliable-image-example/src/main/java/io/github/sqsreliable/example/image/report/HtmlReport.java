@@ -20,7 +20,8 @@ import java.util.function.Function;
 /**
  * Writes the demo's report: one self-contained HTML file (inline CSS and SVG, no scripts, nothing fetched) with
  * the settings, the {@link SummaryTable} figures, the dead-letter reasons, each consumer's metrics, a thumbnail
- * grid with status badges and a {@link LatencyChart}. Every text from the run is escaped with {@link Html}.
+ * grid with status badges, a {@link LatencyChart} and the run's {@link QueueDepthChart}. Every text from the run
+ * is escaped with {@link Html}.
  *
  * <pre>{@code
  * Path blobs = store.root();
@@ -93,6 +94,7 @@ public final class HtmlReport {
         appendSettings(html, summary.settings());
         html.append("</div>\n");
         appendLatency(html, summary);
+        appendQueueDepths(html, summary);
         appendDeadLetters(html, summary.images());
         appendConsumers(html, summary.metrics());
         appendThumbnails(html, summary.images(), thumbnailHref);
@@ -126,6 +128,12 @@ public final class HtmlReport {
         html.append("<h2>Latency</h2>\n<div class=\"chart\">\n")
                 .append(LatencyChart.render(summary.images(), summary.startedAt(), summary.latencyP50(),
                         summary.latencyP99()))
+                .append("\n</div>\n");
+    }
+
+    private static void appendQueueDepths(StringBuilder html, DemoSummary summary) {
+        html.append("<h2>Queue depth</h2>\n<div class=\"chart\">\n")
+                .append(QueueDepthChart.render(summary.queueDepths(), summary.startedAt()))
                 .append("\n</div>\n");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqsreliable.example.image.catalog.Catalog;
 import io.github.sqsreliable.example.image.catalog.LocalCatalog;
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.pipeline.ImageRecord;
 import io.github.sqsreliable.example.image.pipeline.ImageStatus;
 import io.github.sqsreliable.example.image.pipeline.PipelineConfig;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +89,12 @@ class DemoIT {
         String report = Files.readString(result.report());
         assertThat(report).contains("<svg");
         assertThat(report).contains(summary.images().get(0).id());
+        // The queue-depth curve of the run: a visible and an in-flight line per queue, sampled every 2 s.
+        String resizeQueue = result.queues().resize().substring(result.queues().resize().lastIndexOf('/') + 1);
+        assertThat(summary.queueDepths()).extracting(QueueDepthHistory.Series::queueName).contains(resizeQueue);
+        assertThat(report).contains("class=\"queue-depth-chart\"").containsPattern(
+                "<polyline class=\"depth visible\" data-queue=\"" + Pattern.quote(resizeQueue)
+                        + "\"[^>]* points=\"[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+");
     }
 
     private static List<Message> drain(EmbeddedSqs sqs, String queueUrl) {

@@ -38,7 +38,7 @@ class SummariesTest {
         ImageRecord done = resized("a1", "alice", 1, 1).retried().done(T0.plusSeconds(4));
         ImageRecord failed = ImageRecord.queued("a2", "alice", 2, 1, T0).failed("bad", T0.plusSeconds(2));
         var summary = Summaries.summarize(T0, T0.plusSeconds(10), List.of(done, failed), 2, List.of(), Map.of(), 0,
-                Map.of());
+                Map.of(), List.of());
         assertThat(summary.done()).isEqualTo(1);
         assertThat(summary.deadLettered()).isEqualTo(1);
         assertThat(summary.retries()).isEqualTo(1);

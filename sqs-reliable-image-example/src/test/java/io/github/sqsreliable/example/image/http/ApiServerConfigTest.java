@@ -64,6 +64,8 @@ class ApiServerConfigTest {
         assertThat(config.shutdownGrace()).isEqualTo(ApiServer.DEFAULT_SHUTDOWN_GRACE);
         assertThat(config.consumerMetrics().get()).isEmpty();
         assertThat(config.pipelineCounters().get()).isEmpty();
+        assertThat(config.queueDepths().get()).isEmpty();
+        assertThat(config.meters().getMeters()).isEmpty();
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -34,7 +35,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * After a demo, headless Chromium loads the gallery and every done image's thumbnail must have rendered.
+ * After a demo, headless Chromium loads the gallery: every done image's thumbnail must have rendered, and the live
+ * queue chart must have drawn the run's samples from {@code /metrics/history}.
  * Needs the distribution's chromium and chromium-driver. Where they are missing the test prints one line saying
  * so and is reported as skipped; {@code .ci/run} installs them and fails if this test did not run.
  */
@@ -76,6 +78,31 @@ class GalleryBrowserIT {
         List<String> failedIds = result.summary().images().stream()
                 .filter(r -> r.status() == ImageStatus.FAILED).map(ImageRecord::id).toList();
         assertThat(failedIds).hasSize(1);
+    }
+
+    /** The chart's script has drawn a visible and an in-flight line per queue, each with the run's samples. */
+    private static List<String> checkQueueChart(ChromeDriver driver) {
+        JavascriptExecutor js = driver;
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(10)).until(ignored -> Boolean.TRUE.equals(js.executeScript(
+                    "return document.querySelectorAll('#queue-depth-chart polyline.depth').length > 0;")));
+        } catch (TimeoutException e) {
+            return List.of("the queue chart drew no lines: "
+                    + driver.findElement(By.id("queue-depth-chart")).getAttribute("innerHTML"));
+        }
+        List<String> found = new ArrayList<>();
+        List<WebElement> lines = driver.findElements(By.cssSelector("#queue-depth-chart polyline.depth"));
+        if (lines.stream().noneMatch(line -> line.getAttribute("data-queue").endsWith("-resize.fifo"))) {
+            found.add("no line for the resize queue");
+        }
+        for (WebElement line : lines) {
+            String points = line.getAttribute("points").trim();
+            if (points.split(" ").length < 2 || points.contains("NaN")) {
+                found.add("line " + line.getAttribute("class") + " of " + line.getAttribute("data-queue")
+                        + " has too few points: '" + points + "'");
+            }
+        }
+        return found;
     }
 
     /** @return what is missing for the browser check, or {@code null} if Chromium and ChromeDriver are there */
@@ -126,6 +153,7 @@ class GalleryBrowserIT {
             if (doneCards.isEmpty()) {
                 found.add("no done cards on the page: " + driver.getPageSource());
             }
+            found.addAll(checkQueueChart(driver));
             byte[] screenshot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
             Files.write(Path.of("target", "gallery-screenshot.png"), screenshot);
             problems.set(found);

@@ -87,7 +87,7 @@ class GalleryPageTest {
 
         String html = GalleryPage.render(List.of(hostile));
 
-        assertThat(html).doesNotContain("<script").doesNotContain("<img src=x")
+        assertThat(html).containsOnlyOnce("<script").doesNotContain("<img src=x")
                 .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more")
                 .contains("&lt;img src=x onerror=alert(1)&gt; #1");
     }
@@ -103,8 +103,17 @@ class GalleryPageTest {
     void loadsNothingFromElsewhere() {
         String html = GalleryPage.render(List.of(done("a", "alice", 1)));
 
-        assertThat(html).doesNotContain("<script").doesNotContain("http://").doesNotContain("https://")
+        assertThat(html).doesNotContain("<script src").doesNotContain("http://").doesNotContain("https://")
                 .doesNotContain("<link rel=\"stylesheet\"");
+    }
+
+    @Test
+    void drawsTheQueueChartFromTheHistoryEndpointEveryRefreshInterval() {
+        String html = GalleryPage.render(List.of(done("a", "alice", 1)));
+
+        assertThat(html).contains("<div id=\"queue-depth-chart\"></div>").containsOnlyOnce("<script>")
+                .contains("fetch('/metrics/history')").contains("setInterval(poll, 2000)")
+                .contains("<a href=\"/metrics?format=prometheus\">");
     }
 
     private static ImageRecord queued(String id, String user, long sequence) {

@@ -94,6 +94,15 @@ class HtmlReportTest {
     }
 
     @Test
+    void drawsTheRunsQueueDepthCurves() throws IOException {
+        String html = write(Samples.summary(images));
+
+        assertThat(html).contains("<h2>Queue depth</h2>").contains("<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                + "class=\"queue-depth-chart\"");
+        assertThat(count(html, "<polyline class=\"depth ")).isEqualTo(4);
+    }
+
+    @Test
     void writesAReportOfZeroImages() throws IOException {
         String html = write(Samples.empty());
 
@@ -101,6 +110,7 @@ class HtmlReportTest {
                 .contains("No consumer metrics recorded.").contains("<h2>Dead-lettered (0)</h2>")
                 .doesNotContain("NaN").doesNotContain("Infinity");
         assertThat(count(html, "<circle class=\"dot ")).isZero();
+        assertThat(html).contains("No queue samples");
     }
 
     private String write(DemoSummary summary) throws IOException {

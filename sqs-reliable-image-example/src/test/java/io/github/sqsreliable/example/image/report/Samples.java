@@ -2,8 +2,10 @@ package io.github.sqsreliable.example.image.report;
 
 import io.github.sqsreliable.example.image.imaging.ImageFormat;
 import io.github.sqsreliable.example.image.imaging.ImageMetadata;
+import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.example.image.pipeline.ImageRecord;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.observe.QueueDepth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,11 +48,26 @@ final class Samples {
         return new DemoSummary(START, Duration.ofMillis(12_340), 100, 6, 92, 2, 14, 3, 0, 7.46,
                 Duration.ofMillis(842), Duration.ofMillis(12_345), Map.of("alice", 0, "bob", 0), 1, images,
                 Map.of("resize", metrics(120, 110, 10), "catalog", metrics(92, 92, 0)),
-                Map.of("images", "100", "workers", "4"));
+                Map.of("images", "100", "workers", "4"), queueDepths());
+    }
+
+    /** The resize queue filling to 12 and draining over 8 s, its dead-letter queue getting 2. */
+    static List<QueueDepthHistory.Series> queueDepths() {
+        String resize = "http://localhost:9324/000000000000/images-resize.fifo";
+        String deadLetter = "http://localhost:9324/000000000000/images-resize-dlq.fifo";
+        QueueDepthHistory history = QueueDepthHistory.create();
+        long[][] samples = {{0, 0, 0}, {12, 4, 0}, {6, 4, 1}, {1, 2, 2}, {0, 0, 2}};
+        for (int i = 0; i < samples.length; i++) {
+            Instant at = START.plusSeconds(2L * i);
+            history.record("resize", List.of(new QueueDepth(resize, QueueDepth.QueueRole.MAIN, samples[i][0],
+                    samples[i][1], 0, at), new QueueDepth(deadLetter, QueueDepth.QueueRole.DEAD_LETTER,
+                    samples[i][2], 0, 0, at)));
+        }
+        return history.snapshot();
     }
 
     static DemoSummary empty() {
         return new DemoSummary(START, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO,
-                Map.of(), 0, List.of(), Map.of(), Map.of());
+                Map.of(), 0, List.of(), Map.of(), Map.of(), List.of());
     }
 }

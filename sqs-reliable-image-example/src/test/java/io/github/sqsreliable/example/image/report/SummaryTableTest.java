@@ -71,7 +71,8 @@ class SummaryTableTest {
     void showsSubMillisecondLatenciesWithADecimal() {
         DemoSummary base = Samples.summary(List.of());
         DemoSummary summary = new DemoSummary(base.startedAt(), base.elapsed(), 1, 0, 1, 0, 0, 0, 0, 1,
-                Duration.ofNanos(2_500_000), Duration.ofMillis(9), Map.of(), 0, List.of(), Map.of(), Map.of());
+                Duration.ofNanos(2_500_000), Duration.ofMillis(9), Map.of(), 0, List.of(), Map.of(), Map.of(),
+                List.of());
 
         assertThat(SummaryTable.render(summary)).contains("2.5 ms").contains("9.0 ms");
     }
@@ -81,6 +82,6 @@ class SummaryTableTest {
         return new DemoSummary(base.startedAt(), base.elapsed(), base.uploaded(), base.rejected(), base.done(),
                 base.deadLettered(), base.retries(), base.duplicatesSkipped(), recordedTwice, base.throughput(),
                 base.latencyP50(), base.latencyP99(), violations, base.crashes(), base.images(), base.metrics(),
-                base.settings());
+                base.settings(), base.queueDepths());
     }
 }
