@@ -201,6 +201,22 @@ class SqsReliableMetersTest {
     }
 
     @Test
+    void registersQueueGaugesAtStartFromASampleTakenBeforeItAndNoneAfterClose() {
+        ConsumerListener meters = SqsReliableMeters.bindTo(registry);
+        consumer.depths = List.of(depth(ORDERS, QueueRole.MAIN, 4, 0, 0));
+        meters.onQueuesSampled(consumer);
+        assertThat(registry.getMeters()).isEmpty();
+
+        meters.onConsumerStarted(consumer);
+        assertThat(queueGauge("sqs.reliable.queue.visible", "orders", "main")).isEqualTo(4);
+
+        meters.onConsumerClosed(consumer);
+        consumer.depths = List.of(depth(DLQ, QueueRole.DEAD_LETTER, 1, 0, 0));
+        meters.onQueuesSampled(consumer);
+        assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
     void aSecondConsumerOfTheSameListenerGetsNoGauges() {
         ConsumerListener meters = SqsReliableMeters.bindTo(registry);
         FakeConsumer second = new FakeConsumer("other");
