@@ -39,7 +39,9 @@ public final class BenchmarkMain {
     /** Baselines of one scenario each, not candidates for the best raw loop. */
     private static final List<String> OWN_BASELINES = List.of("raw-fifo", RAW_LARGE);
 
-    private static final List<String> SCENARIOS = List.of("A", "A-netty", "B", "C", "D", "E", "F", "L");
+    private static final List<String> SCENARIOS = List.of("A", "A-netty", "A-meters", "B", "C", "D", "E", "F", "L");
+    /** What a run measures without --only: A-meters (A with the Micrometer binder) runs only when asked for. */
+    private static final List<String> PUBLISHED = SCENARIOS.stream().filter(id -> !id.equals("A-meters")).toList();
 
     /**
      * @param args {@code --quick} or {@code --full}, optionally {@code --no-docs}, optionally
@@ -51,7 +53,7 @@ public final class BenchmarkMain {
         // The library warns that the benchmark queues have no dead-letter queue; that is intended here.
         System.setProperty("org.slf4j.simpleLogger.log.io.github.sqsreliable", "error");
         List<String> arguments = List.of(args);
-        List<String> only = SCENARIOS;
+        List<String> only = PUBLISHED;
         for (String argument : arguments) {
             if (argument.startsWith("--only=")) {
                 only = List.of(argument.substring("--only=".length()).split(","));
@@ -67,7 +69,7 @@ public final class BenchmarkMain {
                 System.exit(2);
             }
         }
-        boolean partial = only != SCENARIOS;
+        boolean partial = only != PUBLISHED;
         Sizes sizes = arguments.contains("--full") ? Sizes.full() : Sizes.quick();
         Instant started = Instant.now();
         System.out.printf("sqs-reliable benchmarks, %s mode: %d repetitions, %,d messages per no-op run%n",
@@ -99,8 +101,11 @@ public final class BenchmarkMain {
             if (only.contains("C")) {
                 inTurns.add(bench.rawFifo("raw-fifo"));
             }
-            if (only.contains("A") || only.contains("D")) {
+            if (only.contains("A") || only.contains("D") || only.contains("A-meters")) {
                 inTurns.add(bench.noOp("A", Bench.RECOMMENDED, null));
+            }
+            if (only.contains("A-meters")) {
+                inTurns.add(bench.noOpWithMeters("A-meters", "A"));
             }
             if (only.contains("A-netty")) {
                 inTurns.add(bench.noOp("A-netty", Clients.AsyncKind.NETTY, null));
@@ -171,6 +176,14 @@ public final class BenchmarkMain {
         String section = MarkdownReport.render(run, "images/benchmarks.svg");
         System.out.println();
         System.out.println(section);
+        ScenarioResult a = results.get("A");
+        ScenarioResult meters = results.get("A-meters");
+        if (a != null && meters != null) {
+            System.out.printf("consumer CPU per message: A %.1f µs, A-meters (SqsReliableMeters on a "
+                    + "SimpleMeterRegistry) %.1f µs, ratio %.2f; throughput ratio %.2f%n", a.cpuMicrosPerMessage(),
+                    meters.cpuMicrosPerMessage(), meters.cpuMicrosPerMessage() / a.cpuMicrosPerMessage(),
+                    meters.median() / a.median());
+        }
         System.out.println("results: " + json.toAbsolutePath());
         if (!arguments.contains("--no-docs") && !partial) {
             Path docs = docsDirectory();

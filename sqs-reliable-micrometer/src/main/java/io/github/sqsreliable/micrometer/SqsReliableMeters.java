@@ -1,6 +1,7 @@
 package io.github.sqsreliable.micrometer;
 
 import io.github.sqsreliable.micrometer.internal.ConsumerMeters;
+import io.github.sqsreliable.micrometer.internal.EmfPublisher;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -78,6 +79,8 @@ public final class SqsReliableMeters {
      * classpath.
      *
      * @return a listener for one function
+     * @throws IllegalStateException if {@code sqs-reliable-lambda} or {@code aws-embedded-metrics} is not on the
+     *     classpath
      */
     public static ConsumerListener emf() {
         return emf(DEFAULT_EMF_NAMESPACE);
@@ -90,12 +93,26 @@ public final class SqsReliableMeters {
      * @return a listener for one function
      * @throws NullPointerException if {@code namespace} is null
      * @throws IllegalArgumentException if {@code namespace} is blank or longer than 255 characters
+     * @throws IllegalStateException if {@code sqs-reliable-lambda} or {@code aws-embedded-metrics} is not on the
+     *     classpath
      */
     public static ConsumerListener emf(String namespace) {
         Objects.requireNonNull(namespace, "namespace");
         if (namespace.isBlank() || namespace.length() > 255) {
             throw new IllegalArgumentException("namespace must be 1 to 255 characters, was '" + namespace + "'");
         }
-        return io.github.sqsreliable.micrometer.internal.EmfPublisher.create(namespace);
+        requireClass("io.github.sqsreliable.lambda.InvocationListener", "io.github.sqsreliable:sqs-reliable-lambda");
+        requireClass("software.amazon.cloudwatchlogs.emf.logger.MetricsLogger",
+                "software.amazon.cloudwatchlogs:aws-embedded-metrics");
+        return EmfPublisher.create(namespace);
+    }
+
+    private static void requireClass(String className, String artifact) {
+        try {
+            Class.forName(className, false, SqsReliableMeters.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("SqsReliableMeters.emf() needs " + artifact + " on the classpath: add "
+                    + "it to the function's dependencies (docs/metrics.md)", e);
+        }
     }
 }

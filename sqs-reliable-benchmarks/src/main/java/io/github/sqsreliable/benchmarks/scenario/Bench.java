@@ -11,9 +11,11 @@ import io.github.sqsreliable.benchmarks.sqs.Clients;
 import io.github.sqsreliable.benchmarks.sqs.RequestCounter;
 import io.github.sqsreliable.benchmarks.sqs.Workloads;
 import io.github.sqsreliable.idempotency.Idempotency;
+import io.github.sqsreliable.micrometer.SqsReliableMeters;
 import io.github.sqsreliable.redis.RedisIdempotencyStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -24,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -219,6 +221,24 @@ public final class Bench implements AutoCloseable {
                 queue -> new Row.Run(unwatched(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue),
                         message -> { }), -1),
                 queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
+                        .handler(latency::handlerStarted)).asRun(),
+                latency, null);
+    }
+
+    /**
+     * A-meters: A with the Micrometer binder on a {@link SimpleMeterRegistry} (what the user's one line adds), to
+     * compare the consumer's CPU per message with A's, measured in turns with it.
+     */
+    public Row noOpWithMeters(String id, String baselineId) {
+        int n = sizes.noOpMessages();
+        HandlerStartLatency latency = new HandlerStartLatency(LATENCY_SAMPLE);
+        SqsAsyncClient sqs = async(RECOMMENDED);
+        return row(id, "A with SqsReliableMeters.bindTo(SimpleMeterRegistry) (" + name(RECOMMENDED) + " client)", n,
+                baselineId, Double.NaN, () -> fillStandard("am", n, 30),
+                queue -> new Row.Run(unwatched(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue)
+                        .listener(SqsReliableMeters.bindTo(new SimpleMeterRegistry())), message -> { }), -1),
+                queue -> library(n, SqsConsumer.builder().sqsClient(sqs).queueUrl(queue).listener(latency)
+                        .listener(SqsReliableMeters.bindTo(new SimpleMeterRegistry()))
                         .handler(latency::handlerStarted)).asRun(),
                 latency, null);
     }

@@ -83,6 +83,7 @@ public class ConsumerMeters implements ConsumerListener {
     private final List<Meter> gauges = new CopyOnWriteArrayList<>();
     private final Map<String, QueueDepth> depths = new ConcurrentHashMap<>();
     private volatile ObservedConsumer owner;
+    private volatile boolean closed;
     private volatile Tags consumerTags;
 
     /**
@@ -131,11 +132,13 @@ public class ConsumerMeters implements ConsumerListener {
                 consumer, c -> c.oldestMessageAge().map(age -> age.toNanos() / 1e9).orElse(Double.NaN));
         gauge("backlog.per.worker", null, "Visible messages of the main and retry queues per worker", consumer,
                 c -> c.backlogPerWorker().orElse(Double.NaN));
+        // A sample taken before the start (the sampler starts with the first queue) is not lost for an interval.
+        onQueuesSampled(consumer);
     }
 
     @Override
-    public void onQueuesSampled(ObservedConsumer consumer) {
-        if (consumer != owner) {
+    public synchronized void onQueuesSampled(ObservedConsumer consumer) {
+        if (consumer != owner || closed) {
             return;
         }
         for (QueueDepth depth : consumer.queueDepths()) {
@@ -157,10 +160,11 @@ public class ConsumerMeters implements ConsumerListener {
     }
 
     @Override
-    public void onConsumerClosed(ObservedConsumer consumer) {
+    public synchronized void onConsumerClosed(ObservedConsumer consumer) {
         if (consumer != owner) {
             return;
         }
+        closed = true;
         for (Meter gauge : gauges) {
             registry.remove(gauge);
         }
