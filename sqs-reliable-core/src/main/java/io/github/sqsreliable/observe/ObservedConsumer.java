@@ -28,7 +28,10 @@ public interface ObservedConsumer {
     /** @return handler calls running now */
     int handling();
 
-    /** @return the bytes of the messages held now, as SQS counts a message's size */
+    /**
+     * @return the bytes of the consumer's byte budget in use now: the messages it holds (as SQS counts a message's
+     *     size) plus the room reserved for the receives in flight, each at the queue's maximum message size
+     */
     long heldBytes();
 
     /**
