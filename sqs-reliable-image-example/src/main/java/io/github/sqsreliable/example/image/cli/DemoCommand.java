@@ -34,6 +34,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Give up waiting for the pipeline after this long (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(names = "--trace",
+            description = "Trace every message with OpenTelemetry (kept in memory) and print one image's trace.")
+    boolean trace;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -44,6 +48,7 @@ final class DemoCommand implements Callable<Integer> {
                 "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         PipelineConfig config = pipeline.toBuilder(runDirectory, 0.1, 0.05)
                 .apiPort(port)
+                .tracing(trace)
                 .build();
         int corruptCount = corrupt != null ? corrupt : Math.max(1, images / 40);
         DemoRun.DemoResult result = DemoRun.run(new DemoOptions(images, users, corruptCount, config,

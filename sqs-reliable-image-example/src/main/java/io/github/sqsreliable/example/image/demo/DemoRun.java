@@ -9,7 +9,9 @@ import io.github.sqsreliable.example.image.report.DemoSummary;
 import io.github.sqsreliable.example.image.report.HtmlReport;
 import io.github.sqsreliable.example.image.report.SummaryTable;
 import io.github.sqsreliable.example.image.storage.BlobKeys;
+import io.github.sqsreliable.example.image.tracing.SpanTree;
 import io.github.sqsreliable.test.EmbeddedRedis;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -115,6 +117,9 @@ public final class DemoRun {
             options.out().println(SummaryTable.render(summary));
             if (!uploadErrors.isEmpty()) {
                 options.out().println("upload errors: " + uploadErrors);
+            }
+            if (config.tracing()) {
+                printTrace(pipeline, images, crashMode);
             }
             if (!drained) {
                 options.out().printf("NOT DRAINED within %s: some images are still in the pipeline%n",
@@ -246,6 +251,33 @@ public final class DemoRun {
         settings.put("catalog", config.catalog().name());
         settings.put("resize concurrency", Integer.toString(config.resizeConcurrency()));
         return settings;
+    }
+
+    /**
+     * Prints one image's trace across the stages: the one with the most spans, which is the one that went through
+     * the most retries (every image has a trace of its own, kept in memory).
+     */
+    private void printTrace(ImagePipeline pipeline, List<ImageRecord> images, boolean crashMode) {
+        if (crashMode) {
+            options.out().println("trace: not shown, the workers ran in a child JVM whose spans this one does not see");
+            return;
+        }
+        List<SpanData> longest = List.of();
+        String imageId = null;
+        for (ImageRecord image : images) {
+            List<SpanData> trace = pipeline.tracing().traceOf(image.id());
+            if (trace.size() > longest.size()) {
+                longest = trace;
+                imageId = image.id();
+            }
+        }
+        if (imageId == null) {
+            options.out().println("trace: no image has a recorded trace");
+            return;
+        }
+        options.out().printf("%nTrace of image %s (trace id %s, %d spans):%n", imageId, longest.get(0).getTraceId(),
+                longest.size());
+        SpanTree.render(longest).forEach(line -> options.out().println("  " + line));
     }
 
     private static Optional<String> thumbnail(ImageRecord record, Path reportFile, Path blobRoot) {

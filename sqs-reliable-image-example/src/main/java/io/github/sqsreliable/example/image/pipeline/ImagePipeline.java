@@ -9,6 +9,7 @@ import io.github.sqsreliable.example.image.faults.FlakyBlobStore;
 import io.github.sqsreliable.example.image.faults.FlakyCatalog;
 import io.github.sqsreliable.example.image.imaging.ImageProcessor;
 import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
+import io.github.sqsreliable.example.image.tracing.PipelineTracing;
 import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
@@ -51,6 +52,8 @@ public final class ImagePipeline implements AutoCloseable {
      * messages of a crashed worker stay invisible before another worker gets them.
      */
     static final int QUEUE_VISIBILITY_TIMEOUT_SECONDS = 10;
+    /** The most spans kept in memory with tracing on: a demo's worth (each image makes 4 to 10). */
+    private static final int MAX_RECORDED_SPANS = 50_000;
 
     private final PipelineConfig config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -63,6 +66,7 @@ public final class ImagePipeline implements AutoCloseable {
     private final FaultInjector faults;
     private final QueueDepthHistory queueDepths = QueueDepthHistory.create();
     private final PrometheusMeterRegistry meters;
+    private final PipelineTracing tracing;
     private final Ingress ingress;
     private final Workers workers;
 
@@ -72,6 +76,7 @@ public final class ImagePipeline implements AutoCloseable {
         try {
             this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             push(meters::close);
+            this.tracing = config.tracing() ? push(PipelineTracing.recording(MAX_RECORDED_SPANS)) : PipelineTracing.off();
             URI endpoint = config.sqsEndpoint().orElse(null);
             if (endpoint == null && config.embeddedSqs()) {
                 EmbeddedSqs embedded = push(EmbeddedSqs.start(0));
@@ -91,14 +96,15 @@ public final class ImagePipeline implements AutoCloseable {
                     ? push(AwsClients.dynamoDb(config.dynamoDbEndpoint().orElse(null), config.region())) : null;
             this.catalog = push(openCatalog(config, dynamo));
             this.ingress = config.runApi()
-                    ? new Ingress(sqs, queues.resize(), blobs, board, config.maxUploadBytes(), clock) : null;
+                    ? new Ingress(sqs, queues.resize(), blobs, board, config.maxUploadBytes(), clock,
+                    tracing) : null;
             if (config.runWorkers()) {
                 IdempotencyStore store = openIdempotencyStore(config, dynamo);
                 ResizeStage resize = new ResizeStage(ImageProcessor.create(), new FlakyBlobStore(blobs, faults), board,
-                        sqs, queues.catalog(), faults, clock);
+                        sqs, queues.catalog(), faults, clock, tracing);
                 CatalogStage catalogStage = new CatalogStage(new FlakyCatalog(catalog, faults), board, clock);
                 this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock,
-                        meters, queueDepths));
+                        meters, queueDepths, tracing.messageTracing()));
             } else {
                 this.workers = null;
             }
@@ -111,6 +117,11 @@ public final class ImagePipeline implements AutoCloseable {
     /** Starts the pipeline described by {@code config}. */
     public static ImagePipeline start(PipelineConfig config) {
         return new ImagePipeline(config);
+    }
+
+    /** The tracing of its consumers and sends: off unless {@link PipelineConfig#tracing()}. */
+    public PipelineTracing tracing() {
+        return tracing;
     }
 
     /** The configuration it runs with. */

@@ -5,6 +5,7 @@ import io.github.sqsreliable.example.image.imaging.ImageProcessor;
 import io.github.sqsreliable.example.image.imaging.UnsupportedImageException;
 import io.github.sqsreliable.example.image.storage.BlobKeys;
 import io.github.sqsreliable.example.image.storage.BlobStore;
+import io.github.sqsreliable.example.image.tracing.PipelineTracing;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +32,7 @@ public final class Ingress {
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final SqsAsyncClient sqs;
+    private final PipelineTracing tracing;
     private final String resizeQueueUrl;
     private final BlobStore blobs;
     private final StatusBoard board;
@@ -48,6 +50,21 @@ public final class Ingress {
      */
     public Ingress(SqsAsyncClient sqs, String resizeQueueUrl, BlobStore blobs, StatusBoard board, long maxUploadBytes,
             Clock clock) {
+        this(sqs, resizeQueueUrl, blobs, board, maxUploadBytes, clock, PipelineTracing.off());
+    }
+
+    /**
+     * @param sqs the client to send with
+     * @param resizeQueueUrl the FIFO resize queue
+     * @param blobs where originals go
+     * @param board where statuses go; earlier uploads there continue each user's numbering
+     * @param maxUploadBytes the largest upload accepted
+     * @param clock the time source for upload times
+     * @param tracing opens each upload's trace
+     */
+    public Ingress(SqsAsyncClient sqs, String resizeQueueUrl, BlobStore blobs, StatusBoard board, long maxUploadBytes,
+            Clock clock, PipelineTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.resizeQueueUrl = Objects.requireNonNull(resizeQueueUrl, "resizeQueueUrl");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
@@ -110,12 +127,13 @@ public final class Ingress {
             board.put(record);
             ResizeRequest request = new ResizeRequest(imageId, userId, number, originalKey);
             try {
-                sqs.sendMessage(SendMessageRequest.builder()
+                tracing.send(resizeQueueUrl, imageId, traceAttributes -> sqs.sendMessage(SendMessageRequest.builder()
                         .queueUrl(resizeQueueUrl)
                         .messageGroupId(userId)
                         .messageDeduplicationId(imageId)
                         .messageBody(Json.write(request))
-                        .build()).join();
+                        .messageAttributes(traceAttributes)
+                        .build()).join());
             } catch (CompletionException e) {
                 String reason = "could not queue for resizing: " + e.getCause();
                 board.put(record.failed(reason, clock.instant()));

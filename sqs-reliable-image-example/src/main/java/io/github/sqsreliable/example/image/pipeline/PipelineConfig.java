@@ -53,6 +53,7 @@ public final class PipelineConfig {
     private final double duplicateRate;
     private final long crashAfter;
     private final long seed;
+    private final boolean tracing;
 
     private PipelineConfig(Builder b) {
         this.dataDirectory = b.dataDirectory;
@@ -78,6 +79,7 @@ public final class PipelineConfig {
         this.duplicateRate = b.duplicateRate;
         this.crashAfter = b.crashAfter;
         this.seed = b.seed;
+        this.tracing = b.tracing;
     }
 
     /** A builder with the embedded defaults. */
@@ -111,6 +113,7 @@ public final class PipelineConfig {
         b.duplicateRate = duplicateRate;
         b.crashAfter = crashAfter;
         b.seed = seed;
+        b.tracing = tracing;
         return b;
     }
 
@@ -229,6 +232,11 @@ public final class PipelineConfig {
         return seed;
     }
 
+    /** Whether the consumers and the pipeline's sends are traced with OpenTelemetry, kept in memory. */
+    public boolean tracing() {
+        return tracing;
+    }
+
     /** Builds a {@link PipelineConfig}; not thread-safe. */
     public static final class Builder {
         private Path dataDirectory = Path.of("target", "image-pipeline");
@@ -254,6 +262,7 @@ public final class PipelineConfig {
         private double duplicateRate;
         private long crashAfter;
         private long seed = 42;
+        private boolean tracing;
 
         private Builder() {
         }
@@ -393,6 +402,12 @@ public final class PipelineConfig {
         /** @see PipelineConfig#seed() */
         public Builder seed(long value) {
             this.seed = value;
+            return this;
+        }
+
+        /** @see PipelineConfig#tracing() */
+        public Builder tracing(boolean value) {
+            this.tracing = value;
             return this;
         }
 

@@ -8,6 +8,7 @@ import io.github.sqsreliable.example.image.imaging.ProcessedImage;
 import io.github.sqsreliable.example.image.imaging.UnsupportedImageException;
 import io.github.sqsreliable.example.image.storage.BlobKeys;
 import io.github.sqsreliable.example.image.storage.BlobStore;
+import io.github.sqsreliable.example.image.tracing.PipelineTracing;
 import io.github.sqsreliable.retry.PermanentFailureException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -34,6 +35,7 @@ public final class ResizeStage implements MessageHandler {
     private final String catalogQueueUrl;
     private final FaultInjector faults;
     private final Clock clock;
+    private final PipelineTracing tracing;
 
     /**
      * @param processor decodes and renders
@@ -46,6 +48,22 @@ public final class ResizeStage implements MessageHandler {
      */
     public ResizeStage(ImageProcessor processor, BlobStore blobs, StatusBoard board, SqsAsyncClient sqs,
             String catalogQueueUrl, FaultInjector faults, Clock clock) {
+        this(processor, blobs, board, sqs, catalogQueueUrl, faults, clock, PipelineTracing.off());
+    }
+
+    /**
+     * @param processor decodes and renders
+     * @param blobs originals in, variants out (reads may be throttled by fault injection)
+     * @param board status records
+     * @param sqs the client to send to the catalog queue with
+     * @param catalogQueueUrl stage 2's queue
+     * @param faults duplicate sends and the crash switch
+     * @param clock the time source
+     * @param tracing carries the handler call's trace on to the catalog request
+     */
+    public ResizeStage(ImageProcessor processor, BlobStore blobs, StatusBoard board, SqsAsyncClient sqs,
+            String catalogQueueUrl, FaultInjector faults, Clock clock, PipelineTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.processor = Objects.requireNonNull(processor, "processor");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.board = Objects.requireNonNull(board, "board");
@@ -95,10 +113,12 @@ public final class ResizeStage implements MessageHandler {
 
     private void send(CatalogRequest request) {
         try {
-            sqs.sendMessage(SendMessageRequest.builder()
-                    .queueUrl(catalogQueueUrl)
-                    .messageBody(Json.write(request))
-                    .build()).join();
+            tracing.send(catalogQueueUrl, request.imageId(), traceAttributes -> sqs.sendMessage(
+                    SendMessageRequest.builder()
+                            .queueUrl(catalogQueueUrl)
+                            .messageBody(Json.write(request))
+                            .messageAttributes(traceAttributes)
+                            .build()).join());
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }

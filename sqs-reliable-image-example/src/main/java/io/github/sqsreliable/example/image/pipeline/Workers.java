@@ -4,6 +4,7 @@ import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.micrometer.SqsReliableMeters;
+import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -34,9 +35,9 @@ public final class Workers implements AutoCloseable {
     public static final String CATALOG = "catalog";
 
     /**
-     * How often each consumer samples its queues' depths: 2 seconds, so that the gallery's chart and the demo's
-     * curve move. On embedded ElasticMQ a GetQueueAttributes call costs nothing; on AWS, where each is a billed
-     * request, the library's default of a minute suits.
+     * How often each consumer samples its queues' depths on the embedded ElasticMQ: 2 seconds, so that the gallery's
+     * chart and the demo's curve move. There a GetQueueAttributes call costs nothing; on AWS, where each is a billed
+     * request, the consumers keep the library's default of a minute.
      */
     public static final Duration QUEUE_SAMPLING = Duration.ofSeconds(2);
 
@@ -69,10 +70,12 @@ public final class Workers implements AutoCloseable {
      * @param clock the time source
      * @param meters where both consumers' {@code sqs.reliable.*} meters go
      * @param queueDepths where both consumers' queue depth samples go
+     * @param tracing traces both consumers' handler calls ({@link MessageTracing#none()} for none)
      */
     public static Workers start(PipelineConfig config, SqsAsyncClient sqs, PipelineQueues queues,
             ResizeStage resizeStage, CatalogStage catalogStage, IdempotencyStore idempotencyStore,
-            StatusBoard board, Clock clock, MeterRegistry meters, QueueDepthHistory queueDepths) {
+            StatusBoard board, Clock clock, MeterRegistry meters, QueueDepthHistory queueDepths,
+            MessageTracing tracing) {
         Objects.requireNonNull(idempotencyStore, "idempotencyStore");
         Objects.requireNonNull(meters, "meters");
         Objects.requireNonNull(queueDepths, "queueDepths");
@@ -94,8 +97,9 @@ public final class Workers implements AutoCloseable {
                 .listener(resizeListener)
                 // Metrics in one line; each consumer gets a listener of its own.
                 .listener(SqsReliableMeters.bindTo(meters))
-                .queueSampling(QUEUE_SAMPLING)
+                .queueSampling(queueSampling(config))
                 .listener(queueDepths.listener())
+                .tracing(tracing)
                 .shutdownTimeout(SHUTDOWN_TIMEOUT)
                 .build();
         SqsConsumer catalog = SqsConsumer.builder()
@@ -109,13 +113,23 @@ public final class Workers implements AutoCloseable {
                 .idempotency(policies.catalogIdempotency(idempotencyStore))
                 .listener(catalogListener)
                 .listener(SqsReliableMeters.bindTo(meters))
-                .queueSampling(QUEUE_SAMPLING)
+                .queueSampling(queueSampling(config))
                 .listener(queueDepths.listener())
+                .tracing(tracing)
                 .shutdownTimeout(SHUTDOWN_TIMEOUT)
                 .build();
         catalog.start();
         resize.start();
         return new Workers(resize, catalog, resizeListener, catalogListener);
+    }
+
+    /**
+     * Every 2 s on the embedded ElasticMQ or another local endpoint; on AWS, where each call is billed, the library's
+     * default minute.
+     */
+    static Duration queueSampling(PipelineConfig config) {
+        return config.embeddedSqs() || config.sqsEndpoint().isPresent() ? QUEUE_SAMPLING
+                : SqsConsumer.Builder.DEFAULT_QUEUE_SAMPLING;
     }
 
     /** Each consumer's metrics, by name. */

@@ -8,9 +8,15 @@ import io.github.sqsreliable.example.image.samples.SyntheticImages;
 import io.github.sqsreliable.test.EmbeddedDynamoDb;
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.github.sqsreliable.test.EmbeddedRedis;
+import io.github.sqsreliable.example.image.tracing.SpanTree;
+import io.github.sqsreliable.tracing.OpenTelemetryTracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,6 +52,86 @@ class PipelineIT {
                 .idempotency(PipelineConfig.IdempotencyKind.REDIS)
                 .redisUri(URI.create(EmbeddedRedis.shared().uri()))
                 .build());
+    }
+
+    @Test
+    void tracesEachImageFromItsUploadThroughItsRetriesToItsCatalogEntry() {
+        SyntheticImages images = SyntheticImages.create();
+        PipelineConfig config = baseConfig().tracing(true).transientFailureRate(0.3).duplicateRate(0).build();
+        try (ImagePipeline pipeline = ImagePipeline.start(config)) {
+            Ingress ingress = pipeline.ingress().orElseThrow();
+            List<ImageRecord> uploaded = new ArrayList<>();
+            for (SyntheticImages.Sample sample : images.valid()) {
+                uploaded.add(ingress.accept("user1", sample.bytes()));
+            }
+            ImageRecord corrupt = ingress.accept("user2", images.corrupt().get(0).bytes());
+            await().atMost(Duration.ofSeconds(120)).until(() -> pipeline.board().all().stream()
+                    .allMatch(record -> record.status().finished())
+                    && pipeline.queues().workQueuesEmpty(pipeline.sqs()));
+            String resize = name(pipeline.queues().resize());
+            String catalog = name(pipeline.queues().catalog());
+            String catalogRetry = name(pipeline.queues().catalogRetry());
+
+            // upload → resize (once per delivery) → catalog request sent by the successful resize → catalog
+            for (ImageRecord image : uploaded) {
+                List<SpanData> trace = pipeline.tracing().traceOf(image.id());
+                assertThat(trace).extracting(SpanData::getTraceId).containsOnly(trace.get(0).getTraceId());
+                SpanData upload = only(trace, resize + " send");
+                assertThat(upload.getKind()).isEqualTo(SpanKind.PRODUCER);
+                assertThat(upload.getParentSpanContext().isValid()).isFalse();
+                List<SpanData> resizes = named(trace, resize + " process");
+                assertThat(resizes).isNotEmpty().allSatisfy(span -> {
+                    assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
+                    assertThat(span.getParentSpanId()).isEqualTo(upload.getSpanId());
+                });
+                assertThat(resizes).filteredOn(span -> "acknowledged".equals(outcome(span))).hasSize(1);
+                SpanData resized = resizes.stream().filter(span -> "acknowledged".equals(outcome(span)))
+                        .findFirst().orElseThrow();
+                SpanData catalogRequest = only(trace, catalog + " send");
+                assertThat(catalogRequest.getParentSpanId()).isEqualTo(resized.getSpanId());
+                List<SpanData> catalogs = named(trace, catalog + " process");
+                assertThat(catalogs).isNotEmpty().allSatisfy(span ->
+                        assertThat(span.getParentSpanId()).isEqualTo(catalogRequest.getSpanId()));
+                // a catalog request moved to the retry queue is handled there, as a child of the span that moved it
+                List<SpanData> retried = named(trace, catalogRetry + " process");
+                assertThat(retried).allSatisfy(span -> assertThat(catalogs).anySatisfy(mover -> {
+                    assertThat(span.getParentSpanId()).isEqualTo(mover.getSpanId());
+                    assertThat(outcome(mover)).isEqualTo("moved_to_retry_queue");
+                }));
+                List<SpanData> cataloged = new ArrayList<>(catalogs);
+                cataloged.addAll(retried);
+                assertThat(cataloged).as("%s", SpanTree.render(trace))
+                        .filteredOn(span -> "acknowledged".equals(outcome(span))).hasSize(1);
+                assertThat(SpanTree.render(trace)).hasSize(trace.size()).first().asString()
+                        .startsWith(resize + " send");
+            }
+            // a corrupt image ends in the dead-letter queue (after any throttled reads), and its trace says so
+            List<SpanData> deadLettered = pipeline.tracing().traceOf(corrupt.id());
+            List<String> outcomes = named(deadLettered, resize + " process").stream()
+                    .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos))
+                    .map(PipelineIT::outcome).toList();
+            assertThat(outcomes).last().isEqualTo("dead_lettered");
+            assertThat(outcomes.subList(0, outcomes.size() - 1)).containsOnly("retry_scheduled");
+            assertThat(named(deadLettered, catalog + " send")).isEmpty();
+        }
+    }
+
+    private static String name(String queueUrl) {
+        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+    }
+
+    private static List<SpanData> named(List<SpanData> trace, String name) {
+        return trace.stream().filter(span -> span.getName().equals(name)).toList();
+    }
+
+    private static SpanData only(List<SpanData> trace, String name) {
+        List<SpanData> spans = named(trace, name);
+        assertThat(spans).as("spans named %s in %s", name, trace).hasSize(1);
+        return spans.get(0);
+    }
+
+    private static String outcome(SpanData span) {
+        return span.getAttributes().get(AttributeKey.stringKey(OpenTelemetryTracing.OUTCOME_ATTRIBUTE));
     }
 
     private PipelineConfig.Builder baseConfig() {
