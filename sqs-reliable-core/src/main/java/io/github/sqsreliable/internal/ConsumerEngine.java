@@ -11,13 +11,10 @@ import io.github.sqsreliable.internal.receive.QueueProfile;
 import io.github.sqsreliable.internal.lease.VisibilityExtender;
 import io.github.sqsreliable.internal.observe.QueueSampler;
 import io.github.sqsreliable.observe.ConsumerMetrics;
-import io.github.sqsreliable.observe.QueueDepth;
 import io.github.sqsreliable.observe.QueueDepth.QueueRole;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@link MessagePipeline} is the path of a message; this class starts the timers and the first receive, and closes
  * in a fixed order (see {@link #close()}).
  */
-public final class ConsumerEngine implements SqsConsumer {
+public final class ConsumerEngine implements SqsConsumer, StatusView {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerEngine.class);
     private static final Duration QUEUE_ATTRIBUTES_TIMEOUT = Duration.ofSeconds(30);
@@ -250,37 +247,7 @@ public final class ConsumerEngine implements SqsConsumer {
     }
 
     @Override
-    public String name() {
-        return status.name();
-    }
-
-    @Override
-    public int maxConcurrency() {
-        return status.maxConcurrency();
-    }
-
-    @Override
-    public int handling() {
-        return status.handling();
-    }
-
-    @Override
-    public long heldBytes() {
-        return status.heldBytes();
-    }
-
-    @Override
-    public List<QueueDepth> queueDepths() {
-        return status.queueDepths();
-    }
-
-    @Override
-    public Optional<Duration> oldestMessageAge() {
-        return status.oldestMessageAge();
-    }
-
-    @Override
-    public OptionalDouble backlogPerWorker() {
-        return status.backlogPerWorker();
+    public ConsumerStatus status() {
+        return status;
     }
 }

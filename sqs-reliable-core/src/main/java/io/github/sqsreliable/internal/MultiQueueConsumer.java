@@ -4,12 +4,8 @@ import io.github.sqsreliable.ConsumerState;
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
 import io.github.sqsreliable.observe.ConsumerMetrics;
-import io.github.sqsreliable.observe.QueueDepth;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * parallel, so that closing takes one shutdown timeout, not one per queue), with one set of metrics and
  * listeners.
  */
-final class MultiQueueConsumer implements SqsConsumer {
+final class MultiQueueConsumer implements SqsConsumer, StatusView {
 
     private static final Logger log = LoggerFactory.getLogger(MultiQueueConsumer.class);
 
@@ -91,37 +87,7 @@ final class MultiQueueConsumer implements SqsConsumer {
     }
 
     @Override
-    public String name() {
-        return status.name();
-    }
-
-    @Override
-    public int maxConcurrency() {
-        return status.maxConcurrency();
-    }
-
-    @Override
-    public int handling() {
-        return status.handling();
-    }
-
-    @Override
-    public long heldBytes() {
-        return status.heldBytes();
-    }
-
-    @Override
-    public List<QueueDepth> queueDepths() {
-        return status.queueDepths();
-    }
-
-    @Override
-    public Optional<Duration> oldestMessageAge() {
-        return status.oldestMessageAge();
-    }
-
-    @Override
-    public OptionalDouble backlogPerWorker() {
-        return status.backlogPerWorker();
+    public ConsumerStatus status() {
+        return status;
     }
 }

@@ -83,6 +83,8 @@ class QueueSamplingIT {
                     deadLetter);
             // and the sample after the two receives says they had waited at least the 2 s before the consumer
             // started; later samples, with messages visible and none received (the workers are stuck), say unknown
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.ages.stream()
+                    .anyMatch(java.util.Optional::isPresent));
             assertThat(recorder.ages).anySatisfy(age -> assertThat(age).hasValueSatisfying(known ->
                     assertThat(known).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(20))));
             await().atMost(Duration.ofSeconds(5)).until(() -> consumer.oldestMessageAge().isEmpty());
