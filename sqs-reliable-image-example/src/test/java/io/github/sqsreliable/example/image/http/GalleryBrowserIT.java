@@ -91,15 +91,19 @@ class GalleryBrowserIT {
                     + driver.findElement(By.id("queue-depth-chart")).getAttribute("innerHTML"));
         }
         List<String> found = new ArrayList<>();
-        List<WebElement> lines = driver.findElements(By.cssSelector("#queue-depth-chart polyline.depth"));
-        if (lines.stream().noneMatch(line -> line.getAttribute("data-queue").endsWith("-resize.fifo"))) {
+        // Read every line in one script call: the chart redraws every 2 s, which would make element handles stale
+        // between one read and the next.
+        @SuppressWarnings("unchecked")
+        List<List<String>> lines = (List<List<String>>) js.executeScript("return Array.from(document"
+                + ".querySelectorAll('#queue-depth-chart polyline.depth')).map(l => [l.getAttribute('data-queue'),"
+                + " l.getAttribute('class'), l.getAttribute('points') || '']);");
+        if (lines.stream().noneMatch(line -> line.get(0).endsWith("-resize.fifo"))) {
             found.add("no line for the resize queue");
         }
-        for (WebElement line : lines) {
-            String points = line.getAttribute("points").trim();
+        for (List<String> line : lines) {
+            String points = line.get(2).trim();
             if (points.split(" ").length < 2 || points.contains("NaN")) {
-                found.add("line " + line.getAttribute("class") + " of " + line.getAttribute("data-queue")
-                        + " has too few points: '" + points + "'");
+                found.add("line " + line.get(1) + " of " + line.get(0) + " has too few points: '" + points + "'");
             }
         }
         return found;
