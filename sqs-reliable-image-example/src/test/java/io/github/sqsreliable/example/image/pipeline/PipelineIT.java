@@ -111,7 +111,8 @@ class PipelineIT {
                     .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos))
                     .map(PipelineIT::outcome).toList();
             assertThat(outcomes).last().isEqualTo("dead_lettered");
-            assertThat(outcomes.subList(0, outcomes.size() - 1)).containsOnly("retry_scheduled");
+            assertThat(outcomes.subList(0, outcomes.size() - 1)).allSatisfy(earlier ->
+                    assertThat(earlier).isEqualTo("retry_scheduled"));
             assertThat(named(deadLettered, catalog + " send")).isEmpty();
         }
     }
