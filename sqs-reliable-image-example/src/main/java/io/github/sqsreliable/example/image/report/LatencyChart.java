@@ -26,6 +26,7 @@ public final class LatencyChart {
     private static final int RIGHT = WIDTH - 104;
     private static final int TOP = 36;
     private static final int BOTTOM = HEIGHT - 52;
+    private static final PlotArea AREA = new PlotArea(LEFT, RIGHT, TOP, BOTTOM);
     private static final int TICKS = 5;
     // Empty or instant runs still get readable axes rather than a zero-width domain.
     private static final double MIN_X_SECONDS = 1;
@@ -33,7 +34,6 @@ public final class LatencyChart {
     private static final String DONE_COLOUR = "#15803d";
     private static final String FAILED_COLOUR = "#c81e1e";
     private static final String AXIS_COLOUR = "#98a2b3";
-    private static final String GRID_COLOUR = "#eaecf0";
     private static final String LABEL_COLOUR = "#475467";
 
     private LatencyChart() {
@@ -70,10 +70,11 @@ public final class LatencyChart {
                 .append(" finished images</title>\n")
                 .append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"")
                 .append(RIGHT - LEFT).append("\" height=\"").append(BOTTOM - TOP).append("\" fill=\"#ffffff\"/>\n");
-        appendGrid(svg, x, y);
+        AREA.appendGrid(svg, x, y);
         appendAxes(svg);
         for (ImageRecord image : finished) {
-            appendDot(svg, image, px(x, secondsSince(startedAt, image)), py(y, millis(image.latency().orElseThrow())));
+            appendDot(svg, image, AREA.px(x, secondsSince(startedAt, image)),
+                    AREA.py(y, millis(image.latency().orElseThrow())));
         }
         appendPercentile(svg, y, "p50", p50, "#344054");
         appendPercentile(svg, y, "p99", p99, "#b54708");
@@ -84,27 +85,6 @@ public final class LatencyChart {
                     .append("\" font-size=\"13\">No finished images</text>\n");
         }
         return svg.append("</svg>").toString();
-    }
-
-    private static void appendGrid(StringBuilder svg, Axis x, Axis y) {
-        for (int i = 0; i <= x.ticks(); i++) {
-            double value = i * x.step();
-            String px = number(px(x, value));
-            svg.append("<line x1=\"").append(px).append("\" y1=\"").append(TOP).append("\" x2=\"").append(px)
-                    .append("\" y2=\"").append(BOTTOM).append("\" stroke=\"").append(GRID_COLOUR).append("\"/>")
-                    .append("<text x=\"").append(px).append("\" y=\"").append(BOTTOM + 16)
-                    .append("\" text-anchor=\"middle\" fill=\"").append(LABEL_COLOUR).append("\">")
-                    .append(x.label(value)).append("</text>\n");
-        }
-        for (int i = 0; i <= y.ticks(); i++) {
-            double value = i * y.step();
-            String py = number(py(y, value));
-            svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(py).append("\" x2=\"").append(RIGHT)
-                    .append("\" y2=\"").append(py).append("\" stroke=\"").append(GRID_COLOUR).append("\"/>")
-                    .append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(py)
-                    .append("\" dy=\"4\" text-anchor=\"end\" fill=\"").append(LABEL_COLOUR).append("\">")
-                    .append(y.label(value)).append("</text>\n");
-        }
     }
 
     private static void appendAxes(StringBuilder svg) {
@@ -123,15 +103,15 @@ public final class LatencyChart {
     private static void appendDot(StringBuilder svg, ImageRecord image, double cx, double cy) {
         boolean failed = image.status() == ImageStatus.FAILED;
         svg.append("<circle class=\"dot ").append(failed ? "failed" : "done").append("\" data-image-id=\"")
-                .append(Html.escape(image.id())).append("\" cx=\"").append(number(cx)).append("\" cy=\"")
-                .append(number(cy)).append("\" r=\"4\" fill=\"").append(failed ? FAILED_COLOUR : DONE_COLOUR)
+                .append(Html.escape(image.id())).append("\" cx=\"").append(PlotArea.number(cx)).append("\" cy=\"")
+                .append(PlotArea.number(cy)).append("\" r=\"4\" fill=\"").append(failed ? FAILED_COLOUR : DONE_COLOUR)
                 .append("\" fill-opacity=\"0.75\"><title>").append(Html.escape(image.userId())).append(" #")
                 .append(image.sequence()).append(": ").append(Formats.millis(image.latency().orElseThrow()))
                 .append(" (").append(image.status().name()).append(")</title></circle>\n");
     }
 
     private static void appendPercentile(StringBuilder svg, Axis y, String name, Duration value, String colour) {
-        String py = number(py(y, millis(value)));
+        String py = PlotArea.number(AREA.py(y, millis(value)));
         svg.append("<line class=\"percentile ").append(name).append("\" x1=\"").append(LEFT).append("\" y1=\"")
                 .append(py).append("\" x2=\"").append(RIGHT).append("\" y2=\"").append(py).append("\" stroke=\"")
                 .append(colour).append("\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>")
@@ -156,18 +136,6 @@ public final class LatencyChart {
 
     private static double millis(Duration duration) {
         return duration.toNanos() / 1e6;
-    }
-
-    private static double px(Axis x, double value) {
-        return LEFT + (RIGHT - LEFT) * value / x.max();
-    }
-
-    private static double py(Axis y, double value) {
-        return BOTTOM - (BOTTOM - TOP) * value / y.max();
-    }
-
-    private static String number(double value) {
-        return String.format(Locale.ROOT, "%.1f", value);
     }
 
     /** An axis from 0 to a round maximum, with about {@value #TICKS} ticks at 1, 2 or 5 times a power of 10. */

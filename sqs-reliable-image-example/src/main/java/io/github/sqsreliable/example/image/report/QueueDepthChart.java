@@ -25,12 +25,12 @@ public final class QueueDepthChart {
     private static final int RIGHT = WIDTH - 24;
     private static final int TOP = 56;
     private static final int BOTTOM = HEIGHT - 52;
+    private static final PlotArea AREA = new PlotArea(LEFT, RIGHT, TOP, BOTTOM);
     // An instant run or empty queues still get readable axes rather than a zero-height domain.
     private static final double MIN_X_SECONDS = 1;
     private static final double MIN_Y_MESSAGES = 5;
     private static final String[] COLOURS = {"#2563eb", "#c81e1e", "#15803d", "#b54708", "#7c3aed", "#0e7490"};
     private static final String AXIS_COLOUR = "#98a2b3";
-    private static final String GRID_COLOUR = "#eaecf0";
     private static final String LABEL_COLOUR = "#475467";
 
     private QueueDepthChart() {
@@ -67,7 +67,7 @@ public final class QueueDepthChart {
                 .append(" samples</title>\n")
                 .append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"")
                 .append(RIGHT - LEFT).append("\" height=\"").append(BOTTOM - TOP).append("\" fill=\"#ffffff\"/>\n");
-        appendGrid(svg, x, y);
+        AREA.appendGrid(svg, x, y);
         appendAxes(svg);
         for (int i = 0; i < queues.size(); i++) {
             QueueDepthHistory.Series queue = queues.get(i);
@@ -92,8 +92,8 @@ public final class QueueDepthChart {
         String separator = "";
         for (Point point : queue.points()) {
             long value = measure.equals("visible") ? point.visible() : point.inFlight();
-            svg.append(separator).append(number(px(x, secondsSince(startedAt, point.at())))).append(',')
-                    .append(number(py(y, value)));
+            svg.append(separator).append(PlotArea.number(AREA.px(x, secondsSince(startedAt, point.at())))).append(',')
+                    .append(PlotArea.number(AREA.py(y, value)));
             separator = " ";
         }
         svg.append("\"><title>").append(Html.escape(queue.queueName())).append(' ')
@@ -112,27 +112,6 @@ public final class QueueDepthChart {
                 .append(queue.role().name().toLowerCase(Locale.ROOT).replace('_', '-')).append(")</text>\n");
     }
 
-    private static void appendGrid(StringBuilder svg, LatencyChart.Axis x, LatencyChart.Axis y) {
-        for (int i = 0; i <= x.ticks(); i++) {
-            double value = i * x.step();
-            String px = number(px(x, value));
-            svg.append("<line x1=\"").append(px).append("\" y1=\"").append(TOP).append("\" x2=\"").append(px)
-                    .append("\" y2=\"").append(BOTTOM).append("\" stroke=\"").append(GRID_COLOUR).append("\"/>")
-                    .append("<text x=\"").append(px).append("\" y=\"").append(BOTTOM + 16)
-                    .append("\" text-anchor=\"middle\" fill=\"").append(LABEL_COLOUR).append("\">")
-                    .append(x.label(value)).append("</text>\n");
-        }
-        for (int i = 0; i <= y.ticks(); i++) {
-            double value = i * y.step();
-            String py = number(py(y, value));
-            svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(py).append("\" x2=\"").append(RIGHT)
-                    .append("\" y2=\"").append(py).append("\" stroke=\"").append(GRID_COLOUR).append("\"/>")
-                    .append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(py)
-                    .append("\" dy=\"4\" text-anchor=\"end\" fill=\"").append(LABEL_COLOUR).append("\">")
-                    .append(y.label(value)).append("</text>\n");
-        }
-    }
-
     private static void appendAxes(StringBuilder svg) {
         svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(BOTTOM).append("\" x2=\"").append(RIGHT)
                 .append("\" y2=\"").append(BOTTOM).append("\" stroke=\"").append(AXIS_COLOUR).append("\"/>\n")
@@ -147,17 +126,5 @@ public final class QueueDepthChart {
 
     private static double secondsSince(Instant start, Instant at) {
         return Math.max(0, Duration.between(start, at).toNanos() / 1e9);
-    }
-
-    private static double px(LatencyChart.Axis x, double value) {
-        return LEFT + (RIGHT - LEFT) * value / x.max();
-    }
-
-    private static double py(LatencyChart.Axis y, double value) {
-        return BOTTOM - (BOTTOM - TOP) * value / y.max();
-    }
-
-    private static String number(double value) {
-        return String.format(Locale.ROOT, "%.1f", value);
     }
 }
