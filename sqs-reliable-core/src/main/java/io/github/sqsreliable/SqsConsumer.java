@@ -4,6 +4,7 @@ import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.Consumers;
 import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.QueueUrls;
+import io.github.sqsreliable.internal.observe.HandlerListeners;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
@@ -193,7 +194,8 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         }
 
         /**
-         * What to do with each message. Required.
+         * What to do with each message. Required. A handler that also implements {@link ConsumerListener} is
+         * registered as a listener too.
          *
          * @param handler the handler; must be thread-safe
          * @return this builder
@@ -592,7 +594,7 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
                     .shutdownTimeout(shutdownTimeout)
                     .batchFlushInterval(batchFlushInterval)
                     .executor(executor)
-                    .listeners(List.copyOf(listeners))
+                    .listeners(HandlerListeners.with(listeners, handler, batchHandler))
                     .errorClassifier(errorClassifier)
                     .retryPolicy(policy)
                     .batchHandler(batchHandler)

@@ -9,6 +9,7 @@ import io.github.sqsreliable.InvalidConfigurationException;
 import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.idempotency.Idempotency;
+import io.github.sqsreliable.internal.observe.HandlerListeners;
 import io.github.sqsreliable.lambda.internal.FunctionRuntime;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.MessageTracing;
@@ -300,7 +301,8 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
                         "must be an SQS queue URL (http:// or https://), was '" + queueUrl + "'");
             }
             return new FunctionRuntime(new FunctionRuntime.Settings(sqsClient, queueUrl, handler, batchHandler, name,
-                    maxConcurrency, timeoutMargin, errorClassifier, policy, idempotency, List.copyOf(listeners),
+                    maxConcurrency, timeoutMargin, errorClassifier, policy, idempotency,
+                    HandlerListeners.with(listeners, handler, batchHandler),
                     tracing != null ? tracing : MessageTracing.none()));
         }
 
