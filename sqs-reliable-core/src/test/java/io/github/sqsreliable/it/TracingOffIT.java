@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.github.sqsreliable.test.QueueSpec;
-import java.io.File;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -17,9 +11,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * OpenTelemetry is an optional dependency: a consumer that does not trace builds, starts, handles and closes with no
- * OpenTelemetry jar on the class path. The consumer runs in a class loader made of the test class path without the
- * {@code io.opentelemetry} jars (and without the application class loader as parent), so any use of an
- * OpenTelemetry class fails there with {@link NoClassDefFoundError}, which the second test shows.
+ * OpenTelemetry jar on the class path: the consumer runs {@link WithoutJars} the {@code io.opentelemetry} jars, where
+ * any use of an OpenTelemetry class fails with {@link NoClassDefFoundError}, as the second test shows.
  */
 @Timeout(60)
 class TracingOffIT {
@@ -57,39 +50,8 @@ class TracingOffIT {
     }
 
     private static String runIsolated(String arguments) throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<URL> urls = new ArrayList<>();
-        List<String> left = new ArrayList<>();
-        for (String entry : classPath.split(File.pathSeparator)) {
-            if (entry.contains("io/opentelemetry") || entry.contains("opentelemetry-")) {
-                left.add(entry);
-            } else if (!entry.isBlank()) {
-                urls.add(toUrl(entry));
-            }
-        }
-        assertThat(left).as("the OpenTelemetry jars on the test class path").isNotEmpty();
-        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new),
-                ClassLoader.getPlatformClassLoader())) {
-            assertThat(Arrays.stream(new String[] {"io.opentelemetry.api.OpenTelemetry"}).map(name -> {
-                try {
-                    return loader.loadClass(name);
-                } catch (ClassNotFoundException e) {
-                    return null;
-                }
-            })).as("OpenTelemetry is absent from the isolated loader").containsOnlyNulls();
-            @SuppressWarnings("unchecked")
-            Function<String, String> isolated = (Function<String, String>) loader
-                    .loadClass(Isolated.class.getName()).getDeclaredConstructor().newInstance();
-            return isolated.apply(arguments);
-        }
-    }
-
-    private static URL toUrl(String entry) {
-        try {
-            return new File(entry).toURI().toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException(entry, e);
-        }
+        return WithoutJars.run(List.of("io/opentelemetry", "opentelemetry-"), "io.opentelemetry.api.OpenTelemetry",
+                Isolated.class, arguments);
     }
 
     @Test
