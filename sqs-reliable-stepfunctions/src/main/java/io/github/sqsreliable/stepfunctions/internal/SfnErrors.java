@@ -37,7 +37,8 @@ public final class SfnErrors {
      * @return whether Step Functions refused the token for good
      */
     public static boolean tokenRejected(Throwable failure) {
-        return TOKEN_REJECTIONS.contains(errorCode(failure));
+        String code = errorCode(failure);
+        return code != null && TOKEN_REJECTIONS.contains(code);
     }
 
     /**
@@ -50,7 +51,7 @@ public final class SfnErrors {
     public static RuntimeException ofSendTaskSuccess(Throwable failure, String messageId) {
         Throwable cause = unwrap(failure);
         String code = errorCode(cause);
-        if (TOKEN_REJECTIONS.contains(code)) {
+        if (code != null && TOKEN_REJECTIONS.contains(code)) {
             return new TaskTokenRejectedException(code, "Step Functions refused the task token of message " + messageId
                     + " in SendTaskSuccess with " + code + ": the task timed out, was never issued, or was already "
                     + "completed", cause);

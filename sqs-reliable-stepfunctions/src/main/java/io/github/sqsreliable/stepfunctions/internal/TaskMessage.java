@@ -50,14 +50,14 @@ public final class TaskMessage implements TaskContext {
 
     @Override
     public JsonNode input() {
-        JsonNode parsed = body("its task input");
+        JsonNode parsed = body("task input");
         JsonNode input = parsed.get(INPUT_MEMBER);
         return parsed.isObject() && input != null ? input : parsed;
     }
 
     private String tokenInBody() {
         String where = "task token at " + source.pointer();
-        JsonNode node = body("a " + where).at(source.pointer());
+        JsonNode node = body(where).at(source.pointer());
         if (node.isMissingNode() || node.isNull()) {
             throw new InvalidTaskMessageException("message " + message.messageId() + " has no " + where
                     + " (the state's MessageBody needs \"" + source.pointer().last().getMatchingProperty()
