@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.sqsreliable.InvalidConfigurationException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -13,11 +14,17 @@ import software.amazon.awssdk.services.sfn.SfnAsyncClient;
 
 class StepFunctionsTaskBuilderTest {
 
-    private final SfnAsyncClient sfn = SfnAsyncClient.builder().region(Region.US_EAST_1)
-            .credentialsProvider(AnonymousCredentialsProvider.create()).build();
+    /** Never called: one for the class, as closing a client waits for its event loop to wind down. */
+    private static SfnAsyncClient sfn;
 
-    @AfterEach
-    void closeClient() {
+    @BeforeAll
+    static void createClient() {
+        sfn = SfnAsyncClient.builder().region(Region.US_EAST_1)
+                .credentialsProvider(AnonymousCredentialsProvider.create()).build();
+    }
+
+    @AfterAll
+    static void closeClient() {
         sfn.close();
     }
 
