@@ -62,7 +62,7 @@ final class StepFunctionsEndpoint implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Fault>> next = new ConcurrentHashMap<>();
     private final Map<String, Fault> always = new ConcurrentHashMap<>();
-    private volatile CountDownLatch successGate;
+    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
     StepFunctionsEndpoint() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -97,13 +97,14 @@ final class StepFunctionsEndpoint implements AutoCloseable {
         always.put(action, fault);
     }
 
-    /** SendTaskSuccess calls are recorded at once but answered only after {@link #openSuccess()}. */
-    void holdSuccess() {
-        successGate = new CountDownLatch(1);
+    /** @param action its calls are recorded at once but answered only after {@link #release(String)} */
+    void hold(String action) {
+        gates.put(action, new CountDownLatch(1));
     }
 
-    void openSuccess() {
-        successGate.countDown();
+    /** @param action its held calls are answered, and later ones at once */
+    void release(String action) {
+        gates.remove(action).countDown();
     }
 
     List<Call> calls() {
@@ -119,8 +120,8 @@ final class StepFunctionsEndpoint implements AutoCloseable {
         String action = target == null ? "?" : target.substring(target.indexOf('.') + 1);
         JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
         calls.add(new Call(action, body, Instant.now(), exchange.getRequestHeaders().getFirst("Content-Type")));
-        CountDownLatch gate = successGate;
-        if (action.equals(SUCCESS) && gate != null) {
+        CountDownLatch gate = gates.get(action);
+        if (gate != null) {
             try {
                 gate.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

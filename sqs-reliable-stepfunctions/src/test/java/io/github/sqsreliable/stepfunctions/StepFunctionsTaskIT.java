@@ -6,7 +6,6 @@ import static io.github.sqsreliable.stepfunctions.StepFunctionsEndpoint.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.observe.ConsumerEvent;
@@ -86,7 +85,7 @@ class StepFunctionsTaskIT {
                                                                                     TestQueue queue) throws Exception {
         String token = token();
         sqs.sendAll(queue.url(), List.of(body(token, "{\"order\":7,\"items\":[\"a\",\"b\"]}")));
-        stepFunctions.holdSuccess();
+        stepFunctions.hold(SUCCESS);
         try (StepFunctionsTask task = StepFunctionsTask.builder().sfnClient(sfn)
                 .handler((message, context) -> Map.of("order", context.input().get("order").asInt(),
                         "count", context.input().get("items").size()))
@@ -98,7 +97,7 @@ class StepFunctionsTaskIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> stepFunctions.calls(SUCCESS).size() == 1);
             assertThat(sqs.counts(queue.url()).notVisible()).isEqualTo(1);
             assertThat(consumer.metrics().deleted()).isZero();
-            stepFunctions.openSuccess();
+            stepFunctions.release(SUCCESS);
             sqs.awaitDrained(queue.url(), Duration.ofSeconds(10));
         }
 
@@ -359,6 +358,38 @@ class StepFunctionsTaskIT {
     }
 
     @Test
+    void keepsOneHeartbeatInFlightPerMessageOnItsOwnNamedThreadWhichCloseStops(EmbeddedSqs sqs, TestQueue queue) {
+        String token = token();
+        sqs.sendAll(queue.url(), List.of(body(token, "{}")));
+        stepFunctions.hold(HEARTBEAT);
+        CountDownLatch finish = new CountDownLatch(1);
+        StepFunctionsTask task = StepFunctionsTask.builder().sfnClient(sfn).name("resize")
+                .heartbeatInterval(Duration.ofMillis(100))
+                .handler((message, context) -> finish.await(20, TimeUnit.SECONDS))
+                .build();
+        try (SqsConsumer consumer = consumer(sqs, queue, task).build()) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> stepFunctions.calls(HEARTBEAT).size() == 1);
+            assertThat(heartbeatThreadRuns("sqs-reliable-resize-heartbeat")).isTrue();
+            // Step Functions does not answer: ten intervals pass, and no second heartbeat is sent meanwhile
+            await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(3))
+                    .until(() -> stepFunctions.calls(HEARTBEAT).size() == 1);
+            stepFunctions.release(HEARTBEAT);
+            await().atMost(Duration.ofSeconds(5)).until(() -> stepFunctions.calls(HEARTBEAT).size() >= 3);
+            finish.countDown();
+            sqs.awaitDrained(queue.url(), Duration.ofSeconds(10));
+        }
+        task.close();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !heartbeatThreadRuns("sqs-reliable-resize-heartbeat"));
+        assertThat(stepFunctions.calls(SUCCESS)).extracting(Call::token).containsExactly(token);
+    }
+
+    private static boolean heartbeatThreadRuns(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    @Test
     void aRefusedHeartbeatStopsHeartbeatsAndSendTaskSuccessThenReportsTheToken(EmbeddedSqs sqs,
             @QueueOptions(deadLetterQueue = true) TestQueue queue) throws Exception {
         sqs.sendAll(queue.url(), List.of(body(token(), "{}")));
@@ -389,10 +420,5 @@ class StepFunctionsTaskIT {
         List<Message> dead = sqs.readAll(queue.deadLetterQueueUrl());
         assertThat(dead).hasSize(1);
         return FailureRecord.of(dead.get(0).messageAttributes()).orElseThrow();
-    }
-
-    @SuppressWarnings("unused")
-    private static JsonNode tree(String json) throws Exception {
-        return JSON.readTree(json);
     }
 }

@@ -39,6 +39,13 @@ class FailureTextTest {
     }
 
     @Test
+    void bodiesFrom8CharactersOnAreLookedFor() {
+        assertThat(FailureText.cause("m", new IllegalStateException("bad 1234567!"), "1234567")).endsWith("1234567!");
+        assertThat(FailureText.cause("m", new IllegalStateException("bad 12345678!"), "12345678"))
+                .endsWith("bad [message body]!");
+    }
+
+    @Test
     void aShortBodyIsNotLookedFor() {
         // "7" would otherwise blank out every 7 of the message
         assertThat(FailureText.cause("m", new IllegalStateException("order 7 of 17"), "7"))
