@@ -37,21 +37,31 @@ import software.amazon.awssdk.services.sfn.SfnAsyncClient;
  * }</pre>
  *
  * <p>Thread-safe. The {@code SfnAsyncClient} is the caller's and is never closed here; {@link #close()} stops the
- * heartbeat thread, after the consumer was closed.
+ * heartbeat thread, after the consumer was closed. When {@code sqs-reliable-lambda} is on the classpath, the task
+ * built is also its {@code InvocationListener}: at the end of each invocation it waits up to
+ * {@link #LAMBDA_FAILURE_WAIT} for the {@code SendTaskFailure} calls still in flight, as Lambda may freeze the
+ * environment once the function answered.
  */
-public final class StepFunctionsTask implements MessageHandler, ConsumerListener, AutoCloseable {
+public class StepFunctionsTask implements MessageHandler, ConsumerListener, AutoCloseable {
 
     /** The default {@link Builder#name(String)}. */
     public static final String DEFAULT_NAME = "stepfunctions";
     /** The shortest {@link Builder#heartbeatInterval(Duration)}. */
     public static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
 
+    /** How long a task in Lambda waits, as an invocation ends, for its SendTaskFailure calls still in flight. */
+    public static final Duration LAMBDA_FAILURE_WAIT = Duration.ofSeconds(2);
+
+    /** The Lambda module's interface: present only when a Lambda function runs the task. */
+    private static final String INVOCATION_LISTENER = "io.github.sqsreliable.lambda.InvocationListener";
+
     private final TaskCallbacks callbacks;
     private final String name;
 
-    private StepFunctionsTask(Builder builder) {
+    // Not final, for LambdaStepFunctionsTask in this package alone: the constructor is package-private.
+    StepFunctionsTask(Builder builder, ObjectMapper mapper) {
         this.name = builder.name;
-        this.callbacks = new TaskCallbacks(builder.sfnClient, builder.taskToken, builder.handler, builder.objectMapper,
+        this.callbacks = new TaskCallbacks(builder.sfnClient, builder.taskToken, builder.handler, mapper,
                 builder.heartbeatInterval, "sqs-reliable-" + builder.name + "-heartbeat");
     }
 
@@ -96,6 +106,14 @@ public final class StepFunctionsTask implements MessageHandler, ConsumerListener
         callbacks.visibilityExtended(event.message());
     }
 
+    /**
+     * @param timeout the longest wait
+     * @return whether every SendTaskFailure sent so far was answered in time
+     */
+    boolean awaitFailuresSent(Duration timeout) {
+        return callbacks.awaitFailuresSent(timeout);
+    }
+
     /** Stops the heartbeat thread. Close the consumer first. Never throws; closing twice does nothing more. */
     @Override
     public void close() {
@@ -105,6 +123,15 @@ public final class StepFunctionsTask implements MessageHandler, ConsumerListener
     @Override
     public String toString() {
         return "StepFunctionsTask[" + name + "]";
+    }
+
+    private static boolean lambdaPresent() {
+        try {
+            Class.forName(INVOCATION_LISTENER, false, StepFunctionsTask.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** Collects a task's settings; {@link #build()} checks them. Not thread-safe. */
@@ -200,10 +227,8 @@ public final class StepFunctionsTask implements MessageHandler, ConsumerListener
             if (name == null || name.isBlank()) {
                 throw InvalidConfigurationException.of("name", "(" + name + ") must not be blank");
             }
-            if (objectMapper == null) {
-                objectMapper = new ObjectMapper();
-            }
-            return new StepFunctionsTask(this);
+            ObjectMapper mapper = objectMapper != null ? objectMapper : new ObjectMapper();
+            return lambdaPresent() ? LambdaStepFunctionsTask.create(this, mapper) : new StepFunctionsTask(this, mapper);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -63,6 +64,8 @@ final class StepFunctionsEndpoint implements AutoCloseable {
     private final Map<String, Deque<Fault>> next = new ConcurrentHashMap<>();
     private final Map<String, Fault> always = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final Map<String, Duration> latencies = new ConcurrentHashMap<>();
+    private final List<Call> answered = new CopyOnWriteArrayList<>();
 
     StepFunctionsEndpoint() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -107,6 +110,19 @@ final class StepFunctionsEndpoint implements AutoCloseable {
         gates.remove(action).countDown();
     }
 
+    /**
+     * @param action its calls are answered this long after they arrived, as from a distant region
+     * @param latency the delay
+     */
+    void latency(String action, Duration latency) {
+        latencies.put(action, latency);
+    }
+
+    /** @return when each call of the action was answered, in order */
+    List<Instant> answeredAt(String action) {
+        return answered.stream().filter(c -> c.action().equals(action)).map(Call::at).toList();
+    }
+
     List<Call> calls() {
         return List.copyOf(calls);
     }
@@ -128,6 +144,14 @@ final class StepFunctionsEndpoint implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        Duration latency = latencies.get(action);
+        if (latency != null) {
+            try {
+                Thread.sleep(latency.toMillis()); // the endpoint's own answer time, not a test waiting for something
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Fault fault = nextFault(action);
         byte[] answer = (fault == null ? "{}"
                 : "{\"__type\":\"" + fault.type() + "\",\"message\":\"scripted " + fault.type() + "\"}")
@@ -137,6 +161,7 @@ final class StepFunctionsEndpoint implements AutoCloseable {
         exchange.sendResponseHeaders(fault == null ? 200 : fault.status(), answer.length);
         exchange.getResponseBody().write(answer);
         exchange.close();
+        answered.add(new Call(action, body, Instant.now(), null));
     }
 
     private synchronized Fault nextFault(String action) {

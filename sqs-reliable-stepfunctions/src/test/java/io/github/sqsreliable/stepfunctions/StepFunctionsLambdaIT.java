@@ -6,6 +6,7 @@ import static io.github.sqsreliable.stepfunctions.StepFunctionsEndpoint.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.sqsreliable.lambda.InvocationListener;
 import io.github.sqsreliable.lambda.SqsBatchFunction;
 import io.github.sqsreliable.retry.Backoff;
 import io.github.sqsreliable.retry.PermanentFailureException;
@@ -16,6 +17,7 @@ import io.github.sqsreliable.test.SqsTestExtension;
 import io.github.sqsreliable.test.TestQueue;
 import io.github.sqsreliable.test.lambda.SqsEventSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,38 @@ class StepFunctionsLambdaIT {
                 assertThat(call.field("cause")).endsWith("failed permanently: "
                         + "io.github.sqsreliable.retry.PermanentFailureException: n must be odd");
             });
+        }
+    }
+
+    @Test
+    void anInvocationAnswersOnlyOnceItsSendTaskFailureWasAnswered(EmbeddedSqs sqs,
+            @QueueOptions(deadLetterQueue = true) TestQueue queue) throws Exception {
+        sqs.sendAll(queue.url(), List.of("{\"input\":{},\"taskToken\":\"bad-token\"}"));
+        try (StepFunctionsEndpoint stepFunctions = new StepFunctionsEndpoint();
+             SfnAsyncClient sfn = stepFunctions.client();
+             StepFunctionsTask task = StepFunctionsTask.builder().sfnClient(sfn)
+                     .handler((message, context) -> {
+                         throw new PermanentFailureException("not a task we can do");
+                     })
+                     .build()) {
+            assertThat(task).isInstanceOf(InvocationListener.class);
+            stepFunctions.latency(FAILURE, Duration.ofMillis(1_500));
+            SqsBatchFunction function = SqsBatchFunction.builder().sqsClient(sqs.client()).name("tasks")
+                    .retry(r -> r.onSameQueue(3, Backoff.fixed(Duration.ofMillis(200)))
+                            .thenDeadLetter(queue.deadLetterQueueUrl()))
+                    .handler(task)
+                    .build();
+
+            SqsEventSource.Invocation invocation = SqsEventSource.builder().sqsClient(sqs.client())
+                    .queueUrl(queue.url()).function(function).functionTimeout(Duration.ofSeconds(20)).build()
+                    .pollOnce();
+            Instant answered = Instant.now();
+
+            assertThat(invocation.records()).hasSize(1);
+            assertThat(invocation.failedMessageIds()).isEmpty();
+            // Lambda may freeze the environment from here on: the failure had been answered already
+            assertThat(stepFunctions.answeredAt(FAILURE)).singleElement()
+                    .satisfies(at -> assertThat(at).isBeforeOrEqualTo(answered));
         }
     }
 }

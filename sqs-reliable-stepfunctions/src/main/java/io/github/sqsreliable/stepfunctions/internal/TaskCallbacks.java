@@ -8,8 +8,12 @@ import io.github.sqsreliable.stepfunctions.TaskHandler;
 import io.github.sqsreliable.stepfunctions.TaskTokenRejectedException;
 import io.github.sqsreliable.stepfunctions.TaskTokenSource;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sfn.SfnAsyncClient;
@@ -31,6 +35,8 @@ public final class TaskCallbacks implements AutoCloseable {
     private final ObjectMapper mapper;
     private final Heartbeats heartbeats;
     private final RecentMessageIds failed = new RecentMessageIds(FAILURES_REMEMBERED);
+    /** SendTaskFailure calls not answered yet: one per message failed in the last round trip. */
+    private final Set<CompletableFuture<?>> failuresInFlight = ConcurrentHashMap.newKeySet();
 
     /**
      * @param sfn the client; not closed here
@@ -116,7 +122,10 @@ public final class TaskCallbacks implements AutoCloseable {
         String error = FailureText.error(failure);
         String cause = FailureText.cause("message " + message.messageId() + " " + what, failure, message.body());
         try {
-            sfn.sendTaskFailure(b -> b.taskToken(token).error(error).cause(cause)).whenComplete((ok, refused) -> {
+            CompletableFuture<?> call = sfn.sendTaskFailure(b -> b.taskToken(token).error(error).cause(cause));
+            failuresInFlight.add(call);
+            call.whenComplete((ok, refused) -> {
+                failuresInFlight.remove(call);
                 if (refused != null) {
                     LOG.warn("SendTaskFailure for message {} failed; the workflow waits for the state's timeout: {}",
                             message.messageId(), refused.toString());
@@ -131,6 +140,31 @@ public final class TaskCallbacks implements AutoCloseable {
     /** @param message a message whose visibility was extended: a heartbeat if its handler runs */
     public void visibilityExtended(SqsMessage message) {
         heartbeats.visibilityExtended(message.messageId());
+    }
+
+    /**
+     * Waits for the SendTaskFailure calls sent so far, for Lambda, which may freeze the environment once the
+     * invocation answered.
+     *
+     * @param timeout the longest wait
+     * @return whether every call was answered in time
+     */
+    public boolean awaitFailuresSent(Duration timeout) {
+        CompletableFuture<?>[] calls = failuresInFlight.toArray(new CompletableFuture<?>[0]);
+        if (calls.length == 0) {
+            return true;
+        }
+        try {
+            CompletableFuture.allOf(calls).handle((ok, failure) -> null).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{} SendTaskFailure call(s) not answered within {}; Lambda may freeze them", calls.length,
+                    timeout);
+            return false;
+        }
     }
 
     @Override
