@@ -348,7 +348,7 @@ class StepFunctionsTaskIT {
         }
 
         List<Call> heartbeats = stepFunctions.calls(HEARTBEAT);
-        assertThat(heartbeats).hasSizeBetween(3, 4).extracting(Call::token).containsOnly(token);
+        assertThat(heartbeats).hasSizeGreaterThanOrEqualTo(3).extracting(Call::token).containsOnly(token);
         for (int i = 1; i < heartbeats.size(); i++) {
             assertThat(Duration.between(heartbeats.get(i - 1).at(), heartbeats.get(i).at()))
                     .isGreaterThan(interval.dividedBy(2));

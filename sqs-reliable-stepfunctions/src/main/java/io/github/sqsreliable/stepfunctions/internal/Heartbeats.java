@@ -79,7 +79,8 @@ final class Heartbeats implements AutoCloseable {
         running.put(messageId, run);
         if (timer != null && !timer.isShutdown()) {
             long nanos = interval.toNanos();
-            run.schedule = timer.scheduleAtFixedRate(() -> beat(run), nanos, nanos, TimeUnit.NANOSECONDS);
+            // Fixed delay, not rate: after a stall, no burst of heartbeats to catch up.
+            run.schedule = timer.scheduleWithFixedDelay(() -> beat(run), nanos, nanos, TimeUnit.NANOSECONDS);
         }
         return run;
     }
@@ -125,11 +126,6 @@ final class Heartbeats implements AutoCloseable {
             LOG.warn("SendTaskHeartbeat for message {} failed; the next heartbeat is tried as usual: {}",
                     run.messageId, failure.toString());
         }
-    }
-
-    /** @return how many handlers run now */
-    int running() {
-        return running.size();
     }
 
     @Override
