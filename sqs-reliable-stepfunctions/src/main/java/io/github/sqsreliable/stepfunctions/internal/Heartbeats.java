@@ -3,6 +3,7 @@ package io.github.sqsreliable.stepfunctions.internal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -77,10 +78,14 @@ final class Heartbeats implements AutoCloseable {
     Running start(String messageId, String token) {
         Running run = new Running(messageId, token);
         running.put(messageId, run);
-        if (timer != null && !timer.isShutdown()) {
+        if (timer != null) {
             long nanos = interval.toNanos();
-            // Fixed delay, not rate: after a stall, no burst of heartbeats to catch up.
-            run.schedule = timer.scheduleWithFixedDelay(() -> beat(run), nanos, nanos, TimeUnit.NANOSECONDS);
+            try {
+                // Fixed delay, not rate: after a stall, no burst of heartbeats to catch up.
+                run.schedule = timer.scheduleWithFixedDelay(() -> beat(run), nanos, nanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed: the handler still runs and its task is still completed, only without timed heartbeats
+            }
         }
         return run;
     }

@@ -71,5 +71,7 @@ class StepFunctionsDocTest {
         assertThat(StepFunctionsTask.MIN_HEARTBEAT_INTERVAL.toMillis()).isEqualTo(100);
         assertThat(page).contains("`sqs-reliable-stepfunctions-heartbeat`");
         assertThat(StepFunctionsTask.DEFAULT_NAME).isEqualTo("stepfunctions");
+        assertThat(page).contains("it waits up to 2 s for its `SendTaskFailure` calls still in flight");
+        assertThat(StepFunctionsTask.LAMBDA_FAILURE_WAIT).hasSeconds(2);
     }
 }
