@@ -217,6 +217,31 @@ class StepFunctionsTaskIT {
     }
 
     @Test
+    void withoutADeadLetterQueueInThePolicyThePermanentFailureIsReleasedAndTheTaskFailedOnce(EmbeddedSqs sqs,
+            @QueueOptions(deadLetterQueue = true, maxReceiveCount = 2) TestQueue queue) {
+        String token = token();
+        sqs.sendAll(queue.url(), List.of(body(token, "{}")));
+        AtomicInteger runs = new AtomicInteger();
+        try (StepFunctionsTask task = StepFunctionsTask.builder().sfnClient(sfn)
+                .handler((message, context) -> {
+                    runs.incrementAndGet();
+                    throw new PermanentFailureException("unknown product");
+                })
+                .build();
+             SqsConsumer consumer = consumer(sqs, queue, task).build()) {
+            consumer.start();
+            // SQS's RedrivePolicy moves it on its third receive, without running the handler a third time
+            await().atMost(Duration.ofSeconds(15)).until(() -> sqs.counts(queue.deadLetterQueueUrl()).total() == 1);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> stepFunctions.calls(FAILURE).size() == 1);
+        }
+
+        assertThat(runs).hasValue(2);
+        assertThat(stepFunctions.calls(FAILURE).get(0).token()).isEqualTo(token);
+        assertThat(stepFunctions.calls(SUCCESS)).isEmpty();
+    }
+
+    @Test
     void transientFailuresOutOfAttemptsFailTheTaskOnceWhenDeadLettered(EmbeddedSqs sqs,
             @QueueOptions(deadLetterQueue = true) TestQueue queue) {
         String token = token();
