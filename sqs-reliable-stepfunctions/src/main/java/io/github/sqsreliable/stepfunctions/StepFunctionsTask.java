@@ -78,7 +78,8 @@ public class StepFunctionsTask implements MessageHandler, ConsumerListener, Auto
      * @throws InvalidTaskOutputException if the output cannot be sent (permanent)
      * @throws TaskTokenRejectedException if Step Functions refused the token (permanent)
      * @throws Exception what the task handler threw, or a {@code TransientFailureException} when SendTaskSuccess was
-     *     throttled, failed with a 5xx or got no answer: the message is retried and the task handler runs again
+     *     throttled, failed with a 5xx or got no answer: the message is retried, and its next attempt here sends the
+     *     same output again without running the task handler
      */
     @Override
     public void handle(SqsMessage message) throws Exception {

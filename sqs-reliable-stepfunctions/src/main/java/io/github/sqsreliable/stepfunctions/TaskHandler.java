@@ -12,7 +12,7 @@ import io.github.sqsreliable.SqsMessage;
  * transient with no attempts left, fails the task with {@code SendTaskFailure}.
  *
  * <p>Runs on the consumer's worker threads, possibly several at once: it must be thread-safe. It may run more than
- * once for a message (a retry, or an SQS redelivery), so its output must be derivable again.
+ * once for a message (a retry after it threw, or an SQS redelivery), so its output must be derivable again.
  */
 @FunctionalInterface
 public interface TaskHandler {

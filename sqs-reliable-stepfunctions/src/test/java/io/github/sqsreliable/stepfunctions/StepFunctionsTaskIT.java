@@ -129,7 +129,8 @@ class StepFunctionsTaskIT {
     }
 
     @Test
-    void aThrottledSendTaskSuccessIsRetriedAndTheHandlerRunsAgain(EmbeddedSqs sqs, TestQueue queue) {
+    void aThrottledSendTaskSuccessIsRetriedWithTheSameOutputWithoutRunningTheHandlerAgain(EmbeddedSqs sqs,
+                                                                                        TestQueue queue) {
         String token = token();
         sqs.sendAll(queue.url(), List.of(body(token, "{}")));
         stepFunctions.failNext(SUCCESS, Fault.THROTTLING);
@@ -152,10 +153,10 @@ class StepFunctionsTaskIT {
         }
 
         assertThat(kinds).containsExactly(FailureKind.TRANSIENT);
-        assertThat(runs).hasValue(2);
+        assertThat(runs).hasValue(1);
         assertThat(stepFunctions.calls(SUCCESS)).extracting(Call::token).containsExactly(token, token);
         assertThat(stepFunctions.calls(SUCCESS)).extracting(c -> c.field("output"))
-                .containsExactly("{\"run\":1}", "{\"run\":2}");
+                .containsExactly("{\"run\":1}", "{\"run\":1}");
         assertThat(stepFunctions.calls(FAILURE)).isEmpty();
     }
 

@@ -20,8 +20,9 @@ import software.amazon.awssdk.services.sfn.SfnAsyncClient;
 
 /**
  * A Step Functions task's life on a message: read the token → beat while the handler runs → write the output →
- * SendTaskSuccess, waited for on the worker so the message is deleted only once Step Functions confirmed it. A
- * message that fails for good gets one SendTaskFailure, from the consumer's events.
+ * SendTaskSuccess, waited for on the worker so the message is deleted only once Step Functions confirmed it. An
+ * output whose SendTaskSuccess is worth retrying is kept, so the retry sends it again without running the handler.
+ * A message that fails for good gets one SendTaskFailure, from the consumer's events.
  */
 public final class TaskCallbacks implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class TaskCallbacks implements AutoCloseable {
     private final ObjectMapper mapper;
     private final Heartbeats heartbeats;
     private final RecentMessageIds failed = new RecentMessageIds(FAILURES_REMEMBERED);
+    private final UnconfirmedOutputs unconfirmed = new UnconfirmedOutputs();
     /** SendTaskFailure calls not answered yet: one per message failed in the last round trip. */
     private final Set<CompletableFuture<?>> failuresInFlight = ConcurrentHashMap.newKeySet();
 
@@ -66,15 +68,32 @@ public final class TaskCallbacks implements AutoCloseable {
     public void handle(SqsMessage message) throws Exception {
         TaskMessage task = new TaskMessage(message, tokenSource, mapper);
         String token = task.taskToken();
-        Heartbeats.Running run = heartbeats.start(message.messageId(), token);
-        Object result;
+        String output = unconfirmed.get(message.messageId(), token);
+        if (output == null) {
+            output = TaskOutputs.toJson(run(message, task, token), mapper);
+        } else {
+            LOG.debug("message {}: sending the output of its earlier attempt again", message.messageId());
+        }
         try {
-            result = handler.handle(message, task);
+            sendSuccess(message, token, output);
+            unconfirmed.remove(message.messageId());
+        } catch (TransientFailureException e) {
+            unconfirmed.put(message.messageId(), token, output);
+            throw e;
+        } catch (RuntimeException e) {
+            unconfirmed.remove(message.messageId());
+            throw e;
+        }
+    }
+
+    private Object run(SqsMessage message, TaskMessage task, String token) throws Exception {
+        Heartbeats.Running run = heartbeats.start(message.messageId(), token);
+        try {
+            return handler.handle(message, task);
         } finally {
             // Before SendTaskSuccess: a heartbeat racing it would only be refused.
             heartbeats.stop(run);
         }
-        sendSuccess(message, token, TaskOutputs.toJson(result, mapper));
     }
 
     private void sendSuccess(SqsMessage message, String token, String output) {
@@ -109,6 +128,7 @@ public final class TaskCallbacks implements AutoCloseable {
      * @param what what became of it, e.g. {@code failed permanently}
      */
     public void failed(SqsMessage message, Throwable failure, String what) {
+        unconfirmed.remove(message.messageId());
         if (causedBy(failure, TaskTokenRejectedException.class) || !failed.add(message.messageId())) {
             return; // a refused token would be refused again; a failure already sent is not sent twice
         }

@@ -73,5 +73,8 @@ class StepFunctionsDocTest {
         assertThat(StepFunctionsTask.DEFAULT_NAME).isEqualTo("stepfunctions");
         assertThat(page).contains("it waits up to 2 s for its `SendTaskFailure` calls still in flight");
         assertThat(StepFunctionsTask.LAMBDA_FAILURE_WAIT).hasSeconds(2);
+        assertThat(page).contains("at most 1,000 outputs and 32 MiB");
+        assertThat(UnconfirmedOutputs.MAX_OUTPUTS).isEqualTo(1_000);
+        assertThat(UnconfirmedOutputs.MAX_CHARACTERS * Character.BYTES).isEqualTo(32L * 1024 * 1024);
     }
 }
