@@ -16,12 +16,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/messages-step-functions.md: its state's MessageBody is what the default token source and
+ * docs/step-functions.md: its state's MessageBody is what the default token source and
  * {@code TaskContext.input()} read, and the limits it states are the code's.
  */
 class StepFunctionsDocTest {
 
-    private static final Path PAGE = Path.of("..", "docs", "messages-step-functions.md");
+    private static final Path PAGE = Path.of("..", "docs", "step-functions.md");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String page() throws Exception {
