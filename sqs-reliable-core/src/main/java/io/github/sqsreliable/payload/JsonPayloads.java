@@ -225,11 +225,10 @@ public final class JsonPayloads implements PayloadReader, PayloadWriter {
                     .build();
             ObjectMapper mapper;
             if (objectMapper != null) {
-                JsonFactory factory = objectMapper.getFactory().rebuild()
-                        .streamReadConstraints(constraints)
-                        .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                        .build();
-                mapper = objectMapper.copyWith(factory);
+                // copy() copies the factory too, so the limits set here never reach the user's mapper.
+                mapper = objectMapper.copy();
+                mapper.getFactory().setStreamReadConstraints(constraints);
+                mapper.getFactory().configure(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION.mappedFeature(), false);
             } else {
                 mapper = JsonMapper.builder(JsonFactory.builder()
                                 .streamReadConstraints(constraints)

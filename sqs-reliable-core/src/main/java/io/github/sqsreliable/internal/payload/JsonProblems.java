@@ -88,7 +88,22 @@ public final class JsonProblems {
      * @return what is wrong and where, without any text of the body
      */
     public static String describe(JacksonException e, Class<?> type, StreamReadConstraints limits, ObjectMapper mapper) {
-        return prefix(type) + problem(e, limits) + path(e, mapper) + at(e.getLocation());
+        return prefix(type) + problem(streamCause(e), limits) + path(e, mapper) + at(e.getLocation());
+    }
+
+    /**
+     * Databind wraps what the parser threw (a limit, a syntax error, the end of input) in a mapping exception that
+     * knows the path: the kind comes from the parser's, the path from the wrapper.
+     */
+    private static JacksonException streamCause(JacksonException e) {
+        Throwable cause = e;
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+            if (cause instanceof StreamConstraintsException || cause instanceof JsonParseException
+                    || cause instanceof JsonEOFException) {
+                return (JacksonException) cause;
+            }
+        }
+        return e;
     }
 
     private static String prefix(Class<?> type) {
