@@ -92,7 +92,16 @@ public final class JsonPayloads implements PayloadReader, PayloadWriter {
     public <T> T read(String body, Class<T> type) throws MalformedPayloadException {
         Objects.requireNonNull(body, "body must not be null");
         Objects.requireNonNull(type, "type must not be null");
-        try (JsonParser parser = mapper.createParser(body)) {
+        JsonParser parser;
+        try {
+            parser = mapper.createParser(body);
+        } catch (JacksonException e) {
+            // A body over maxDocumentLength is refused as the parser is created.
+            throw new MalformedPayloadException(JsonProblems.describe(e, type, constraints, mapper, null));
+        } catch (IOException e) {
+            throw new MalformedPayloadException(JsonProblems.unreadable(type, e));
+        }
+        try {
             if (parser.nextToken() == null) {
                 throw new MalformedPayloadException(JsonProblems.empty(type));
             }
@@ -107,10 +116,23 @@ public final class JsonPayloads implements PayloadReader, PayloadWriter {
         } catch (InvalidDefinitionException e) {
             throw new IllegalStateException(JsonProblems.badDefinition(type, e));
         } catch (JacksonException e) {
-            throw new MalformedPayloadException(JsonProblems.describe(e, type, constraints, mapper));
+            // A limit hit inside the parser carries no location: where the parser stopped stands in (read before
+            // the parser is closed, which forgets its position).
+            throw new MalformedPayloadException(JsonProblems.describe(e, type, constraints, mapper,
+                    parser.currentLocation()));
         } catch (IOException e) {
             // Reading a String does no I/O; kept apart so that no other exception's message is quoted.
             throw new MalformedPayloadException(JsonProblems.unreadable(type, e));
+        } finally {
+            close(parser);
+        }
+    }
+
+    private static void close(JsonParser parser) {
+        try {
+            parser.close();
+        } catch (IOException e) {
+            // A parser over a String holds no resource that could fail to close.
         }
     }
 

@@ -266,7 +266,7 @@ class JsonPayloadsTest {
         assertThat(reasonOf(tight, "{\"amount\":1234567}", Positive.class))
                 .contains("a number longer than the limit of 5 characters (maxNumberLength)");
         assertThat(reasonOf(tight, "{\"id\":\"SECRET-SECRET\"}", Order.class))
-                .contains("a string longer than the limit of 10 characters (maxStringLength)");
+                .contains("a string (or number) longer than the limit of 10 characters (maxStringLength)");
         assertThat(reasonOf(tight, "{\"id\":\"o\",\"stock\":{" + "\"k\":1,".repeat(30) + "\"z\":1}}", Order.class))
                 .contains("a body longer than the limit of 100 characters (maxDocumentLength)");
     }

@@ -85,10 +85,14 @@ public final class JsonProblems {
      * @param type the target type
      * @param limits the read limits in force, to name the one exceeded
      * @param mapper to tell which property names the types on the path declare
+     * @param parserLocation where the parser stopped, for an error that carries no location of its own
      * @return what is wrong and where, without any text of the body
      */
-    public static String describe(JacksonException e, Class<?> type, StreamReadConstraints limits, ObjectMapper mapper) {
-        return prefix(type) + problem(streamCause(e), limits) + path(e, mapper) + at(e.getLocation());
+    public static String describe(JacksonException e, Class<?> type, StreamReadConstraints limits, ObjectMapper mapper,
+                                  JsonLocation parserLocation) {
+        JsonLocation location = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation()
+                : parserLocation;
+        return prefix(type) + problem(streamCause(e), limits) + path(e, mapper) + at(location);
     }
 
     /**
@@ -156,7 +160,8 @@ public final class JsonProblems {
             return "a number longer than the limit of " + limits.getMaxNumberLength() + " characters (maxNumberLength)";
         }
         if (message.contains("String value length")) {
-            return "a string longer than the limit of " + limits.getMaxStringLength() + " characters (maxStringLength)";
+            // Also what a number longer than this limit hits first: the parser's buffer checks it while it reads.
+            return "a string (or number) longer than the limit of " + limits.getMaxStringLength() + " characters (maxStringLength)";
         }
         if (message.contains("Document length")) {
             return "a body longer than the limit of " + limits.getMaxDocumentLength()
