@@ -160,4 +160,25 @@ class TypedPayloadIT {
                 + ": not valid JSON (line 1, column 1)");
         assertThat(record.attempts()).isEqualTo(1);
     }
+
+    @Test
+    void onAFifoQueueTheGroupGoesOnInOrderWithoutTheUnreadableMessage(EmbeddedSqs sqs,
+            @QueueOptions(fifo = true, deadLetterQueue = true, visibilityTimeout = "PT5S") TestQueue queue) {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        sqs.sendGroupInOrder(queue.url(), "g", List.of(order(1), "SECRET", order(3), order(4)));
+
+        try (SqsConsumer consumer = consumer(sqs, queue)
+                .batchHandler(Order.class, payloads -> {
+                    payloads.forEach(payload -> handled.add(payload.value().id()));
+                    return BatchResult.success();
+                })
+                .build()) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() >= 3);
+            sqs.awaitDrained(queue.url(), Duration.ofSeconds(10));
+        }
+
+        assertThat(handled).containsExactly("o-1", "o-3", "o-4");
+        assertThat(sqs.readAll(queue.deadLetterQueueUrl())).extracting(Message::body).containsExactly("SECRET");
+    }
 }
