@@ -133,6 +133,7 @@ class SnsEnvelopesTest {
             SqsMessage message = received(body);
 
             assertThat(SnsEnvelopes.unwrap(message)).as(body).isSameAs(message);
+            assertThat(message.snsNotification()).isEmpty();
             assertThat(SnsEnvelopes.snsMessageIdOrMessageId(message)).isEqualTo("sqs-id-1");
         }
     }
