@@ -5,11 +5,16 @@ import io.github.sqsreliable.internal.Consumers;
 import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.observe.HandlerListeners;
+import io.github.sqsreliable.internal.payload.PayloadHandlers;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.observe.ObservedConsumer;
 import io.github.sqsreliable.observe.MessageTracing;
+import io.github.sqsreliable.payload.JsonPayloads;
+import io.github.sqsreliable.payload.PayloadBatchHandler;
+import io.github.sqsreliable.payload.PayloadHandler;
+import io.github.sqsreliable.payload.PayloadReader;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
@@ -164,6 +169,9 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         private Idempotency idempotency;
         private Duration queueSampling = DEFAULT_QUEUE_SAMPLING;
         private MessageTracing tracing;
+        private PayloadReader payloadReader;
+        private boolean payloadReaderSet;
+        private boolean snsEnvelopes;
 
         private Builder() {
         }
@@ -214,6 +222,74 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
          */
         public Builder batchHandler(BatchHandler batchHandler) {
             this.batchHandler = batchHandler;
+            return this;
+        }
+
+        /**
+         * What to do with each message, its body read as {@code type} by the {@link #payloadReader(PayloadReader)}
+         * (JSON by default), e.g. {@code .handler(Order.class, (order, message) -> orders.apply(order))}. A body that
+         * cannot be read never reaches the handler: it fails permanently with a
+         * {@link io.github.sqsreliable.payload.MalformedPayloadException} (dead-lettered at once). Takes the place of
+         * {@link #handler(MessageHandler)}; set this or a batch handler. A handler that also implements
+         * {@link ConsumerListener} is registered as a listener too.
+         *
+         * @param type what to read each body as
+         * @param handler the handler; must be thread-safe
+         * @param <T> the payload type
+         * @return this builder
+         */
+        public <T> Builder handler(Class<T> type, PayloadHandler<? super T> handler) {
+            this.handler = PayloadHandlers.typed(type, handler);
+            return this;
+        }
+
+        /**
+         * Handles up to 10 messages per call, as {@link #batchHandler(BatchHandler)} does, each body read as
+         * {@code type}. A message whose body cannot be read fails permanently on its own and the rest are handled
+         * (on a FIFO queue, only those before it: see {@link PayloadBatchHandler}). Takes the place of
+         * {@link #batchHandler(BatchHandler)}; set this or a single-message handler.
+         *
+         * @param type what to read each body as
+         * @param batchHandler the batch handler; must be thread-safe
+         * @param <T> the payload type
+         * @return this builder
+         */
+        public <T> Builder batchHandler(Class<T> type, PayloadBatchHandler<T> batchHandler) {
+            this.batchHandler = PayloadHandlers.typedBatch(type, batchHandler);
+            return this;
+        }
+
+        /**
+         * Reads bodies for the typed handlers ({@link #handler(Class, PayloadHandler)},
+         * {@link #batchHandler(Class, PayloadBatchHandler)}). Default {@link JsonPayloads#create()}, which needs
+         * jackson-databind on the class path (without it and without a reader of your own, {@link #build()} fails
+         * naming this field). Setting a reader without a typed handler is an error too.
+         *
+         * @param payloadReader the reader; must be thread-safe
+         * @return this builder
+         */
+        public Builder payloadReader(PayloadReader payloadReader) {
+            this.payloadReader = payloadReader;
+            this.payloadReaderSet = true;
+            return this;
+        }
+
+        /**
+         * Whether the queue is subscribed to SNS topics without raw message delivery, so that bodies are SNS
+         * notification envelopes. When on, a body that is a {@code Notification} envelope is unwrapped before any
+         * handler sees it: the body becomes the notification's {@code Message}, its SNS message attributes become
+         * message attributes, and {@link SqsMessage#snsNotification()} describes it; the message id, receive count
+         * and system attributes stay SQS's. Typed handlers read the unwrapped body. Any other body passes through
+         * unchanged. A broken envelope, or a subscription confirmation, fails permanently (see
+         * {@link io.github.sqsreliable.sns}). Retries and the dead-letter queue keep the envelope as it came.
+         * Default {@code false}: a producer's own JSON that happened to look like an envelope must not change
+         * meaning. Needs jackson-databind on the class path.
+         *
+         * @param snsEnvelopes whether to unwrap SNS envelopes
+         * @return this builder
+         */
+        public Builder snsEnvelopes(boolean snsEnvelopes) {
+            this.snsEnvelopes = snsEnvelopes;
             return this;
         }
 
@@ -578,11 +654,13 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
             int pollerCount = pollers != null ? pollers
                     : Math.max(1, Math.min(DEFAULT_MAX_POLLERS,
                             (capacity + SqsLimits.MAX_RECEIVE_BATCH - 1) / SqsLimits.MAX_RECEIVE_BATCH));
+            PayloadHandlers.Resolved handlers = PayloadHandlers.resolve(handler, batchHandler, payloadReader,
+                    payloadReaderSet, snsEnvelopes);
             return ConsumerSettings.builder()
                     .sqsClient(sqsClient)
                     .queueUrl(queueUrl)
                     .queueName(queueName)
-                    .handler(handler)
+                    .handler(handlers.handler())
                     .name(name != null ? name : queueName)
                     .maxConcurrency(maxConcurrency)
                     .prefetch(prefetch)
@@ -594,10 +672,10 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
                     .shutdownTimeout(shutdownTimeout)
                     .batchFlushInterval(batchFlushInterval)
                     .executor(executor)
-                    .listeners(HandlerListeners.with(listeners, handler, batchHandler))
+                    .listeners(HandlerListeners.with(listeners, handlers.userHandler()))
                     .errorClassifier(errorClassifier)
                     .retryPolicy(policy)
-                    .batchHandler(batchHandler)
+                    .batchHandler(handlers.batchHandler())
                     .consumeRetryQueues(consumeRetryQueues)
                     .idempotency(idempotency)
                     .systemAttributes(receivedSystemAttributes())

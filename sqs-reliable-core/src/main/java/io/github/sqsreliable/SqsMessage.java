@@ -1,5 +1,6 @@
 package io.github.sqsreliable;
 
+import io.github.sqsreliable.sns.SnsNotification;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,7 @@ public final class SqsMessage {
     private final String body;
     private final Map<String, String> attributes;
     private final Map<String, MessageAttributeValue> messageAttributes;
+    private final SnsNotification snsNotification;
 
     private SqsMessage(Builder builder) {
         this.queueUrl = Objects.requireNonNull(builder.queueUrl, "queueUrl must not be null");
@@ -28,6 +30,7 @@ public final class SqsMessage {
         this.body = Objects.requireNonNull(builder.body, "body must not be null");
         this.attributes = Map.copyOf(builder.attributes);
         this.messageAttributes = Map.copyOf(builder.messageAttributes);
+        this.snsNotification = builder.snsNotification;
     }
 
     /**
@@ -131,6 +134,14 @@ public final class SqsMessage {
         return Optional.ofNullable(attributes.get("SequenceNumber"));
     }
 
+    /**
+     * @return the SNS notification whose envelope the consumer unwrapped into this message (body and message
+     *     attributes), when the builder's {@code snsEnvelopes(true)} is on and the body was an envelope; empty otherwise
+     */
+    public Optional<SnsNotification> snsNotification() {
+        return Optional.ofNullable(snsNotification);
+    }
+
     private Optional<Instant> epochMillis(String attribute) {
         String value = attributes.get(attribute);
         return value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(value)));
@@ -149,6 +160,7 @@ public final class SqsMessage {
         private String body;
         private Map<String, String> attributes = Map.of();
         private Map<String, MessageAttributeValue> messageAttributes = Map.of();
+        private SnsNotification snsNotification;
 
         private Builder() {
         }
@@ -195,6 +207,15 @@ public final class SqsMessage {
          */
         public Builder messageAttributes(Map<String, MessageAttributeValue> messageAttributes) {
             this.messageAttributes = Objects.requireNonNull(messageAttributes, "messageAttributes must not be null");
+            return this;
+        }
+
+        /**
+         * @param snsNotification the SNS notification the message was unwrapped from, or {@code null} for none
+         * @return this builder
+         */
+        public Builder snsNotification(SnsNotification snsNotification) {
+            this.snsNotification = snsNotification;
             return this;
         }
 

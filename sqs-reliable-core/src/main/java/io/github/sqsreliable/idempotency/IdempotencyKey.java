@@ -1,6 +1,8 @@
 package io.github.sqsreliable.idempotency;
 
 import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.internal.payload.JacksonPresence;
+import io.github.sqsreliable.internal.sns.SnsEnvelopes;
 
 /**
  * Derives the idempotency key of a message. The consumer namespaces and hashes it (SHA-256) before it reaches a
@@ -28,5 +30,23 @@ public interface IdempotencyKey {
     /** @return the message id as the key */
     static IdempotencyKey messageId() {
         return SqsMessage::messageId;
+    }
+
+    /**
+     * The SNS message id of a message whose body is an SNS notification envelope, the SQS message id otherwise. SNS
+     * delivers at least once, so one publish can reach a queue as two SQS messages, each with its own SQS message id
+     * but the same SNS one: this key catches that duplicate too. It reads the envelope itself, so it works whether or
+     * not the consumer's {@code snsEnvelopes} is on; a body that looks like an envelope but is broken makes the message
+     * malformed, as any key function that throws does.
+     *
+     * @return the key function
+     * @throws IllegalStateException if jackson-databind, which reads the envelope, is not on the class path
+     */
+    static IdempotencyKey snsMessageId() {
+        if (!JacksonPresence.present()) {
+            throw new IllegalStateException("IdempotencyKey.snsMessageId() reads SNS envelopes with jackson-databind, "
+                    + "which is not on the class path; " + JacksonPresence.ADD_JACKSON);
+        }
+        return SnsEnvelopes::snsMessageIdOrMessageId;
     }
 }

@@ -10,10 +10,15 @@ import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.observe.HandlerListeners;
+import io.github.sqsreliable.internal.payload.PayloadHandlers;
 import io.github.sqsreliable.lambda.internal.FunctionRuntime;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.MessageTracing;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.payload.JsonPayloads;
+import io.github.sqsreliable.payload.PayloadBatchHandler;
+import io.github.sqsreliable.payload.PayloadHandler;
+import io.github.sqsreliable.payload.PayloadReader;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
@@ -99,6 +104,9 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         private Idempotency idempotency;
         private MessageTracing tracing;
         private final List<ConsumerListener> listeners = new ArrayList<>();
+        private PayloadReader payloadReader;
+        private boolean payloadReaderSet;
+        private boolean snsEnvelopes;
 
         private Builder() {
         }
@@ -149,6 +157,61 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
          */
         public Builder batchHandler(BatchHandler batchHandler) {
             this.batchHandler = batchHandler;
+            return this;
+        }
+
+        /**
+         * Handles one message at a time, its body read as {@code type}, as on
+         * {@link SqsConsumer.Builder#handler(Class, PayloadHandler)}: a body that cannot be read fails permanently
+         * without reaching the handler. Set this, {@link #handler}, or a batch handler.
+         *
+         * @param type what to read each body as
+         * @param handler the handler
+         * @param <T> the payload type
+         * @return this builder
+         */
+        public <T> Builder handler(Class<T> type, PayloadHandler<? super T> handler) {
+            this.handler = PayloadHandlers.typed(type, handler);
+            return this;
+        }
+
+        /**
+         * Handles the batch's messages in one call, each body read as {@code type}, as on
+         * {@link SqsConsumer.Builder#batchHandler(Class, PayloadBatchHandler)}: a message that cannot be read fails
+         * permanently on its own. Set this, {@link #batchHandler}, or a single-message handler.
+         *
+         * @param type what to read each body as
+         * @param batchHandler the batch handler
+         * @param <T> the payload type
+         * @return this builder
+         */
+        public <T> Builder batchHandler(Class<T> type, PayloadBatchHandler<T> batchHandler) {
+            this.batchHandler = PayloadHandlers.typedBatch(type, batchHandler);
+            return this;
+        }
+
+        /**
+         * Reads bodies for the typed handlers. Default {@link JsonPayloads#create()}, which needs jackson-databind on
+         * the class path; setting a reader without a typed handler is an error.
+         *
+         * @param payloadReader the reader
+         * @return this builder
+         */
+        public Builder payloadReader(PayloadReader payloadReader) {
+            this.payloadReader = payloadReader;
+            this.payloadReaderSet = true;
+            return this;
+        }
+
+        /**
+         * Whether bodies may be SNS notification envelopes, to unwrap before any handler sees them, as on
+         * {@link SqsConsumer.Builder#snsEnvelopes(boolean)}. Default {@code false}. Needs jackson-databind.
+         *
+         * @param snsEnvelopes whether to unwrap SNS envelopes
+         * @return this builder
+         */
+        public Builder snsEnvelopes(boolean snsEnvelopes) {
+            this.snsEnvelopes = snsEnvelopes;
             return this;
         }
 
@@ -300,9 +363,12 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
                 require(queueUrl.startsWith("http://") || queueUrl.startsWith("https://"), "queueUrl",
                         "must be an SQS queue URL (http:// or https://), was '" + queueUrl + "'");
             }
-            return new FunctionRuntime(new FunctionRuntime.Settings(sqsClient, queueUrl, handler, batchHandler, name,
+            PayloadHandlers.Resolved handlers = PayloadHandlers.resolve(handler, batchHandler, payloadReader,
+                    payloadReaderSet, snsEnvelopes);
+            return new FunctionRuntime(new FunctionRuntime.Settings(sqsClient, queueUrl, handlers.handler(),
+                    handlers.batchHandler(), name,
                     maxConcurrency, timeoutMargin, errorClassifier, policy, idempotency,
-                    HandlerListeners.with(listeners, handler, batchHandler),
+                    HandlerListeners.with(listeners, handlers.userHandler()),
                     tracing != null ? tracing : MessageTracing.none()));
         }
 
