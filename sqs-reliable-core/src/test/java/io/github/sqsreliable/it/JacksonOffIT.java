@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * jackson-databind is an optional dependency: without it on the class path, a consumer with a plain handler, or with
  * a typed handler and a reader of its own, runs; asking for JSON payloads or SNS envelopes fails at {@code build()}
- * naming the field and saying what to add, not at the first message. Runs {@link WithoutJars} the Jackson jars. The AWS SDK
- * keeps working there: it carries its own shaded JSON parser.
+ * naming the field and saying what to add, not at the first message. Runs {@link WithoutJars} the Jackson jars.
+ * The AWS SDK keeps working there: it carries its own shaded JSON parser.
  */
 @Timeout(60)
 class JacksonOffIT {
