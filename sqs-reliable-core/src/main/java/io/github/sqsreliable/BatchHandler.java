@@ -24,8 +24,8 @@ import java.util.List;
  *
  * <p>On a FIFO queue a batch holds messages of one message group, in order, and groups' batches run one at a
  * time per group. Once a message of a FIFO batch fails, the later messages of that batch are released
- * unprocessed or, if the handler processed them anyway, handed back as if unprocessed: stop at the first failure,
- * as Lambda asks, since they will be delivered again after the failed one. Must be thread-safe: up to
+ * unprocessed or, if the handler processed them anyway, handed back as if unprocessed, even when the failed one is
+ * dead-lettered: stop at the first failure, as Lambda asks, since they will be delivered again after it. Must be thread-safe: up to
  * {@code maxConcurrency} batches run at once.
  */
 @FunctionalInterface

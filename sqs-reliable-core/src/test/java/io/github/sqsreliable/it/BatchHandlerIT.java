@@ -7,6 +7,7 @@ import io.github.sqsreliable.BatchResult;
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.retry.Backoff;
+import io.github.sqsreliable.retry.PermanentFailureException;
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.github.sqsreliable.test.QueueSpec;
 import java.time.Duration;
@@ -134,6 +135,42 @@ class BatchHandlerIT {
             // then each message succeeded once, in group order
             assertThat(succeeded).containsExactlyElementsOf(IntStream.range(0, 12).mapToObj(i -> "g:" + i).toList());
         }
+        assertThat(sqs.counts(queueUrl).total()).isZero();
+    }
+
+    @Test
+    void fifoBatchHandlerThatStopsAtAPermanentFailureLosesNoLaterMessage() {
+        // given a FIFO group of 8 messages whose 3rd fails for good, a dead-letter queue, and a handler that stops at
+        // the first failure without naming the messages it did not process
+        String dlqUrl = sqs.createQueue(QueueSpec.fifoQueue());
+        String queueUrl = sqs.createQueue(QueueSpec.fifoQueue().visibilityTimeout(Duration.ofSeconds(5)));
+        sqs.sendGroupInOrder(queueUrl, "g", IntStream.range(0, 8).mapToObj(i -> "g:" + i).toList());
+        List<String> succeeded = new CopyOnWriteArrayList<>();
+
+        try (SqsConsumer consumer = SqsConsumer.builder()
+                .sqsClient(sqs.client())
+                .queueUrl(queueUrl)
+                .waitTime(Duration.ofSeconds(1))
+                .retry(r -> r.onSameQueue(1, Backoff.fixed(Duration.ofSeconds(1))).thenDeadLetter(dlqUrl))
+                .batchHandler(messages -> {
+                    for (SqsMessage message : messages) {
+                        if (message.body().equals("g:2")) {
+                            return BatchResult.builder()
+                                    .failed(message, new PermanentFailureException("g:2 is malformed")).build();
+                        }
+                        succeeded.add(message.body());
+                    }
+                    return BatchResult.success();
+                })
+                .build()) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.metrics().succeeded() == 7
+                    && consumer.metrics().deadLettered() == 1);
+
+            // then every other message was handled once, in group order, and g:2 is in the dead-letter queue
+            assertThat(succeeded).containsExactly("g:0", "g:1", "g:3", "g:4", "g:5", "g:6", "g:7");
+        }
+        assertThat(sqs.readAll(dlqUrl)).extracting(message -> message.body()).containsExactly("g:2");
         assertThat(sqs.counts(queueUrl).total()).isZero();
     }
 }

@@ -263,12 +263,15 @@ public final class MessagePipeline {
         Map<String, Throwable> failures = invocation.error() != null ? null
                 : invocation.result().failuresByMessageId();
         boolean groupContinues = true;
+        boolean failedBefore = false;
         List<InFlightMessage> behindFailure = new ArrayList<>();
         MessageTracing.Span span = invocation.span();
         MessageTracing.Outcome traced = null;
         for (InFlightMessage message : toHandle) {
-            if (shape.fifo() && !groupContinues) {
-                // Behind a failed message of its group: it must come back after it, whatever the handler did.
+            if (shape.fifo() && failedBefore) {
+                // Behind a failed message of its group: it must come back after it, whatever the handler did. Even
+                // when the failed one was dead-lettered: a handler that stopped at the first failure, as it should,
+                // did not process this one, so acknowledging it would lose it.
                 behindFailure.add(message);
                 traced = TraceOutcomes.merge(traced, MessageTracing.Outcome.RELEASED);
                 continue;
@@ -284,12 +287,14 @@ public final class MessagePipeline {
             }
             settler.apply(message, outcome);
             groupContinues &= outcome.letsGroupContinue();
+            failedBefore |= error != null;
         }
         if (!behindFailure.isEmpty()) {
             settler.release(behindFailure, ReleaseReason.FIFO_GROUP_FAILED);
         }
         span.end(traced, invocation.error());
-        return groupContinues;
+        // Released messages come back from SQS: the group's later messages must not overtake them.
+        return groupContinues && behindFailure.isEmpty();
     }
 
     private Outcome succeeded(SqsMessage view, Duration duration) {
