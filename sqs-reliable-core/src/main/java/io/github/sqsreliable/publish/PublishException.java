@@ -16,9 +16,13 @@ public final class PublishException extends SqsReliableException {
     /** The code the publisher gives a message it had no room for within {@code maxBlock}: {@value}. */
     public static final String PUBLISHER_FULL = "PublisherFull";
 
+    /** The queue the message was for. */
     private final String queueUrl;
+    /** SQS's code or the publisher's; {@code null} when a request got no answer. */
     private final String errorCode;
+    /** Whether SQS blamed the message or request. */
     private final boolean senderFault;
+    /** How many times the message was sent. */
     private final int attempts;
 
     private PublishException(String message, String queueUrl, String errorCode, boolean senderFault, int attempts,

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * }</pre>
  *
  * <p>On a FIFO queue (a URL ending in {@code .fifo}) messages are sent in the order {@code publish} was called, one
- * batch per queue at a time, so each message group keeps its order, also across retries.
+ * batch per queue at a time, and a failed request is sent again before anything later, so each message group keeps
+ * its order. SQS may also fail a single entry of a batch while it stores the others: to keep the order even then, set
+ * {@link Builder#fifoStrictOrder(boolean)}.
  *
  * <p>The publisher holds at most {@linkplain Builder#maxPendingMessages a number of messages} and
  * {@linkplain Builder#maxPendingBytes of bytes} not yet confirmed; {@code publish} waits up to
@@ -106,6 +108,7 @@ public interface SqsPublisher extends AutoCloseable {
         private Backoff retryBackoff = DEFAULT_RETRY_BACKOFF;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private MessageTracing tracing;
+        private boolean fifoStrictOrder;
 
         private Builder() {
         }
@@ -230,6 +233,21 @@ public interface SqsPublisher extends AutoCloseable {
         }
 
         /**
+         * Whether a batch for a FIFO queue holds at most one message per message group. Without it (the default), a
+         * batch takes up to 10 consecutive messages, and if SQS fails one entry while it stores a later entry of the
+         * same group, those two are stored out of order (whole requests that fail, the usual case, keep the order
+         * either way). With it, no message is sent before the previous one of its group was stored, at the cost of
+         * one request per message when all messages share one group.
+         *
+         * @param fifoStrictOrder whether to keep the order even when single entries fail
+         * @return this builder
+         */
+        public Builder fifoStrictOrder(boolean fifoStrictOrder) {
+            this.fifoStrictOrder = fifoStrictOrder;
+            return this;
+        }
+
+        /**
          * @return the publisher, ready to publish
          * @throws InvalidConfigurationException naming the first field it rejects and its value
          */
@@ -249,7 +267,7 @@ public interface SqsPublisher extends AutoCloseable {
             requireBetween("closeTimeout", closeTimeout, Duration.ZERO, MAX_TIMEOUT);
             return new Publisher(new PublishSettings(sqsClient, name, linger, maxPendingMessages, maxPendingBytes,
                     maxBlock, maxAttempts, retryBackoff, closeTimeout,
-                    tracing != null ? tracing : MessageTracing.none()));
+                    tracing != null ? tracing : MessageTracing.none(), fifoStrictOrder));
         }
 
         private static void requireBetween(String field, Duration value, Duration min, Duration max) {

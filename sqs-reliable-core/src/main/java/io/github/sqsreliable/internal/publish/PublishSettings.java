@@ -19,10 +19,12 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * @param retryBackoff the wait before a send again
  * @param closeTimeout how long close waits for answers
  * @param tracing the trace context source
+ * @param fifoStrictOrder whether a FIFO batch holds at most one message per group
  */
 public record PublishSettings(SqsAsyncClient sqsClient, String name, Duration linger, int maxPendingMessages,
                               long maxPendingBytes, Duration maxBlock, int maxAttempts, Backoff retryBackoff,
-                              Duration closeTimeout, MessageTracing tracing) {
+                              Duration closeTimeout, MessageTracing tracing,
+                              boolean fifoStrictOrder) {
 
     /** The most bytes one SendMessageBatch carries, summed over its entries: SQS's 1 MiB. */
     public static final long MAX_BATCH_BYTES = SqsLimits.MAX_MESSAGE_SIZE;

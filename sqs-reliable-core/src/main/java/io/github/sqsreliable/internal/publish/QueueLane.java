@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * backoff when the failure was transient.
  *
  * <p>A FIFO queue has one batch in flight at a time, and a message that must be sent again goes back to the head of
- * the line, which waits out its backoff: so messages are sent, and stored, in the order of {@code publish}. A standard
+ * the line, which waits out its backoff: so messages are sent in the order of {@code publish}, and a failed request
+ * is sent again before anything later. Only a single entry that SQS fails while it stores a later entry of the same
+ * group in the same batch gets out of order, unless batches hold one message per group ({@code fifoStrictOrder}). A standard
  * queue sends a batch as soon as it is ready, and a message to send again rejoins the line after its backoff.
  *
  * <p>Thread-safe: the line is guarded by this object's monitor; requests are sent outside it, by the thread that
@@ -53,6 +55,7 @@ final class QueueLane {
 
     private final String queueUrl;
     private final boolean fifo;
+    private final boolean strictOrder;
     private final long lingerNanos;
     private final int maxAttempts;
     private final Backoff backoff;
@@ -76,6 +79,7 @@ final class QueueLane {
               Consumer<PendingMessage> finished) {
         this.queueUrl = queueUrl;
         this.fifo = queueUrl.endsWith(".fifo");
+        this.strictOrder = fifo && settings.fifoStrictOrder();
         this.lingerNanos = settings.linger().toNanos();
         this.maxAttempts = settings.maxAttempts();
         this.backoff = settings.retryBackoff();
@@ -153,21 +157,31 @@ final class QueueLane {
         return line.size() >= SqsLimits.MAX_BATCH_ENTRIES || lineBytes > PublishSettings.MAX_BATCH_BYTES;
     }
 
-    /** Takes from the head as many messages as one request carries. */
+    /**
+     * Takes from the head as many messages as one request carries; in strict FIFO order at most one per group, so
+     * that no message is sent beside an earlier one of its group whose entry SQS may fail.
+     */
     private List<PendingMessage> takeBatch() {
         List<PendingMessage> batch = new ArrayList<>(SqsLimits.MAX_BATCH_ENTRIES);
+        Set<String> groups = strictOrder ? new java.util.HashSet<>() : null;
         long bytes = 0;
-        while (!line.isEmpty() && batch.size() < SqsLimits.MAX_BATCH_ENTRIES) {
-            PendingMessage next = line.peekFirst();
+        java.util.Iterator<PendingMessage> waiting = line.iterator();
+        while (waiting.hasNext() && batch.size() < SqsLimits.MAX_BATCH_ENTRIES) {
+            PendingMessage next = waiting.next();
+            if (next.isFinished()) {
+                waiting.remove(); // given up by close
+                lineBytes -= next.size;
+                continue;
+            }
             if (!batch.isEmpty() && bytes + next.size > PublishSettings.MAX_BATCH_BYTES) {
                 break;
             }
-            line.removeFirst();
+            if (groups != null && !groups.add(next.groupId)) {
+                continue;
+            }
+            waiting.remove();
             lineBytes -= next.size;
             bytes += next.size;
-            if (next.isFinished()) {
-                continue; // given up by close
-            }
             batch.add(next);
         }
         return batch;
@@ -296,29 +310,29 @@ final class QueueLane {
             ready = takeReady(now);
         }
         sendAll(ready);
-        if (!fifo) {
-            for (PendingMessage message : again) {
-                try {
-                    scheduler.schedule(() -> rejoin(message), backoff.delayAfter(message.attempts).toNanos(),
-                            TimeUnit.NANOSECONDS);
-                } catch (RejectedExecutionException e) {
-                    log.debug("publisher closed; not sending again a message for {}", queueUrl);
-                }
+        if (!fifo && !again.isEmpty()) {
+            // Together, so that they fill one batch rather than go one by one.
+            try {
+                scheduler.schedule(() -> rejoin(again), wait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                log.debug("publisher closed; not sending again {} message(s) for {}", again.size(), queueUrl);
             }
         }
     }
 
-    /** A standard queue's message to send again, after its backoff: at the head, and at once. */
-    private void rejoin(PendingMessage message) {
-        if (message.isFinished()) {
-            return;
-        }
+    /** A standard queue's messages to send again, after their backoff: at the head, and at once. */
+    private void rejoin(List<PendingMessage> again) {
         List<List<PendingMessage>> ready;
         synchronized (this) {
             long now = System.nanoTime();
-            message.enqueuedNanos = now - lingerNanos;
-            line.addFirst(message);
-            lineBytes += message.size;
+            for (int i = again.size() - 1; i >= 0; i--) {
+                PendingMessage message = again.get(i);
+                if (!message.isFinished()) {
+                    message.enqueuedNanos = now - lingerNanos;
+                    line.addFirst(message);
+                    lineBytes += message.size;
+                }
+            }
             ready = takeReady(now);
         }
         sendAll(ready);
