@@ -1,15 +1,18 @@
 package io.github.sqsreliable;
 
+import io.github.sqsreliable.chain.ChainHandler;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.Consumers;
 import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.QueueUrls;
+import io.github.sqsreliable.internal.chain.ChainSteps;
 import io.github.sqsreliable.internal.observe.HandlerListeners;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.observe.ObservedConsumer;
 import io.github.sqsreliable.observe.MessageTracing;
+import io.github.sqsreliable.publish.SqsPublisher;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
@@ -164,6 +167,8 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         private Idempotency idempotency;
         private Duration queueSampling = DEFAULT_QUEUE_SAMPLING;
         private MessageTracing tracing;
+        private ChainHandler chainHandler;
+        private SqsPublisher publisher;
 
         private Builder() {
         }
@@ -508,6 +513,33 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         }
 
         /**
+         * Runs a chain step: the handler names messages for the next queue(s), which are sent only if it returns, and
+         * the input is deleted only once SQS confirmed every one (see {@link ChainHandler}). Set this, or
+         * {@link #handler(MessageHandler)}, or {@link #batchHandler(BatchHandler)}. A chain handler that also
+         * implements {@link ConsumerListener} is registered as a listener too.
+         *
+         * @param chainHandler the chain handler; must be thread-safe
+         * @return this builder
+         */
+        public Builder chainHandler(ChainHandler chainHandler) {
+            this.chainHandler = chainHandler;
+            return this;
+        }
+
+        /**
+         * The publisher a {@link #chainHandler(ChainHandler)} sends its outputs with; the consumer never closes it.
+         * Default: one the consumer creates on its own client, with the consumer's tracing, on the first output, and
+         * closes once its handlers finished when it closes.
+         *
+         * @param publisher the publisher
+         * @return this builder
+         */
+        public Builder publisher(SqsPublisher publisher) {
+            this.publisher = publisher;
+            return this;
+        }
+
+        /**
          * Validates every option and builds the consumer, which is {@link ConsumerState#NEW} until
          * {@link SqsConsumer#start()}.
          *
@@ -519,6 +551,8 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         }
 
         ConsumerSettings settings() {
+            MessageHandler handler = ChainSteps.handler(this.handler, chainHandler, publisher, () -> sqsClient,
+                    tracing(), name);
             require(sqsClient != null, "sqsClient", "must be set");
             require(queueUrl != null, "queueUrl", "must be set");
             String queueName = QueueUrls.requireQueueUrl("queueUrl", queueUrl);
