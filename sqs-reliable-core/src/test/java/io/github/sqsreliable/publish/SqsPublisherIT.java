@@ -9,6 +9,13 @@ import io.github.sqsreliable.test.EmbeddedSqs;
 import io.github.sqsreliable.test.QueueOptions;
 import io.github.sqsreliable.test.SqsTestExtension;
 import io.github.sqsreliable.test.TestQueue;
+import io.github.sqsreliable.tracing.OpenTelemetryTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -407,6 +414,37 @@ class SqsPublisherIT {
                         assertThat(failure.errorCode()).matches(".*(NonExistentQueue|QueueDoesNotExist).*");
                         assertThat(failure.senderFault()).isTrue();
                     });
+        }
+    }
+    @Test
+    void eachMessageCarriesTheTraceContextOfThePublishingThread(EmbeddedSqs sqs, TestQueue queue) {
+        try (OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create())).build())
+                .build();
+             SqsPublisher publisher = SqsPublisher.builder().sqsClient(sqs.client())
+                     .tracing(OpenTelemetryTracing.create(openTelemetry)).build()) {
+            Span span = openTelemetry.getTracer("test").spanBuilder("producer").startSpan();
+            Scope scope = span.makeCurrent();
+            try {
+                publisher.publish(queue.url(), "traced").join();
+            } finally {
+                scope.close();
+                span.end();
+            }
+            publisher.publish(queue.url(), "untraced").join();
+
+            Map<String, Message> byBody = new LinkedHashMap<>();
+            sqs.takeAll(queue.url()).forEach(message -> byBody.put(message.body(), message));
+            Message traced = byBody.get("traced");
+            assertThat(traced.messageAttributes()).as("%s", traced).containsKey("traceparent");
+            String traceId = span.getSpanContext().getTraceId();
+            assertThat(traced.messageAttributes().get("traceparent").stringValue())
+                    .isEqualTo("00-" + traceId + "-" + span.getSpanContext().getSpanId() + "-"
+                            + span.getSpanContext().getTraceFlags().asHex());
+            assertThat(traced.attributes().get(MessageSystemAttributeName.AWS_TRACE_HEADER))
+                    .startsWith("Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8));
+            assertThat(byBody.get("untraced").messageAttributes()).doesNotContainKey("traceparent");
         }
     }
 }
