@@ -46,12 +46,13 @@ final class ChainStep implements MessageHandler, ConsumerListener {
     @Override
     public void handle(SqsMessage message) throws Exception {
         ChainOutputs next = new ChainOutputs(message);
+        List<ChainOutputs.Output> outputs;
         try {
             handler.handle(message, next);
         } finally {
-            next.close();
+            // a handler that kept next cannot add to a call that has ended
+            outputs = next.close();
         }
-        List<ChainOutputs.Output> outputs = next.close();
         if (outputs.isEmpty()) {
             return;
         }
