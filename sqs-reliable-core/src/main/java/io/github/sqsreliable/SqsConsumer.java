@@ -1,9 +1,11 @@
 package io.github.sqsreliable;
 
+import io.github.sqsreliable.chain.ChainHandler;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.Consumers;
 import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.QueueUrls;
+import io.github.sqsreliable.internal.chain.ChainSteps;
 import io.github.sqsreliable.internal.observe.HandlerListeners;
 import io.github.sqsreliable.internal.payload.PayloadHandlers;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
@@ -15,6 +17,7 @@ import io.github.sqsreliable.payload.JsonPayloads;
 import io.github.sqsreliable.payload.PayloadBatchHandler;
 import io.github.sqsreliable.payload.PayloadHandler;
 import io.github.sqsreliable.payload.PayloadReader;
+import io.github.sqsreliable.publish.SqsPublisher;
 import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.RetryPolicy;
 import java.time.Duration;
@@ -172,6 +175,8 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         private PayloadReader payloadReader;
         private boolean payloadReaderSet;
         private boolean snsEnvelopes;
+        private ChainHandler chainHandler;
+        private SqsPublisher publisher;
 
         private Builder() {
         }
@@ -584,6 +589,33 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         }
 
         /**
+         * Runs a chain step: the handler names messages for the next queue(s), which are sent only if it returns, and
+         * the input is deleted only once SQS confirmed every one (see {@link ChainHandler}). Set this, or
+         * {@link #handler(MessageHandler)}, or {@link #batchHandler(BatchHandler)}. A chain handler that also
+         * implements {@link ConsumerListener} is registered as a listener too.
+         *
+         * @param chainHandler the chain handler; must be thread-safe
+         * @return this builder
+         */
+        public Builder chainHandler(ChainHandler chainHandler) {
+            this.chainHandler = chainHandler;
+            return this;
+        }
+
+        /**
+         * The publisher a {@link #chainHandler(ChainHandler)} sends its outputs with; the consumer never closes it.
+         * Default: one the consumer creates on its own client, with the consumer's tracing, on the first output, and
+         * closes once its handlers finished when it closes.
+         *
+         * @param publisher the publisher
+         * @return this builder
+         */
+        public Builder publisher(SqsPublisher publisher) {
+            this.publisher = publisher;
+            return this;
+        }
+
+        /**
          * Validates every option and builds the consumer, which is {@link ConsumerState#NEW} until
          * {@link SqsConsumer#start()}.
          *
@@ -595,6 +627,8 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         }
 
         ConsumerSettings settings() {
+            MessageHandler handler = ChainSteps.handler(this.handler, chainHandler, publisher, () -> sqsClient,
+                    tracing(), name);
             require(sqsClient != null, "sqsClient", "must be set");
             require(queueUrl != null, "queueUrl", "must be set");
             String queueName = QueueUrls.requireQueueUrl("queueUrl", queueUrl);

@@ -49,4 +49,20 @@ public interface IdempotencyKey {
         }
         return SnsEnvelopes::snsMessageIdOrMessageId;
     }
+
+    /**
+     * For the stage after a chain step on a standard queue: the output id the step derived from its input
+     * ({@link io.github.sqsreliable.chain.NextMessages#OUTPUT_ID_ATTRIBUTE}), the same when a step run twice sent
+     * the output twice; the message id for a message that has none.
+     *
+     * @return the chain output id as the key, else the message id
+     */
+    static IdempotencyKey chainOutputId() {
+        return message -> {
+            software.amazon.awssdk.services.sqs.model.MessageAttributeValue outputId =
+                    message.messageAttributes().get(io.github.sqsreliable.chain.NextMessages.OUTPUT_ID_ATTRIBUTE);
+            return outputId != null && outputId.stringValue() != null && !outputId.stringValue().isEmpty()
+                    ? outputId.stringValue() : message.messageId();
+        };
+    }
 }

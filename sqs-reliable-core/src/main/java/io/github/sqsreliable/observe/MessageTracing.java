@@ -47,6 +47,17 @@ public interface MessageTracing {
     Span startBatch(List<SqsMessage> messages);
 
     /**
+     * The trace context of the calling thread (for example the span of the handler call it runs), as a message sent
+     * now carries it: used by {@code io.github.sqsreliable.publish.SqsPublisher}, so that what a handler publishes
+     * continues its trace. Default: none.
+     *
+     * @return what a message sent now must carry, or {@code null} for nothing
+     */
+    default CopyContext currentContext() {
+        return null;
+    }
+
+    /**
      * @return whether this tracing records anything; when false the consumer asks SQS for nothing extra (the
      *     {@code AWSTraceHeader} system attribute)
      */

@@ -8,7 +8,9 @@ import io.github.sqsreliable.BatchHandler;
 import io.github.sqsreliable.InvalidConfigurationException;
 import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.chain.ChainHandler;
 import io.github.sqsreliable.idempotency.Idempotency;
+import io.github.sqsreliable.internal.chain.ChainSteps;
 import io.github.sqsreliable.internal.observe.HandlerListeners;
 import io.github.sqsreliable.internal.payload.PayloadHandlers;
 import io.github.sqsreliable.lambda.internal.FunctionRuntime;
@@ -103,6 +105,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         private boolean retryPolicyRejected;
         private Idempotency idempotency;
         private MessageTracing tracing;
+        private ChainHandler chainHandler;
         private final List<ConsumerListener> listeners = new ArrayList<>();
         private PayloadReader payloadReader;
         private boolean payloadReaderSet;
@@ -212,6 +215,20 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
          */
         public Builder snsEnvelopes(boolean snsEnvelopes) {
             this.snsEnvelopes = snsEnvelopes;
+            return this;
+        }
+
+        /**
+         * Runs a chain step: the handler names messages for the next queue(s), which are sent before the handler call
+         * ends, and the input counts as handled only once SQS confirmed every one (see {@link ChainHandler}). Set this,
+         * {@link #handler} or {@link #batchHandler}. The outputs are sent by a publisher the function creates on its
+         * client ({@link #sqsClient}, else a default client of its own) on the first output.
+         *
+         * @param chainHandler the chain handler
+         * @return this builder
+         */
+        public Builder chainHandler(ChainHandler chainHandler) {
+            this.chainHandler = chainHandler;
             return this;
         }
 
@@ -340,6 +357,9 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         }
 
         FunctionRuntime runtime() {
+            MessageHandler handler = ChainSteps.handler(this.handler, chainHandler, null,
+                    () -> sqsClient != null ? sqsClient : SqsAsyncClient.create(),
+                    tracing != null ? tracing : MessageTracing.none(), name);
             require(handler != null || batchHandler != null, "handler", "must be set (or batchHandler)");
             require(handler == null || batchHandler == null, "batchHandler",
                     "must not be set together with handler: choose one");

@@ -271,7 +271,8 @@ public final class SqsBatcher {
         batching.answered();
     }
 
-    static boolean isRetryable(Throwable cause) {
+    /** @return whether a failed request may succeed when sent again: throttling, a server error, no answer */
+    public static boolean isRetryable(Throwable cause) {
         if (cause instanceof AwsServiceException service) {
             return service.isThrottlingException() || service.statusCode() >= 500 || service.retryable();
         }

@@ -57,6 +57,11 @@ public final class OpenTelemetrySpans implements MessageTracing {
         return new TracedCall(builder.startSpan());
     }
 
+    @Override
+    public CopyContext currentContext() {
+        return TracedCall.copyContextOf(io.opentelemetry.api.trace.Span.current().getSpanContext());
+    }
+
     private SpanBuilder builder(SqsMessage message) {
         String queueUrl = message.queueUrl();
         String queueName = queueUrl == null ? "unknown" : queueUrl.substring(queueUrl.lastIndexOf('/') + 1);

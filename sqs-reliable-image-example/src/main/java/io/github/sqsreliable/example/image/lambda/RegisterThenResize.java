@@ -1,7 +1,8 @@
 package io.github.sqsreliable.example.image.lambda;
 
-import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.chain.ChainHandler;
+import io.github.sqsreliable.chain.NextMessages;
 import io.github.sqsreliable.example.image.pipeline.ImageRecord;
 import io.github.sqsreliable.example.image.pipeline.Messages;
 import io.github.sqsreliable.example.image.pipeline.ResizeRequest;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * which dead-letters a request whose original is missing. Registering is idempotent: a redelivery finds the
  * record and leaves it as the stage left it.
  */
-final class RegisterThenResize implements MessageHandler {
+final class RegisterThenResize implements ChainHandler {
 
     private final ResizeStage stage;
     private final BlobStore blobs;
@@ -36,7 +37,7 @@ final class RegisterThenResize implements MessageHandler {
     }
 
     @Override
-    public void handle(SqsMessage message) {
+    public void handle(SqsMessage message, NextMessages next) {
         ResizeRequest request = Messages.read(message, ResizeRequest.class);
         if (request.imageId() == null || request.userId() == null || request.originalKey() == null) {
             throw new PermanentFailureException("incomplete resize request: " + request);
@@ -51,6 +52,6 @@ final class RegisterThenResize implements MessageHandler {
             Instant sent = message.sentTimestamp().orElseGet(clock::instant);
             board.put(ImageRecord.queued(request.imageId(), request.userId(), request.sequence(), size, sent));
         }
-        stage.handle(message);
+        stage.handle(message, next);
     }
 }

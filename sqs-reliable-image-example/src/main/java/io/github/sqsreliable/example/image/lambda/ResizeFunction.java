@@ -68,12 +68,12 @@ public class ResizeFunction extends SqsBatchFunction {
     private static SqsBatchFunction.Builder builder(SqsAsyncClient sqs, String resizeQueueUrl, String catalogQueueUrl,
             String resizeDeadLetterQueueUrl, BlobStore blobs, StatusBoard board, StagePolicies policies,
             Clock clock) {
-        ResizeStage stage = new ResizeStage(ImageProcessor.create(), blobs, board, sqs, catalogQueueUrl,
+        ResizeStage stage = new ResizeStage(ImageProcessor.create(), blobs, board, catalogQueueUrl,
                 FaultInjector.none(), clock);
         SqsBatchFunction.Builder builder = SqsBatchFunction.builder()
                 .name(Workers.RESIZE)
                 .sqsClient(sqs)
-                .handler(new RegisterThenResize(stage, blobs, board, clock))
+                .chainHandler(new RegisterThenResize(stage, blobs, board, clock))
                 .errorClassifier(policies.errorClassifier())
                 .retryPolicy(policies.resize(resizeDeadLetterQueueUrl))
                 .listener(StatusListener.resize(board, clock, StatusListener.Writes.DIRECT));

@@ -14,6 +14,7 @@ import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
 import io.github.sqsreliable.observe.ConsumerMetrics;
+import io.github.sqsreliable.publish.SqsPublisher;
 import io.github.sqsreliable.redis.RedisIdempotencyStore;
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.lettuce.core.RedisClient;
@@ -96,12 +97,12 @@ public final class ImagePipeline implements AutoCloseable {
                     ? push(AwsClients.dynamoDb(config.dynamoDbEndpoint().orElse(null), config.region())) : null;
             this.catalog = push(openCatalog(config, dynamo));
             this.ingress = config.runApi()
-                    ? new Ingress(sqs, queues.resize(), blobs, board, config.maxUploadBytes(), clock,
-                    tracing) : null;
+                    ? new Ingress(push(SqsPublisher.builder().sqsClient(sqs).name("ingress").build()), queues.resize(),
+                    blobs, board, config.maxUploadBytes(), clock, tracing) : null;
             if (config.runWorkers()) {
                 IdempotencyStore store = openIdempotencyStore(config, dynamo);
                 ResizeStage resize = new ResizeStage(ImageProcessor.create(), new FlakyBlobStore(blobs, faults), board,
-                        sqs, queues.catalog(), faults, clock, tracing);
+                        queues.catalog(), faults, clock, tracing);
                 CatalogStage catalogStage = new CatalogStage(new FlakyCatalog(catalog, faults), board, clock);
                 this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock,
                         meters, queueDepths, tracing.messageTracing()));

@@ -6,6 +6,8 @@ import io.github.sqsreliable.example.image.imaging.UnsupportedImageException;
 import io.github.sqsreliable.example.image.storage.BlobKeys;
 import io.github.sqsreliable.example.image.storage.BlobStore;
 import io.github.sqsreliable.example.image.tracing.PipelineTracing;
+import io.github.sqsreliable.publish.OutgoingMessage;
+import io.github.sqsreliable.publish.SqsPublisher;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -13,8 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * The front door (the seeds' API Gateway → SQS): checks an upload, stores the original, records it as
@@ -31,7 +31,7 @@ public final class Ingress {
 
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-    private final SqsAsyncClient sqs;
+    private final SqsPublisher publisher;
     private final PipelineTracing tracing;
     private final String resizeQueueUrl;
     private final BlobStore blobs;
@@ -41,20 +41,20 @@ public final class Ingress {
     private final Map<String, UserSequence> sequences = new ConcurrentHashMap<>();
 
     /**
-     * @param sqs the client to send with
+     * @param publisher sends to the resize queue; not closed here
      * @param resizeQueueUrl the FIFO resize queue
      * @param blobs where originals go
      * @param board where statuses go; earlier uploads there continue each user's numbering
      * @param maxUploadBytes the largest upload accepted
      * @param clock the time source for upload times
      */
-    public Ingress(SqsAsyncClient sqs, String resizeQueueUrl, BlobStore blobs, StatusBoard board, long maxUploadBytes,
-            Clock clock) {
-        this(sqs, resizeQueueUrl, blobs, board, maxUploadBytes, clock, PipelineTracing.off());
+    public Ingress(SqsPublisher publisher, String resizeQueueUrl, BlobStore blobs, StatusBoard board,
+            long maxUploadBytes, Clock clock) {
+        this(publisher, resizeQueueUrl, blobs, board, maxUploadBytes, clock, PipelineTracing.off());
     }
 
     /**
-     * @param sqs the client to send with
+     * @param publisher sends to the resize queue; not closed here
      * @param resizeQueueUrl the FIFO resize queue
      * @param blobs where originals go
      * @param board where statuses go; earlier uploads there continue each user's numbering
@@ -62,10 +62,10 @@ public final class Ingress {
      * @param clock the time source for upload times
      * @param tracing opens each upload's trace
      */
-    public Ingress(SqsAsyncClient sqs, String resizeQueueUrl, BlobStore blobs, StatusBoard board, long maxUploadBytes,
-            Clock clock, PipelineTracing tracing) {
+    public Ingress(SqsPublisher publisher, String resizeQueueUrl, BlobStore blobs, StatusBoard board,
+            long maxUploadBytes, Clock clock, PipelineTracing tracing) {
         this.tracing = Objects.requireNonNull(tracing, "tracing");
-        this.sqs = Objects.requireNonNull(sqs, "sqs");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.resizeQueueUrl = Objects.requireNonNull(resizeQueueUrl, "resizeQueueUrl");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.board = Objects.requireNonNull(board, "board");
@@ -127,13 +127,14 @@ public final class Ingress {
             board.put(record);
             ResizeRequest request = new ResizeRequest(imageId, userId, number, originalKey);
             try {
-                tracing.send(resizeQueueUrl, imageId, traceAttributes -> sqs.sendMessage(SendMessageRequest.builder()
-                        .queueUrl(resizeQueueUrl)
-                        .messageGroupId(userId)
-                        .messageDeduplicationId(imageId)
-                        .messageBody(Json.write(request))
-                        .messageAttributes(traceAttributes)
-                        .build()).join());
+                tracing.send(resizeQueueUrl, imageId, traceAttributes -> {
+                    OutgoingMessage.Builder message = OutgoingMessage.builder()
+                            .body(Json.write(request))
+                            .messageGroupId(userId)
+                            .deduplicationId(imageId);
+                    traceAttributes.forEach(message::attribute);
+                    return publisher.publish(resizeQueueUrl, message.build()).join();
+                });
             } catch (CompletionException e) {
                 String reason = "could not queue for resizing: " + e.getCause();
                 board.put(record.failed(reason, clock.instant()));

@@ -87,7 +87,7 @@ public final class Workers implements AutoCloseable {
                 .name(RESIZE)
                 .sqsClient(sqs)
                 .queueUrl(queues.resize())
-                .handler(resizeStage)
+                .chainHandler(resizeStage)
                 .maxConcurrency(config.resizeConcurrency())
                 // A FIFO receive brings several messages of one group, and only one of them can run at a time:
                 // room for more messages lets the pollers bring other users' images to the idle workers.

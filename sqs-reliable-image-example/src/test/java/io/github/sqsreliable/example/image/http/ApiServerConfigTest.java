@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.sqsreliable.example.image.pipeline.Ingress;
 import io.github.sqsreliable.example.image.pipeline.BlobStatusBoard;
 import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
+import io.github.sqsreliable.publish.SqsPublisher;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +32,7 @@ class ApiServerConfigTest {
 
     // Never called: building a client opens no connection. One for all tests, as closing one takes seconds.
     private static SqsAsyncClient sqs;
+    private static SqsPublisher publisher;
 
     private ApiServer.Config.Builder builder;
 
@@ -38,10 +40,12 @@ class ApiServerConfigTest {
     static void createClient() {
         sqs = SqsAsyncClient.builder().region(Region.US_EAST_1).endpointOverride(URI.create("http://127.0.0.1:9"))
                 .credentialsProvider(AnonymousCredentialsProvider.create()).build();
+        publisher = SqsPublisher.builder().sqsClient(sqs).build();
     }
 
     @AfterAll
     static void closeClient() {
+        publisher.close();
         sqs.close();
     }
 
@@ -51,7 +55,7 @@ class ApiServerConfigTest {
         BlobStatusBoard board = BlobStatusBoard.open(dir.resolve("status"));
         builder = ApiServer.Config.builder()
                 .address(new InetSocketAddress("127.0.0.1", 0))
-                .ingress(new Ingress(sqs, "http://127.0.0.1:9/q.fifo", blobs, board, 1000, Clock.systemUTC()))
+                .ingress(new Ingress(publisher, "http://127.0.0.1:9/q.fifo", blobs, board, 1000, Clock.systemUTC()))
                 .board(board)
                 .blobs(blobs);
     }

@@ -17,6 +17,7 @@ import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.github.sqsreliable.test.QueueSpec;
+import io.github.sqsreliable.publish.SqsPublisher;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,18 +74,21 @@ class ApiServerIT {
     private LocalDirectoryBlobStore blobs;
     private BlobStatusBoard board;
     private ApiServer api;
+    private SqsPublisher publisher;
 
     @BeforeEach
     void startApi() {
         queueUrl = SQS.createQueue(QueueSpec.fifoQueue().namePrefix("api"));
         blobs = LocalDirectoryBlobStore.create(dir.resolve("blobs"));
         board = BlobStatusBoard.open(dir.resolve("status"));
-        api = start(new Ingress(SQS.client(), queueUrl, blobs, board, MAX_UPLOAD_BYTES, Clock.systemUTC()));
+        publisher = SqsPublisher.builder().sqsClient(SQS.client()).build();
+        api = start(new Ingress(publisher, queueUrl, blobs, board, MAX_UPLOAD_BYTES, Clock.systemUTC()));
     }
 
     @AfterEach
     void stopApi() {
         api.close();
+        publisher.close();
     }
 
     @Test
@@ -215,7 +219,7 @@ class ApiServerIT {
     void answers503WhenTheUploadCannotBeQueued() throws Exception {
         api.close();
         String missingQueue = queueUrl.substring(0, queueUrl.lastIndexOf('/') + 1) + "does-not-exist.fifo";
-        api = start(new Ingress(SQS.client(), missingQueue, blobs, board, MAX_UPLOAD_BYTES, Clock.systemUTC()));
+        api = start(new Ingress(publisher, missingQueue, blobs, board, MAX_UPLOAD_BYTES, Clock.systemUTC()));
 
         HttpResponse<String> response = post("/images?user=alice", "image/jpeg",
                 BodyPublishers.ofByteArray(tinyJpeg()));
