@@ -1,6 +1,7 @@
 package io.github.sqsreliable;
 
 import io.github.sqsreliable.chain.ChainHandler;
+import io.github.sqsreliable.chain.PayloadChainHandler;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.Consumers;
 import io.github.sqsreliable.internal.ConsumerSettings;
@@ -603,6 +604,20 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         }
 
         /**
+         * Runs a chain step whose input body is read as {@code type} first, as a typed handler's is: a body that
+         * cannot be read fails permanently, and nothing is sent for it. Otherwise as {@link #chainHandler(ChainHandler)}.
+         *
+         * @param type what to read each input body as
+         * @param chainHandler the chain handler; must be thread-safe
+         * @param <T> the payload type
+         * @return this builder
+         */
+        public <T> Builder chainHandler(Class<T> type, PayloadChainHandler<? super T> chainHandler) {
+            this.chainHandler = PayloadHandlers.typedChain(type, chainHandler);
+            return this;
+        }
+
+        /**
          * The publisher a {@link #chainHandler(ChainHandler)} sends its outputs with; the consumer never closes it.
          * Default: one the consumer creates on its own client, with the consumer's tracing, on the first output, and
          * closes once its handlers finished when it closes.
@@ -627,8 +642,10 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         }
 
         ConsumerSettings settings() {
-            MessageHandler handler = ChainSteps.handler(this.handler, chainHandler, publisher, () -> sqsClient,
-                    tracing(), name);
+            PayloadHandlers.Resolved handlers = PayloadHandlers.resolve(this.handler, batchHandler, chainHandler,
+                    payloadReader, payloadReaderSet, snsEnvelopes);
+            MessageHandler handler = ChainSteps.handler(handlers.handler(), handlers.chainHandler(), publisher,
+                    () -> sqsClient, tracing(), name);
             require(sqsClient != null, "sqsClient", "must be set");
             require(queueUrl != null, "queueUrl", "must be set");
             String queueName = QueueUrls.requireQueueUrl("queueUrl", queueUrl);
@@ -688,13 +705,11 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
             int pollerCount = pollers != null ? pollers
                     : Math.max(1, Math.min(DEFAULT_MAX_POLLERS,
                             (capacity + SqsLimits.MAX_RECEIVE_BATCH - 1) / SqsLimits.MAX_RECEIVE_BATCH));
-            PayloadHandlers.Resolved handlers = PayloadHandlers.resolve(handler, batchHandler, payloadReader,
-                    payloadReaderSet, snsEnvelopes);
             return ConsumerSettings.builder()
                     .sqsClient(sqsClient)
                     .queueUrl(queueUrl)
                     .queueName(queueName)
-                    .handler(handlers.handler())
+                    .handler(handler)
                     .name(name != null ? name : queueName)
                     .maxConcurrency(maxConcurrency)
                     .prefetch(prefetch)
@@ -706,7 +721,7 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
                     .shutdownTimeout(shutdownTimeout)
                     .batchFlushInterval(batchFlushInterval)
                     .executor(executor)
-                    .listeners(HandlerListeners.with(listeners, handlers.userHandler()))
+                    .listeners(HandlerListeners.with(listeners, handlers.userHandler(), handler))
                     .errorClassifier(errorClassifier)
                     .retryPolicy(policy)
                     .batchHandler(handlers.batchHandler())

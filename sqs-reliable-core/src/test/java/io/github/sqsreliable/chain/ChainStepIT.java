@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.observe.ConsumerEvent;
+import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.observe.ObservedConsumer;
 import io.github.sqsreliable.publish.OutgoingMessage;
 import io.github.sqsreliable.retry.Backoff;
 import io.github.sqsreliable.retry.FailureRecord;
@@ -196,5 +200,62 @@ class ChainStepIT {
         assertThat(failures.values()).singleElement().satisfies(e -> assertThat(e.getMessage())
                 .contains("no message group id").doesNotContain("from a standard queue"));
         assertThat(sqs.counts(next).total()).isZero();
+    }
+
+    record Resize(String image, int width) { }
+
+    /** A typed chain handler that also listens: it must hear the consumer's events once each. */
+    static final class ResizeStep implements PayloadChainHandler<Resize>, ConsumerListener {
+        final String next;
+        final AtomicInteger succeededEvents = new AtomicInteger();
+        final AtomicInteger closedEvents = new AtomicInteger();
+
+        ResizeStep(String next) {
+            this.next = next;
+        }
+
+        @Override
+        public void handle(Resize request, SqsMessage message, NextMessages outputs) {
+            outputs.send(next, request.image() + "@" + request.width());
+        }
+
+        @Override
+        public void onSucceeded(ConsumerEvent.MessageSucceeded event) {
+            succeededEvents.incrementAndGet();
+        }
+
+        @Override
+        public void onConsumerClosed(ObservedConsumer consumer) {
+            closedEvents.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aTypedChainHandlerReadsTheInputAndAnUnreadableOneIsDeadLetteredWithoutOutputs(EmbeddedSqs sqs,
+            @QueueOptions(deadLetterQueue = true) TestQueue input) {
+        String next = sqs.createQueue();
+        sqs.sendAll(input.url(), List.of("{\"image\":\"cat.jpg\",\"width\":320}", "{\"image\":\"dog.jpg\",\"width\":\"wide\"}"));
+        ResizeStep step = new ResizeStep(next);
+        try (SqsConsumer consumer = SqsConsumer.builder()
+                .sqsClient(sqs.client())
+                .queueUrl(input.url())
+                .shutdownTimeout(Duration.ZERO)
+                .retry(r -> r.onSameQueue(3, Backoff.fixed(Duration.ofSeconds(1))).thenDeadLetter(input.deadLetterQueueUrl()))
+                .chainHandler(Resize.class, step)
+                .build()) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> sqs.counts(input.deadLetterQueueUrl()).visible() == 1
+                    && consumer.metrics().deleted() == 2);
+            assertThat(consumer.metrics().failed()).isEqualTo(1);
+        }
+
+        assertThat(sqs.takeAll(next)).extracting(Message::body).containsExactly("cat.jpg@320");
+        Message dead = sqs.takeAll(input.deadLetterQueueUrl()).get(0);
+        assertThat(FailureRecord.of(dead.messageAttributes()).orElseThrow().errorMessage())
+                .startsWith("malformed payload for " + Resize.class.getName())
+                .contains("width")
+                .doesNotContain("wide");
+        assertThat(step.succeededEvents).hasValue(1);
+        assertThat(step.closedEvents).hasValue(1);
     }
 }

@@ -9,6 +9,7 @@ import io.github.sqsreliable.InvalidConfigurationException;
 import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.chain.ChainHandler;
+import io.github.sqsreliable.chain.PayloadChainHandler;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.chain.ChainSteps;
 import io.github.sqsreliable.internal.observe.HandlerListeners;
@@ -233,6 +234,20 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         }
 
         /**
+         * Runs a chain step whose input body is read as {@code type} first, as a typed handler's is: a body that
+         * cannot be read fails permanently, and nothing is sent for it. Otherwise as {@link #chainHandler(ChainHandler)}.
+         *
+         * @param type what to read each input body as
+         * @param chainHandler the chain handler; must be thread-safe
+         * @param <T> the payload type
+         * @return this builder
+         */
+        public <T> Builder chainHandler(Class<T> type, PayloadChainHandler<? super T> chainHandler) {
+            this.chainHandler = PayloadHandlers.typedChain(type, chainHandler);
+            return this;
+        }
+
+        /**
          * Names the function in logs and, unless the idempotency configuration names one, the idempotency
          * namespace. Default: the Lambda function's name. Give the polling consumer of the same work the same
          * name if both share an idempotency store.
@@ -357,7 +372,9 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         }
 
         FunctionRuntime runtime() {
-            MessageHandler handler = ChainSteps.handler(this.handler, chainHandler, null,
+            PayloadHandlers.Resolved handlers = PayloadHandlers.resolve(this.handler, batchHandler, chainHandler,
+                    payloadReader, payloadReaderSet, snsEnvelopes);
+            MessageHandler handler = ChainSteps.handler(handlers.handler(), handlers.chainHandler(), null,
                     () -> sqsClient != null ? sqsClient : SqsAsyncClient.create(),
                     tracing != null ? tracing : MessageTracing.none(), name);
             require(handler != null || batchHandler != null, "handler", "must be set (or batchHandler)");
@@ -383,12 +400,10 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
                 require(queueUrl.startsWith("http://") || queueUrl.startsWith("https://"), "queueUrl",
                         "must be an SQS queue URL (http:// or https://), was '" + queueUrl + "'");
             }
-            PayloadHandlers.Resolved handlers = PayloadHandlers.resolve(handler, batchHandler, payloadReader,
-                    payloadReaderSet, snsEnvelopes);
-            return new FunctionRuntime(new FunctionRuntime.Settings(sqsClient, queueUrl, handlers.handler(),
+            return new FunctionRuntime(new FunctionRuntime.Settings(sqsClient, queueUrl, handler,
                     handlers.batchHandler(), name,
                     maxConcurrency, timeoutMargin, errorClassifier, policy, idempotency,
-                    HandlerListeners.with(listeners, handlers.userHandler()),
+                    HandlerListeners.with(listeners, handlers.userHandler(), handler),
                     tracing != null ? tracing : MessageTracing.none()));
         }
 

@@ -3,7 +3,6 @@ package io.github.sqsreliable.internal.chain;
 import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.chain.ChainHandler;
-import io.github.sqsreliable.observe.ConsumerEvent;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.observe.ObservedConsumer;
 import io.github.sqsreliable.publish.PublishException;
@@ -22,12 +21,12 @@ import java.util.function.Supplier;
  * which holds the input's lease (its visibility is extended meanwhile), never on an SDK thread.
  *
  * <p>It is a {@link ConsumerListener} so that the consumer's close, which comes after every handler finished, also
- * closes a publisher the step created itself; events are passed on to a chain handler that is a listener too.
+ * closes a publisher the step created itself. A chain handler that is a listener is registered by the builder on its
+ * own, as any handler that is one.
  */
 final class ChainStep implements MessageHandler, ConsumerListener {
 
     private final ChainHandler handler;
-    private final ConsumerListener handlerListener;
     private final Supplier<SqsPublisher> publisher;
     private final boolean ownsPublisher;
     private volatile SqsPublisher created;
@@ -38,7 +37,6 @@ final class ChainStep implements MessageHandler, ConsumerListener {
      */
     ChainStep(ChainHandler handler, Supplier<SqsPublisher> publisher, boolean ownsPublisher) {
         this.handler = handler;
-        this.handlerListener = handler instanceof ConsumerListener listener ? listener : null;
         this.publisher = publisher;
         this.ownsPublisher = ownsPublisher;
     }
@@ -109,152 +107,11 @@ final class ChainStep implements MessageHandler, ConsumerListener {
 
     @Override
     public void onConsumerClosed(ObservedConsumer consumer) {
-        try {
-            if (handlerListener != null) {
-                handlerListener.onConsumerClosed(consumer);
-            }
-        } finally {
-            closeOwnedPublisher();
-        }
+        closeOwnedPublisher();
     }
 
     @Override
     public String toString() {
         return "ChainStep[" + handler + "]";
-    }
-
-    // The chain handler hears the consumer's events as any handler that is a listener does.
-
-    @Override
-    public void onConsumerStarted(ObservedConsumer consumer) {
-        if (handlerListener != null) {
-            handlerListener.onConsumerStarted(consumer);
-        }
-    }
-
-    @Override
-    public void onQueuesSampled(ObservedConsumer consumer) {
-        if (handlerListener != null) {
-            handlerListener.onQueuesSampled(consumer);
-        }
-    }
-
-    @Override
-    public void onReceived(ConsumerEvent.MessageReceived event) {
-        if (handlerListener != null) {
-            handlerListener.onReceived(event);
-        }
-    }
-
-    @Override
-    public void onHandlerStarted(ConsumerEvent.HandlerStarted event) {
-        if (handlerListener != null) {
-            handlerListener.onHandlerStarted(event);
-        }
-    }
-
-    @Override
-    public void onSucceeded(ConsumerEvent.MessageSucceeded event) {
-        if (handlerListener != null) {
-            handlerListener.onSucceeded(event);
-        }
-    }
-
-    @Override
-    public void onFailed(ConsumerEvent.MessageFailed event) {
-        if (handlerListener != null) {
-            handlerListener.onFailed(event);
-        }
-    }
-
-    @Override
-    public void onVisibilityExtended(ConsumerEvent.VisibilityExtended event) {
-        if (handlerListener != null) {
-            handlerListener.onVisibilityExtended(event);
-        }
-    }
-
-    @Override
-    public void onLeaseLost(ConsumerEvent.LeaseLost event) {
-        if (handlerListener != null) {
-            handlerListener.onLeaseLost(event);
-        }
-    }
-
-    @Override
-    public void onVisibilityExtensionRefused(ConsumerEvent.VisibilityExtensionRefused event) {
-        if (handlerListener != null) {
-            handlerListener.onVisibilityExtensionRefused(event);
-        }
-    }
-
-    @Override
-    public void onRedeliveredWhileHeld(ConsumerEvent.RedeliveredWhileHeld event) {
-        if (handlerListener != null) {
-            handlerListener.onRedeliveredWhileHeld(event);
-        }
-    }
-
-    @Override
-    public void onDeleted(ConsumerEvent.MessageDeleted event) {
-        if (handlerListener != null) {
-            handlerListener.onDeleted(event);
-        }
-    }
-
-    @Override
-    public void onDeleteFailed(ConsumerEvent.DeleteFailed event) {
-        if (handlerListener != null) {
-            handlerListener.onDeleteFailed(event);
-        }
-    }
-
-    @Override
-    public void onReleased(ConsumerEvent.MessageReleased event) {
-        if (handlerListener != null) {
-            handlerListener.onReleased(event);
-        }
-    }
-
-    @Override
-    public void onRetryScheduled(ConsumerEvent.RetryScheduled event) {
-        if (handlerListener != null) {
-            handlerListener.onRetryScheduled(event);
-        }
-    }
-
-    @Override
-    public void onMovedToRetryQueue(ConsumerEvent.MovedToRetryQueue event) {
-        if (handlerListener != null) {
-            handlerListener.onMovedToRetryQueue(event);
-        }
-    }
-
-    @Override
-    public void onPollFailed(ConsumerEvent.PollFailed event) {
-        if (handlerListener != null) {
-            handlerListener.onPollFailed(event);
-        }
-    }
-
-    @Override
-    public void onDeadLettered(ConsumerEvent.DeadLettered event) {
-        if (handlerListener != null) {
-            handlerListener.onDeadLettered(event);
-        }
-    }
-
-    @Override
-    public void onMoveFailed(ConsumerEvent.MoveFailed event) {
-        if (handlerListener != null) {
-            handlerListener.onMoveFailed(event);
-        }
-    }
-
-    @Override
-    public void onDuplicateSkipped(ConsumerEvent.DuplicateSkipped event) {
-        if (handlerListener != null) {
-            handlerListener.onDuplicateSkipped(event);
-        }
     }
 }

@@ -5,6 +5,9 @@ import io.github.sqsreliable.BatchResult;
 import io.github.sqsreliable.InvalidConfigurationException;
 import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.chain.ChainHandler;
+import io.github.sqsreliable.chain.NextMessages;
+import io.github.sqsreliable.chain.PayloadChainHandler;
 import io.github.sqsreliable.internal.sns.SnsEnvelopes;
 import io.github.sqsreliable.payload.JsonPayloads;
 import io.github.sqsreliable.payload.MalformedPayloadException;
@@ -56,13 +59,29 @@ public final class PayloadHandlers {
     }
 
     /**
-     * The handler the pipeline runs.
+     * A typed chain handler not yet bound to its reader; never run.
+     *
+     * @param type what to read input bodies as
+     * @param handler the user's handler
+     * @param <T> the payload type
+     */
+    public record TypedChain<T>(Class<T> type, PayloadChainHandler<? super T> handler) implements ChainHandler {
+        @Override
+        public void handle(SqsMessage message, NextMessages next) {
+            throw new IllegalStateException("a typed handler runs only once its builder has bound it to a reader");
+        }
+    }
+
+    /**
+     * The handler the pipeline runs, or the chain handler a chain step is to run.
      *
      * @param handler the single-message handler, or null
      * @param batchHandler the batch handler, or null
+     * @param chainHandler the chain handler, or null
      * @param userHandler the object the user gave (to register it as a listener if it is one)
      */
-    public record Resolved(MessageHandler handler, BatchHandler batchHandler, Object userHandler) {
+    public record Resolved(MessageHandler handler, BatchHandler batchHandler, ChainHandler chainHandler,
+                           Object userHandler) {
     }
 
     /**
@@ -86,25 +105,63 @@ public final class PayloadHandlers {
     }
 
     /**
+     * @param type what to read input bodies as
+     * @param handler the user's handler
+     * @param <T> the payload type
+     * @return the placeholder to keep in the builder's {@code chainHandler} field
+     */
+    public static <T> ChainHandler typedChain(Class<T> type, PayloadChainHandler<? super T> handler) {
+        return new TypedChain<>(type, handler);
+    }
+
+    /**
      * Validates the payload options and binds the handler.
      *
      * @param handler the builder's handler field, or null
      * @param batchHandler the builder's batch handler field, or null
+     * @param chainHandler the builder's chain handler field, or null
      * @param payloadReader the reader set, or null
      * @param payloadReaderSet whether {@code payloadReader(...)} was called (null then is an error)
      * @param snsEnvelopes whether to unwrap SNS envelopes
      * @return the handlers to run
      * @throws InvalidConfigurationException naming the field it rejects
      */
+    public static Resolved resolve(MessageHandler handler, BatchHandler batchHandler, ChainHandler chainHandler,
+                                   PayloadReader payloadReader, boolean payloadReaderSet, boolean snsEnvelopes) {
+        return resolve(handler, batchHandler, chainHandler, payloadReader, payloadReaderSet, snsEnvelopes,
+                JacksonPresence.present());
+    }
+
+    /**
+     * As {@link #resolve(MessageHandler, BatchHandler, ChainHandler, PayloadReader, boolean, boolean)} without a chain
+     * handler.
+     *
+     * @param handler the builder's handler field, or null
+     * @param batchHandler the builder's batch handler field, or null
+     * @param payloadReader the reader set, or null
+     * @param payloadReaderSet whether {@code payloadReader(...)} was called
+     * @param snsEnvelopes whether to unwrap SNS envelopes
+     * @return the handlers to run
+     */
     public static Resolved resolve(MessageHandler handler, BatchHandler batchHandler, PayloadReader payloadReader,
                                    boolean payloadReaderSet, boolean snsEnvelopes) {
-        return resolve(handler, batchHandler, payloadReader, payloadReaderSet, snsEnvelopes,
-                JacksonPresence.present());
+        return resolve(handler, batchHandler, null, payloadReader, payloadReaderSet, snsEnvelopes);
     }
 
     static Resolved resolve(MessageHandler handler, BatchHandler batchHandler, PayloadReader payloadReader,
                             boolean payloadReaderSet, boolean snsEnvelopes, boolean jackson) {
-        boolean typed = handler instanceof Typed<?> || batchHandler instanceof TypedBatch<?>;
+        return resolve(handler, batchHandler, null, payloadReader, payloadReaderSet, snsEnvelopes, jackson);
+    }
+
+    static Resolved resolve(MessageHandler handler, BatchHandler batchHandler, ChainHandler chainHandler,
+                            PayloadReader payloadReader, boolean payloadReaderSet, boolean snsEnvelopes,
+                            boolean jackson) {
+        boolean typed = handler instanceof Typed<?> || batchHandler instanceof TypedBatch<?>
+                || chainHandler instanceof TypedChain<?>;
+        if (chainHandler instanceof TypedChain<?> t) {
+            require(t.type() != null, "chainHandler", "type must not be null");
+            require(t.handler() != null, "chainHandler", "must not be null");
+        }
         if (handler instanceof Typed<?> t) {
             require(t.type() != null, "handler", "type must not be null");
             require(t.handler() != null, "handler", "must not be null");
@@ -116,7 +173,8 @@ public final class PayloadHandlers {
         require(!payloadReaderSet || payloadReader != null, "payloadReader",
                 "must not be null (leave it unset for JsonPayloads.create())");
         require(!payloadReaderSet || typed, "payloadReader", "is set, but no handler reads payloads: use "
-                + "handler(Class, PayloadHandler) or batchHandler(Class, PayloadBatchHandler)");
+                + "handler(Class, PayloadHandler), batchHandler(Class, PayloadBatchHandler) or chainHandler(Class, "
+                + "PayloadChainHandler)");
         require(!typed || payloadReaderSet || jackson, "payloadReader", "must be set: typed handlers read JSON with "
                 + "jackson-databind by default, which is not on the class path; " + JacksonPresence.ADD_JACKSON
                 + ", or set a PayloadReader of your own");
@@ -124,20 +182,28 @@ public final class PayloadHandlers {
                 + "on the class path; " + JacksonPresence.ADD_JACKSON);
         UnaryOperator<SqsMessage> unwrap = snsEnvelopes ? SnsEnvelopes::unwrap : UnaryOperator.identity();
         PayloadReader reader = !typed ? null : payloadReaderSet ? payloadReader : JsonPayloads.create();
+        if (chainHandler instanceof TypedChain<?> t) {
+            return new Resolved(handler, batchHandler, bind(t, reader, unwrap), t.handler());
+        }
+        if (chainHandler != null) {
+            ChainHandler chain = !snsEnvelopes ? chainHandler
+                    : (message, next) -> chainHandler.handle(unwrap.apply(message), next);
+            return new Resolved(handler, batchHandler, chain, chainHandler);
+        }
         if (handler instanceof Typed<?> t) {
-            return new Resolved(bind(t, reader, unwrap), null, t.handler());
+            return new Resolved(bind(t, reader, unwrap), null, null, t.handler());
         }
         if (batchHandler instanceof TypedBatch<?> t) {
-            return new Resolved(null, bind(t, reader, unwrap), t.handler());
+            return new Resolved(null, bind(t, reader, unwrap), null, t.handler());
         }
         if (!snsEnvelopes) {
-            return new Resolved(handler, batchHandler, handler != null ? handler : batchHandler);
+            return new Resolved(handler, batchHandler, null, handler != null ? handler : batchHandler);
         }
         if (handler != null) {
-            return new Resolved(message -> handler.handle(unwrap.apply(message)), null, handler);
+            return new Resolved(message -> handler.handle(unwrap.apply(message)), null, null, handler);
         }
         return new Resolved(null, new PreparingBatchHandler<>(unwrap::apply, message -> message, batchHandler::handle),
-                batchHandler);
+                null, batchHandler);
     }
 
     private static <T> MessageHandler bind(Typed<T> typed, PayloadReader reader, UnaryOperator<SqsMessage> unwrap) {
@@ -146,6 +212,15 @@ public final class PayloadHandlers {
         return message -> {
             SqsMessage unwrapped = unwrap.apply(message);
             handler.handle(read(reader, unwrapped, type), unwrapped);
+        };
+    }
+
+    private static <T> ChainHandler bind(TypedChain<T> typed, PayloadReader reader, UnaryOperator<SqsMessage> unwrap) {
+        Class<T> type = typed.type();
+        PayloadChainHandler<? super T> handler = typed.handler();
+        return (message, next) -> {
+            SqsMessage unwrapped = unwrap.apply(message);
+            handler.handle(read(reader, unwrapped, type), unwrapped, next);
         };
     }
 
