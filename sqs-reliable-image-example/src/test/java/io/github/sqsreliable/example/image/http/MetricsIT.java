@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +69,22 @@ class MetricsIT {
 
     @Test
     void historyShowsEachStagesQueuesFillingAndDraining() throws Exception {
-        List<String> ids = uploadAll();
+        // Upload until a 2-second depth sample has caught uploads waiting or in flight in the resize queue: one
+        // round of uploads can be resized between two samples on a fast machine.
+        // A new round goes up only once a sample taken after the last one saw nothing, so few rounds pile up.
+        List<String> ids = new ArrayList<>(uploadAll());
+        AtomicLong lastRound = new AtomicLong(System.currentTimeMillis());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonNode resize = queue(history(), "resize", "MAIN");
+            if (resize != null && maxWaiting(resize) > 0) {
+                return true;
+            }
+            if (resize != null && lastPointAt(resize) > lastRound.get()) {
+                ids.addAll(uploadAll());
+                lastRound.set(System.currentTimeMillis());
+            }
+            return false;
+        });
 
         await().atMost(Duration.ofSeconds(120)).until(() -> allFinished(ids)
                 && pipeline.queues().workQueuesEmpty(pipeline.sqs()));
@@ -209,6 +225,14 @@ class MetricsIT {
         JsonNode points = queue.get("points");
         JsonNode last = points.get(points.size() - 1);
         return points.size() > 1 && last.get("visible").asLong() == 0 && last.get("inFlight").asLong() == 0;
+    }
+
+    private static long lastPointAt(JsonNode queue) {
+        long last = 0;
+        for (JsonNode point : queue.get("points")) {
+            last = Math.max(last, point.get("at").asLong());
+        }
+        return last;
     }
 
     private static long maxWaiting(JsonNode queue) {
