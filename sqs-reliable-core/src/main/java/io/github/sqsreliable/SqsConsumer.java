@@ -208,8 +208,9 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
         }
 
         /**
-         * What to do with each message. Required. A handler that also implements {@link ConsumerListener} is
-         * registered as a listener too.
+         * What to do with each message. Set one handler: this, a typed {@link #handler(Class, PayloadHandler)}, a
+         * {@link #batchHandler(BatchHandler)} or a {@link #chainHandler(ChainHandler)}. A handler that also implements
+         * {@link ConsumerListener} is registered as a listener too.
          *
          * @param handler the handler; must be thread-safe
          * @return this builder
@@ -605,7 +606,8 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
 
         /**
          * Runs a chain step whose input body is read as {@code type} first, as a typed handler's is: a body that
-         * cannot be read fails permanently, and nothing is sent for it. Otherwise as {@link #chainHandler(ChainHandler)}.
+         * cannot be read fails permanently, and nothing is sent for it. Otherwise as
+         * {@link #chainHandler(ChainHandler)}.
          *
          * @param type what to read each input body as
          * @param chainHandler the chain handler; must be thread-safe
@@ -649,7 +651,8 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
             require(sqsClient != null, "sqsClient", "must be set");
             require(queueUrl != null, "queueUrl", "must be set");
             String queueName = QueueUrls.requireQueueUrl("queueUrl", queueUrl);
-            require(handler != null || batchHandler != null, "handler", "must be set (or batchHandler)");
+            require(handler != null || batchHandler != null, "handler",
+                    "must be set (or batchHandler, or chainHandler)");
             require(handler == null || batchHandler == null, "batchHandler",
                     "must not be set together with handler: choose one");
             require(name == null || (!name.isBlank() && name.length() <= 80), "name",

@@ -235,7 +235,8 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
 
         /**
          * Runs a chain step whose input body is read as {@code type} first, as a typed handler's is: a body that
-         * cannot be read fails permanently, and nothing is sent for it. Otherwise as {@link #chainHandler(ChainHandler)}.
+         * cannot be read fails permanently, and nothing is sent for it. Otherwise as
+         * {@link #chainHandler(ChainHandler)}.
          *
          * @param type what to read each input body as
          * @param chainHandler the chain handler; must be thread-safe
@@ -377,7 +378,8 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
             MessageHandler handler = ChainSteps.handler(handlers.handler(), handlers.chainHandler(), null,
                     () -> sqsClient != null ? sqsClient : SqsAsyncClient.create(),
                     tracing != null ? tracing : MessageTracing.none(), name);
-            require(handler != null || batchHandler != null, "handler", "must be set (or batchHandler)");
+            require(handler != null || batchHandler != null, "handler",
+                    "must be set (or batchHandler, or chainHandler)");
             require(handler == null || batchHandler == null, "batchHandler",
                     "must not be set together with handler: choose one");
             require(name == null || (!name.isBlank() && name.length() <= 80), "name",
