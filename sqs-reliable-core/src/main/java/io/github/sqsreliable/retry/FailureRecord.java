@@ -213,14 +213,24 @@ public record FailureRecord(int attempts, int tier, String originQueueUrl, Strin
      * @return the sanitized text, never null
      */
     public static String sanitize(String message) {
-        if (message == null) {
-            return "";
-        }
-        String cleaned = message.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
-        if (cleaned.length() <= MAX_ERROR_MESSAGE_LENGTH) {
+        return message == null ? "" : sanitize(message, MAX_ERROR_MESSAGE_LENGTH);
+    }
+
+    /**
+     * Bounds any text for a place that takes a limited single line (an attribute, a Step Functions error or cause):
+     * control characters become spaces, runs of white space one space, and the text is cut to {@code max}
+     * characters ending with {@code …}, never inside a surrogate pair.
+     *
+     * @param text any text, not null
+     * @param max the longest result, at least 2
+     * @return the sanitized text
+     */
+    public static String sanitize(String text, int max) {
+        String cleaned = text.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        if (cleaned.length() <= max) {
             return cleaned;
         }
-        int cut = MAX_ERROR_MESSAGE_LENGTH - 1;
+        int cut = max - 1;
         if (Character.isHighSurrogate(cleaned.charAt(cut - 1))) {
             cut--; // never split a surrogate pair
         }

@@ -1,5 +1,6 @@
 package io.github.sqsreliable.stepfunctions.internal;
 
+import io.github.sqsreliable.retry.FailureRecord;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -58,15 +59,7 @@ public final class FailureText {
      *     {@code max} characters ending with {@code …}, never inside a surrogate pair
      */
     static String bound(String text, int max) {
-        String cleaned = text.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
-        if (cleaned.length() <= max) {
-            return cleaned;
-        }
-        int cut = max - 1;
-        if (Character.isHighSurrogate(cleaned.charAt(cut - 1))) {
-            cut--;
-        }
-        return cleaned.substring(0, cut) + "…";
+        return FailureRecord.sanitize(text, max);
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -1,5 +1,6 @@
 package io.github.sqsreliable.stepfunctions.internal;
 
+import io.github.sqsreliable.internal.sqs.SqsBatcher;
 import io.github.sqsreliable.retry.PermanentFailureException;
 import io.github.sqsreliable.retry.TransientFailureException;
 import io.github.sqsreliable.stepfunctions.TaskTokenRejectedException;
@@ -57,7 +58,7 @@ public final class SfnErrors {
                     + "completed", cause);
         }
         if (cause instanceof AwsServiceException service) {
-            if (service.isThrottlingException() || service.statusCode() >= 500 || service.retryable()) {
+            if (SqsBatcher.isRetryable(service)) {
                 return new TransientFailureException("SendTaskSuccess for message " + messageId + " failed with "
                         + code + " (status " + service.statusCode() + "); the message is retried", cause);
             }

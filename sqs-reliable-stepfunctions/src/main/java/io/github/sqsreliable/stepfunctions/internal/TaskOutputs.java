@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.sqsreliable.internal.sqs.MessageSize;
 import io.github.sqsreliable.stepfunctions.InvalidTaskOutputException;
-import java.nio.charset.StandardCharsets;
 
 /** Turns a task handler's return value into the JSON text of SendTaskSuccess's {@code output}. */
 public final class TaskOutputs {
@@ -39,7 +39,7 @@ public final class TaskOutputs {
                         + " that Jackson cannot write as JSON: " + e.getOriginalMessage(), e);
             }
         }
-        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        long bytes = MessageSize.utf8Length(json);
         if (bytes > MAX_OUTPUT_BYTES) {
             throw new InvalidTaskOutputException("the task output is " + bytes + " bytes of JSON, more than the "
                     + MAX_OUTPUT_BYTES + " bytes (256 KiB) Step Functions accepts; return a reference to the data "
