@@ -17,51 +17,28 @@ import io.github.sqsreliable.test.QueueOptions;
 import io.github.sqsreliable.test.QueueSpec;
 import io.github.sqsreliable.test.SqsTestExtension;
 import io.github.sqsreliable.test.TestQueue;
+import io.github.sqsreliable.testing.HoldSendBatches;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 
 @Timeout(60)
 @ExtendWith(SqsTestExtension.class)
 class ChainStepIT {
 
-    /** Holds SendMessageBatch requests until released, on the thread that sends them (the publisher's). */
-    static final class HoldSends implements ExecutionInterceptor {
-        final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger held = new AtomicInteger();
-
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            if (context.request() instanceof SendMessageBatchRequest) {
-                held.incrementAndGet();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-    }
-
     @Test
     void sendsOutputsToTwoQueuesAndDeletesTheInputOnlyOnceTheyAreConfirmed(EmbeddedSqs sqs, TestQueue input) {
         String thumbnails = sqs.createQueue();
         String audit = sqs.createQueue();
-        HoldSends hold = new HoldSends();
+        HoldSendBatches hold = new HoldSendBatches();
         sqs.sendAll(input.url(), List.of("photo-1"));
         try (SqsAsyncClient client = sqs.newClient(hold);
              SqsConsumer consumer = SqsConsumer.builder()

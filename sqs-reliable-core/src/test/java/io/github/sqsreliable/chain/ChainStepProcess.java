@@ -4,13 +4,11 @@ import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.publish.OutgoingMessage;
 import io.github.sqsreliable.publish.PublishResult;
 import io.github.sqsreliable.publish.SqsPublisher;
+import io.github.sqsreliable.test.internal.LocalClients;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -45,11 +43,7 @@ public final class ChainStepProcess {
         String inputUrl = args[1];
         String nextUrl = args[2];
         int haltAfter = Integer.parseInt(args[3]);
-        try (SqsAsyncClient client = SqsAsyncClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-                .build();
+        try (SqsAsyncClient client = LocalClients.configure(SqsAsyncClient.builder(), endpoint, null).build();
              SqsPublisher publisher = new HaltingPublisher(SqsPublisher.builder().sqsClient(client).build(),
                      haltAfter);
              SqsConsumer consumer = SqsConsumer.builder()

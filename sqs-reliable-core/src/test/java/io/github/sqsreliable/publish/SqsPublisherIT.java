@@ -9,6 +9,7 @@ import io.github.sqsreliable.test.EmbeddedSqs;
 import io.github.sqsreliable.test.QueueOptions;
 import io.github.sqsreliable.test.SqsTestExtension;
 import io.github.sqsreliable.test.TestQueue;
+import io.github.sqsreliable.testing.HoldSendBatches;
 import io.github.sqsreliable.tracing.OpenTelemetryTracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -23,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -148,24 +147,6 @@ class SqsPublisherIT {
                 throw SqsException.builder().statusCode(status).message("injected " + code)
                         .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("injected").build())
                         .build();
-            }
-        }
-    }
-
-    /** Holds every SendMessageBatch request until released (on the thread that sends it: never the test's). */
-    static final class HoldRequests implements ExecutionInterceptor {
-        final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger held = new AtomicInteger();
-
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            if (context.request() instanceof SendMessageBatchRequest) {
-                held.incrementAndGet();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
             }
         }
     }
@@ -327,7 +308,7 @@ class SqsPublisherIT {
 
     @Test
     void waitsUpToMaxBlockWhenFullThenFails(EmbeddedSqs sqs, TestQueue queue) {
-        HoldRequests hold = new HoldRequests();
+        HoldSendBatches hold = new HoldSendBatches();
         try (SqsAsyncClient client = sqs.newClient(hold);
              // a linger long enough that the batch is sent by the publisher's thread, which the hold then stops
              SqsPublisher publisher = SqsPublisher.builder().sqsClient(client).maxPendingMessages(5)
@@ -376,7 +357,7 @@ class SqsPublisherIT {
 
     @Test
     void closeFailsWhatIsUnconfirmedAtItsTimeout(EmbeddedSqs sqs, TestQueue queue) {
-        HoldRequests hold = new HoldRequests();
+        HoldSendBatches hold = new HoldSendBatches();
         try (SqsAsyncClient client = sqs.newClient(hold)) {
             SqsPublisher publisher = SqsPublisher.builder().sqsClient(client)
                     .closeTimeout(Duration.ofMillis(300)).build();
