@@ -238,11 +238,24 @@ public final class EmbeddedPostgres {
                     failure = e;
                     continue;
                 }
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "postgres-fixture-stop"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stop(process);
+                    deleteRecursively(directory);
+                }, "postgres-fixture-stop"));
                 return new EmbeddedPostgres(port, "PostgreSQL from " + binaries + " on port " + port
                         + (prefix.isEmpty() ? "" : " (run as nobody: the tests run as root)"));
             }
             throw failure;
+        }
+
+        private static void deleteRecursively(Path directory) {
+            try (var paths = Files.walk(directory)) {
+                for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // a temporary directory left behind is harmless
+            }
         }
 
         private static List<String> command(List<String> prefix, String... command) {
