@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.sqsreliable.InvalidConfigurationException;
+import io.github.sqsreliable.SqsReliableException;
+import io.github.sqsreliable.idempotency.FencingToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,18 @@ class JdbcIdempotencyStoreBuilderTest {
             assertThatThrownBy(() -> JdbcIdempotencyStore.builder().dataSource(NO_CONNECTIONS).maxConcurrency(threads)
                     .build()).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("maxConcurrency");
         }
+    }
+
+    @Test
+    void aClosedStoreFailsItsCallsWithoutBlocking() {
+        JdbcIdempotencyStore store = JdbcIdempotencyStore.builder().dataSource(NO_CONNECTIONS).build();
+        store.close();
+
+        assertThat(store.release("key", FencingToken.random()))
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(SqsReliableException.class)
+                .withMessageContaining("closed");
     }
 
     @Test
