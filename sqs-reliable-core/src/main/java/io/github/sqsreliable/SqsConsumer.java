@@ -7,6 +7,7 @@ import io.github.sqsreliable.internal.Consumers;
 import io.github.sqsreliable.internal.ConsumerSettings;
 import io.github.sqsreliable.internal.QueueUrls;
 import io.github.sqsreliable.internal.chain.ChainSteps;
+import io.github.sqsreliable.internal.dedupe.HandlerKeys;
 import io.github.sqsreliable.internal.observe.HandlerListeners;
 import io.github.sqsreliable.internal.payload.PayloadHandlers;
 import io.github.sqsreliable.internal.sqs.SqsLimits;
@@ -651,6 +652,8 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
             require(sqsClient != null, "sqsClient", "must be set");
             require(queueUrl != null, "queueUrl", "must be set");
             String queueName = QueueUrls.requireQueueUrl("queueUrl", queueUrl);
+            String storeProblem = HandlerKeys.storeProblem(this.handler, idempotency);
+            require(storeProblem == null, "idempotency", storeProblem);
             require(handler != null || batchHandler != null, "handler",
                     "must be set (or batchHandler, or chainHandler)");
             require(handler == null || batchHandler == null, "batchHandler",

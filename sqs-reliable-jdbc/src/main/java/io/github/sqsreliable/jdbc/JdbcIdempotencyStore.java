@@ -7,9 +7,11 @@ import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
+import io.github.sqsreliable.idempotency.KeyCompletingHandler;
 import io.github.sqsreliable.jdbc.internal.Durations;
 import io.github.sqsreliable.jdbc.internal.JdbcOperations;
 import io.github.sqsreliable.jdbc.internal.Sql;
+import io.github.sqsreliable.jdbc.internal.TransactionalHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,12 +82,18 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     private static final AtomicInteger STORES = new AtomicInteger();
 
     private final String tableName;
+    private final DataSource dataSource;
+    private final Sql sql;
+    private final int queryTimeoutSeconds;
     private final JdbcOperations operations;
     private final ThreadPoolExecutor threads;
 
     private JdbcIdempotencyStore(Builder builder) {
         this.tableName = builder.tableName;
-        this.operations = new JdbcOperations(builder.dataSource, new Sql(builder.tableName), builder.queryTimeout);
+        this.dataSource = builder.dataSource;
+        this.sql = new Sql(builder.tableName);
+        this.queryTimeoutSeconds = JdbcOperations.timeoutSeconds(builder.queryTimeout);
+        this.operations = new JdbcOperations(builder.dataSource, sql, builder.queryTimeout);
         String prefix = "sqs-reliable-jdbc-" + STORES.incrementAndGet() + "-";
         AtomicInteger threadNumber = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(builder.maxConcurrency, builder.maxConcurrency, 30, TimeUnit.SECONDS,
@@ -125,6 +133,37 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
             operations.createTable();
             return null;
         });
+    }
+
+    /**
+     * The transactional mode: a consumer handler that runs {@code handler} in a transaction on this store's data
+     * source and, in that same transaction, records the message's key as done, then commits once. After the commit
+     * the effects and the record exist together; after a rollback or a crash, neither does, so a redelivery can
+     * never apply the effects twice. The record is written only while the key still carries this delivery's
+     * fencing token: a consumer whose lease ran out and was taken over rolls back with a
+     * {@link io.github.sqsreliable.idempotency.KeyTakenOverException} (a transient failure).
+     *
+     * <p>Use it as the consumer's (or Lambda function's) single-message handler, with this store as its
+     * idempotency store; {@code build()} rejects anything else. The consumer then deletes a handled message
+     * without a second store call.
+     *
+     * <pre>{@code
+     * SqsConsumer.builder()
+     *         .idempotency(Idempotency.builder().store(store).build())
+     *         .handler(store.transactional((message, connection) -> {
+     *             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders ...")) {
+     *                 ...
+     *                 insert.executeUpdate();
+     *             }
+     *         }))
+     * }</pre>
+     *
+     * @param handler does the message's writes on the transaction's connection
+     * @return the handler to give the consumer
+     */
+    public KeyCompletingHandler transactional(JdbcTransactionalHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new TransactionalHandler(this, dataSource, sql, queryTimeoutSeconds, tableName, handler);
     }
 
     /** @return the table holding this store's records */

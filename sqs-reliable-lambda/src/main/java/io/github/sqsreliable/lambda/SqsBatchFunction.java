@@ -12,6 +12,7 @@ import io.github.sqsreliable.chain.ChainHandler;
 import io.github.sqsreliable.chain.PayloadChainHandler;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.chain.ChainSteps;
+import io.github.sqsreliable.internal.dedupe.HandlerKeys;
 import io.github.sqsreliable.internal.observe.HandlerListeners;
 import io.github.sqsreliable.internal.payload.PayloadHandlers;
 import io.github.sqsreliable.lambda.internal.FunctionRuntime;
@@ -378,6 +379,8 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
             MessageHandler handler = ChainSteps.handler(handlers.handler(), handlers.chainHandler(), null,
                     () -> sqsClient != null ? sqsClient : SqsAsyncClient.create(),
                     tracing != null ? tracing : MessageTracing.none(), name);
+            String storeProblem = HandlerKeys.storeProblem(this.handler, idempotency);
+            require(storeProblem == null, "idempotency", storeProblem);
             require(handler != null || batchHandler != null, "handler",
                     "must be set (or batchHandler, or chainHandler)");
             require(handler == null || batchHandler == null, "batchHandler",

@@ -99,11 +99,21 @@ public final class HeldKeys {
     }
 
     /**
-     * @param message a message
-     * @return whether the message holds an idempotency key, which {@link #complete} must then mark done
+     * @param message a handled message
+     * @return whether the message holds an idempotency key which {@link #complete} must mark done: not when the
+     *     handler's own transaction recorded it as done (then its renewals stop here)
      */
-    public boolean holdsKey(InFlightMessage message) {
-        return store != null && message.idempotencyKey() != null;
+    public boolean holdsKeyToComplete(InFlightMessage message) {
+        if (store == null || message.idempotencyKey() == null) {
+            return false;
+        }
+        if (message.keyCompletedByHandler()) {
+            if (renewals != null) {
+                renewals.forget(message);
+            }
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -111,7 +121,7 @@ public final class HeldKeys {
      * the store answered (or after the last failed attempt: the work is done, and keeping the message would only
      * run it again). Does not wait for the store; blocks only while too many completions are outstanding.
      *
-     * @param message a settled message whose handler succeeded and which {@link #holdsKey holds a key}
+     * @param message a settled message whose handler succeeded and which {@link #holdsKeyToComplete holds a key to complete}
      * @param thenDelete queues the message's delete; must not block. Its future is the delete's answer
      */
     public void complete(InFlightMessage message, Supplier<? extends CompletableFuture<?>> thenDelete) {

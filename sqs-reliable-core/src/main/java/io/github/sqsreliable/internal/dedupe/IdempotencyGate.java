@@ -4,6 +4,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
+import io.github.sqsreliable.idempotency.HeldKey;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.internal.dedupe.Hashing;
 import io.github.sqsreliable.internal.message.InFlightMessage;
@@ -249,7 +250,7 @@ public final class IdempotencyGate {
     private Decision decide(InFlightMessage message, AcquireRequest request, AcquireResult result,
                             long acquireSentNanos) {
         if (result instanceof AcquireResult.Acquired acquired) {
-            message.holdIdempotencyKey(request.key(), acquired.token());
+            message.holdIdempotencyKey(new HeldKey(request.key(), acquired.token(), config.ttl()));
             // Renewed from now on, whatever happens to the message's visibility, until it is settled.
             heldKeys.hold(message, acquireSentNanos);
             return Decision.DISPATCH;

@@ -153,7 +153,7 @@ final class KeyRenewals {
                 lease.expiresNanos = Math.max(lease.expiresNanos, now + duration.toNanos());
             } else {
                 leases.remove(message);
-                if (!message.isSettled()) {
+                if (!message.isSettled() && !message.keyCompletedByHandler()) {
                     // (A renewal that lands after the key was completed or released answers false too: no loss.)
                     log.warn("the idempotency lease of message {} was lost while its handler runs (expired and taken "
                             + "over, or removed from the store); another copy may be handled too",

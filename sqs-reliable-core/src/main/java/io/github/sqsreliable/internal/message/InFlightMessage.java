@@ -2,6 +2,8 @@ package io.github.sqsreliable.internal.message;
 
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.FencingToken;
+import io.github.sqsreliable.idempotency.HeldKey;
+import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.observe.MessageTracing;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +31,7 @@ public final class InFlightMessage implements DispatchUnit {
     private volatile long visibleUntilNanos;
 
     // Set once by the idempotency gate before dispatch; read by the settle stage and the extender.
-    private volatile String idempotencyKey;
-    private volatile FencingToken fencingToken;
+    private volatile HeldKey heldKey;
     // Set by the worker once the handler ran; read by the thread that sends a copy (a move), for its trace context.
     private volatile MessageTracing.Span span;
 
@@ -85,18 +86,39 @@ public final class InFlightMessage implements DispatchUnit {
      * @param token the acquisition's token
      */
     public void holdIdempotencyKey(String key, FencingToken token) {
-        this.idempotencyKey = key;
-        this.fencingToken = token;
+        holdIdempotencyKey(new HeldKey(key, token, Idempotency.DEFAULT_TTL));
+    }
+
+    /**
+     * Records that this message's idempotency key is held.
+     *
+     * @param key the held key
+     */
+    public void holdIdempotencyKey(HeldKey key) {
+        this.heldKey = key;
+    }
+
+    /** @return the held key, or null */
+    public HeldKey heldKey() {
+        return heldKey;
     }
 
     /** @return the store key held for this message, or null */
     public String idempotencyKey() {
-        return idempotencyKey;
+        HeldKey held = heldKey;
+        return held == null ? null : held.key();
     }
 
     /** @return the token of the held key, or null */
     public FencingToken fencingToken() {
-        return fencingToken;
+        HeldKey held = heldKey;
+        return held == null ? null : held.token();
+    }
+
+    /** @return whether the handler's own transaction recorded the held key as done */
+    public boolean keyCompletedByHandler() {
+        HeldKey held = heldKey;
+        return held != null && held.completedByHandler();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.sqsreliable.internal.pipeline;
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.internal.classify.FailureRouter;
 import io.github.sqsreliable.internal.classify.Outcome;
+import io.github.sqsreliable.internal.dedupe.HandlerKeys;
 import io.github.sqsreliable.internal.dedupe.IdempotencyGate;
 import io.github.sqsreliable.internal.dispatch.Dispatcher;
 import io.github.sqsreliable.internal.handle.HandlerInvoker;
@@ -219,12 +220,15 @@ public final class MessagePipeline {
         }
         events.handlerStarted(message.view(), message.arrivedNanos());
         HandlerResult result;
+        HandlerKeys.Binding keyBound = HandlerKeys.bind(message.heldKey());
         try {
             result = invoker.invoke(message.view());
         } catch (VirtualMachineError e) {
             // Return the permit and stop extending before the error goes on to the thread's handler.
             settler.apply(message, new Outcome.Redeliver(e));
             throw e;
+        } finally {
+            keyBound.close();
         }
         shape.handled().handled(1, result.duration().toNanos());
         Outcome outcome = result.succeeded()

@@ -88,7 +88,7 @@ public final class Settler implements SettleStage {
         SqsMessage view = message.view();
         if (outcome instanceof Outcome.Acknowledge) {
             awaitQuietly(noExtensionInFlight);
-            if (heldKeys.holdsKey(message)) {
+            if (heldKeys.holdsKeyToComplete(message)) {
                 // The delete waits until the key is recorded as done: a crash in between leaves the message on
                 // the queue, where its redelivery finds the key done (or leased), never gone with its key not done.
                 // Queued from the callback thread, so without waiting for room: the completion batcher bounds it.

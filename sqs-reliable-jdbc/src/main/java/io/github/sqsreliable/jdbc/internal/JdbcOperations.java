@@ -44,7 +44,15 @@ public final class JdbcOperations {
     public JdbcOperations(DataSource dataSource, Sql sql, Duration queryTimeout) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.sql = Objects.requireNonNull(sql, "sql");
-        this.queryTimeoutSeconds = (int) Math.max(1, (queryTimeout.toMillis() + 999) / 1_000);
+        this.queryTimeoutSeconds = timeoutSeconds(queryTimeout);
+    }
+
+    /**
+     * @param queryTimeout a statement timeout
+     * @return it in whole seconds, rounded up (JDBC's unit), at least 1
+     */
+    public static int timeoutSeconds(Duration queryTimeout) {
+        return (int) Math.max(1, (queryTimeout.toMillis() + 999) / 1_000);
     }
 
     /** Runs the DDL: creates the table and its index unless they exist. */

@@ -66,6 +66,21 @@ public final class Sql {
             RETURNING r.idempotency_key
             """;
 
+    /*
+     * In the handler's transaction: the token decides, not the clock. A lease that ran out while no one took the
+     * key over still carries this token, and committing then is safe; a consumer that took it over changed the
+     * token, and the row lock this statement takes orders the two: whichever commits first wins, the other sees it.
+     */
+    private static final String COMPLETE_IN_TRANSACTION = """
+            UPDATE %1$s AS r SET status = 'COMPLETED', lease_expires_at = NULL, completed_at = statement_timestamp(),
+                                 expires_at = statement_timestamp() + ?::bigint * INTERVAL '1 millisecond'
+            WHERE r.idempotency_key = ? AND r.fencing_token = ? AND r.status = 'IN_PROGRESS'
+            """;
+
+    private static final String DESCRIBE = """
+            SELECT r.status, r.fencing_token FROM %1$s AS r WHERE r.idempotency_key = ?
+            """;
+
     private static final String RELEASE = """
             DELETE FROM %1$s AS r WHERE r.idempotency_key = ? AND r.fencing_token = ? AND %2$s
             """;
@@ -79,6 +94,8 @@ public final class Sql {
     private final List<String> createTable;
     private final String acquire;
     private final String complete;
+    private final String completeInTransaction;
+    private final String describe;
     private final String release;
     private final String renew;
 
@@ -90,6 +107,8 @@ public final class Sql {
         this.createTable = List.of(createTableScript(table).split(";\\s*"));
         this.acquire = ACQUIRE.formatted(table, EXPIRED);
         this.complete = COMPLETE.formatted(table, HELD);
+        this.completeInTransaction = COMPLETE_IN_TRANSACTION.formatted(table);
+        this.describe = DESCRIBE.formatted(table);
         this.release = RELEASE.formatted(table, HELD);
         this.renew = RENEW.formatted(table, HELD);
     }
@@ -116,6 +135,16 @@ public final class Sql {
     /** @return complete: TTL millis, then two arrays (keys, tokens); returns the completed keys */
     public String complete() {
         return complete;
+    }
+
+    /** @return complete one key inside a handler's transaction: TTL millis, key, token; the updated row count */
+    public String completeInTransaction() {
+        return completeInTransaction;
+    }
+
+    /** @return a key's status and token: key */
+    public String describe() {
+        return describe;
     }
 
     /** @return release: key, token */

@@ -157,8 +157,8 @@ final class LambdaSettler implements SettleStage {
      */
     private void completeKey(InFlightMessage message) {
         String key = message.idempotencyKey();
-        if (idempotency == null || key == null) {
-            return;
+        if (idempotency == null || key == null || message.keyCompletedByHandler()) {
+            return; // nothing held, or the handler's own transaction recorded it as done
         }
         for (int attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt++) {
             try {
