@@ -8,9 +8,11 @@ import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.FencingToken;
+import io.github.sqsreliable.idempotency.HeldKey;
 import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
+import io.github.sqsreliable.idempotency.KeyCompletingHandler;
 import io.github.sqsreliable.retry.Backoff;
 import io.github.sqsreliable.retry.FailureKind;
 import io.github.sqsreliable.retry.FailureRecord;
@@ -316,6 +318,38 @@ class SqsBatchFunctionIT {
     }
 
     @Test
+    void aHandlerThatCompletesItsOwnKeyIsDeletedWithoutASecondCompletion() {
+        String queue = sqs.createQueue(QueueSpec.standard().visibilityTimeout(LONG_VISIBILITY));
+        sqs.sendAll(queue, List.of("order-1", "order-2"));
+        InMemoryIdempotencyStore memory = InMemoryIdempotencyStore.builder().build();
+        List<String> completions = new CopyOnWriteArrayList<>();
+        IdempotencyStore store = countingCompletions(memory, completions);
+        // what a transactional mode does: complete the key in the handler's own commit, then say so
+        KeyCompletingHandler handler = new KeyCompletingHandler() {
+            @Override
+            public IdempotencyStore store() {
+                return store;
+            }
+
+            @Override
+            public void handle(SqsMessage message) {
+                HeldKey held = HeldKey.current().orElseThrow();
+                assertThat(store.complete(held.key(), held.token(), held.ttl()).join()).isTrue();
+                held.markCompletedByHandler();
+            }
+        };
+        SqsBatchFunction function = function(handler)
+                .idempotency(Idempotency.builder().store(store).key(SqsMessage::body).build()).build();
+
+        List<SqsEventSource.Invocation> invocations = source(queue, function).drain(Duration.ofSeconds(20));
+
+        assertThat(invocations).allSatisfy(invocation -> assertThat(invocation.failedMessageIds()).isEmpty());
+        assertThat(completions).hasSize(2);
+        assertThat(function.metrics().succeeded()).isEqualTo(2);
+        assertThat(sqs.counts(queue).total()).isZero();
+    }
+
+    @Test
     void aTimeoutMidBatchLeavesNothingCompletedThatWasNotHandled() {
         String queue = sqs.createQueue(QueueSpec.standard().visibilityTimeout(LONG_VISIBILITY));
         List<String> bodies = new ArrayList<>();
@@ -375,6 +409,31 @@ class SqsBatchFunctionIT {
 
             @Override
             public CompletableFuture<Boolean> complete(String key, FencingToken token, Duration ttl) {
+                return store.complete(key, token, ttl);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> release(String key, FencingToken token) {
+                return store.release(key, token);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> renew(String key, FencingToken token, Duration lease) {
+                return store.renew(key, token, lease);
+            }
+        };
+    }
+
+    private static IdempotencyStore countingCompletions(IdempotencyStore store, List<String> completions) {
+        return new IdempotencyStore() {
+            @Override
+            public CompletableFuture<List<AcquireResult>> acquire(List<AcquireRequest> requests) {
+                return store.acquire(requests);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> complete(String key, FencingToken token, Duration ttl) {
+                completions.add(key);
                 return store.complete(key, token, ttl);
             }
 

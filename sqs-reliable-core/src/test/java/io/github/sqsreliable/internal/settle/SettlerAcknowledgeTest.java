@@ -101,4 +101,19 @@ class SettlerAcknowledgeTest {
         verify(store, never()).completeAll(anyList(), any());
         assertThat(events.snapshot().deleted()).isEqualTo(1);
     }
+
+    @Test
+    void aHandledMessageWhoseKeyItsHandlerCompletedIsDeletedAtOnceWithoutAStoreCall() {
+        when(deletes.submit(anyString(), anyInt())).thenReturn(CompletableFuture.completedFuture(null));
+        InFlightMessage message = message("m3", true);
+        message.heldKey().markCompletedByHandler();
+
+        settler.apply(message, new Outcome.Acknowledge());
+
+        verify(deletes).submit("receipt-m3", 0);
+        verify(store, never()).completeAll(anyList(), any());
+        verify(store, never()).complete(any(), any(), any());
+        verify(store, never()).release(any(), any());
+        assertThat(events.snapshot().deleted()).isEqualTo(1);
+    }
 }
