@@ -53,7 +53,10 @@ import javax.sql.DataSource;
  *
  * <p><b>Threads.</b> JDBC blocks, and the SPI must not: every call runs on the store's own threads (named
  * {@code sqs-reliable-jdbc-<n>}, at most {@link Builder#maxConcurrency}, with a bounded queue). A call that finds
- * the queue full, or the store closed, fails its future at once. Futures complete on those threads: stages
+ * the queue full, or the store closed, fails its future at once; one that waited in the queue longer than
+ * {@link Builder#queryTimeout} fails without running (its caller has given up on it). A connection is waited for
+ * as long as the data source's own timeout (HikariCP's {@code connectionTimeout}): keep that near the query
+ * timeout. Futures complete on those threads: stages
  * chained on them must not block for long. {@link #close()} stops the threads; the data source stays open.
  *
  * <p><b>Failures.</b> A statement that fails, or runs longer than {@link Builder#queryTimeout}, completes the
@@ -85,6 +88,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     private final DataSource dataSource;
     private final Sql sql;
     private final int queryTimeoutSeconds;
+    private final long queueDeadlineNanos;
     private final JdbcOperations operations;
     private final ThreadPoolExecutor threads;
 
@@ -93,6 +97,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         this.dataSource = builder.dataSource;
         this.sql = new Sql(builder.tableName);
         this.queryTimeoutSeconds = JdbcOperations.timeoutSeconds(builder.queryTimeout);
+        this.queueDeadlineNanos = builder.queryTimeout.toNanos();
         this.operations = new JdbcOperations(builder.dataSource, sql, builder.queryTimeout);
         String prefix = "sqs-reliable-jdbc-" + STORES.incrementAndGet() + "-";
         AtomicInteger threadNumber = new AtomicInteger();
@@ -241,8 +246,19 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     }
 
     private <T> CompletableFuture<T> submit(Supplier<T> work) {
+        long queuedNanos = System.nanoTime();
         try {
-            return CompletableFuture.supplyAsync(work, threads);
+            return CompletableFuture.supplyAsync(() -> {
+                // A call that waited longer than a statement may run has been given up by its caller (the consumer
+                // waits its store timeout); running it now would only take keys no one will handle.
+                long waitedNanos = System.nanoTime() - queuedNanos;
+                if (waitedNanos > queueDeadlineNanos) {
+                    throw new SqsReliableException("JDBC idempotency store on " + tableName + ": the call waited "
+                            + TimeUnit.NANOSECONDS.toMillis(waitedNanos) + " ms for one of its "
+                            + threads.getMaximumPoolSize() + " threads, longer than queryTimeout; not run");
+                }
+                return work.get();
+            }, threads);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new SqsReliableException(threads.isShutdown()
                     ? "JDBC idempotency store on " + tableName + " is closed"
