@@ -10,7 +10,7 @@ import java.util.Optional;
  * own transaction, together with its effects, so that a crash can never leave the effect without the record.
  *
  * <p>Stores with a transactional mode ({@code JdbcIdempotencyStore.transactional}, {@code
- * DynamoIdempotencyStore.transactional}) read it with {@link #current()}, write the completion in the handler's
+ * DynamoDbIdempotencyStore.transactional}) read it with {@link #current()}, write the completion in the handler's
  * transaction on condition that the row still carries {@link #token()}, and call {@link #markCompletedByHandler()}
  * once that transaction committed. The consumer then deletes the message without completing the key again.
  */

@@ -156,6 +156,33 @@ class JdbcTransactionalIT {
     }
 
     @Test
+    void underSerializableAStaleHoldersCommitFailsAndItsEffectIsRolledBack() throws Exception {
+        // given one message, handled at SERIALIZABLE, whose first run sees its key taken over after it wrote
+        String queueUrl = sqs.createQueue(QueueSpec.standard().visibilityTimeout(Duration.ofSeconds(2)));
+        sqs.sendAll(queueUrl, List.of("serializable-1"));
+        AtomicInteger runs = new AtomicInteger();
+
+        // when it is handled in the transactional mode
+        try (SqsConsumer consumer = consumer(queueUrl, store.transactional((message, connection) -> {
+            connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            insertEffect(connection, message.body());
+            if (runs.incrementAndGet() == 1) {
+                takeOver(HeldKey.current().orElseThrow().key(), Duration.ofSeconds(2));
+            }
+        }))) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(40)).until(() -> consumer.metrics().succeeded() == 1);
+            sqs.awaitDrained(queueUrl, Duration.ofSeconds(30));
+
+            // then the stale run's completion failed on the concurrent update (SQLSTATE 40001), nothing of it remains
+            assertThat(failures).first().satisfies(failure -> assertThat(failure.error())
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(error -> assertThat(((SQLException) error).getSQLState()).isEqualTo("40001")));
+            assertThat(effectCounts()).containsExactlyEntriesOf(Map.of("serializable-1", 1));
+        }
+    }
+
+    @Test
     void aHandlerThatEndsTheTransactionItselfFailsAndLeavesNothing() throws Exception {
         // given a handler that writes, then commits on its own
         String queueUrl = sqs.createQueue(QueueSpec.standard().visibilityTimeout(Duration.ofSeconds(10)));
