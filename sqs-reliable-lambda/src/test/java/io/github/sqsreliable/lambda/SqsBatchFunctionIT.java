@@ -400,34 +400,20 @@ class SqsBatchFunctionIT {
 
     /** A store that notes the lease of every acquire, and otherwise is the real in-memory store. */
     private static IdempotencyStore recordingLeases(IdempotencyStore store, List<Duration> leases) {
+        return recording(store, leases, new ArrayList<>());
+    }
+
+    /** A store that notes the key of every complete call, and otherwise is the real in-memory store. */
+    private static IdempotencyStore countingCompletions(IdempotencyStore store, List<String> completions) {
+        return recording(store, new ArrayList<>(), completions);
+    }
+
+    private static IdempotencyStore recording(IdempotencyStore store, List<Duration> leases,
+                                              List<String> completions) {
         return new IdempotencyStore() {
             @Override
             public CompletableFuture<List<AcquireResult>> acquire(List<AcquireRequest> requests) {
                 requests.forEach(request -> leases.add(request.lease()));
-                return store.acquire(requests);
-            }
-
-            @Override
-            public CompletableFuture<Boolean> complete(String key, FencingToken token, Duration ttl) {
-                return store.complete(key, token, ttl);
-            }
-
-            @Override
-            public CompletableFuture<Boolean> release(String key, FencingToken token) {
-                return store.release(key, token);
-            }
-
-            @Override
-            public CompletableFuture<Boolean> renew(String key, FencingToken token, Duration lease) {
-                return store.renew(key, token, lease);
-            }
-        };
-    }
-
-    private static IdempotencyStore countingCompletions(IdempotencyStore store, List<String> completions) {
-        return new IdempotencyStore() {
-            @Override
-            public CompletableFuture<List<AcquireResult>> acquire(List<AcquireRequest> requests) {
                 return store.acquire(requests);
             }
 

@@ -1,12 +1,11 @@
 package io.github.sqsreliable.test;
 
 import io.github.sqsreliable.test.internal.OptionalDependency;
+import io.github.sqsreliable.test.internal.ServerProcesses;
 import io.github.sqsreliable.test.internal.ZonkyPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,7 +220,7 @@ public final class EmbeddedPostgres {
             IllegalStateException failure = null;
             // A free port can be taken between probing and binding: try a few.
             for (int attempt = 1; attempt <= 3; attempt++) {
-                int port = freePort();
+                int port = ServerProcesses.freePort("PostgreSQL");
                 Process process;
                 try {
                     process = new ProcessBuilder(command(prefix, new File(binaries, "postgres").getPath(),
@@ -277,7 +276,7 @@ public final class EmbeddedPostgres {
                 }
                 if (process.exitValue() != 0) {
                     throw new IllegalStateException(String.join(" ", command) + " exited with status "
-                            + process.exitValue() + "; its output ends with: " + tail(log));
+                            + process.exitValue() + "; its output ends with: " + ServerProcesses.tail(log));
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("could not run " + command.get(0) + ": " + e.getMessage(), e);
@@ -292,7 +291,7 @@ public final class EmbeddedPostgres {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("postgres exited with status " + process.exitValue()
-                            + "; its output ends with: " + tail(log));
+                            + "; its output ends with: " + ServerProcesses.tail(log));
                 }
                 try {
                     if (Files.readString(log, StandardCharsets.UTF_8)
@@ -308,7 +307,7 @@ public final class EmbeddedPostgres {
                 }
             }
             throw new IllegalStateException("PostgreSQL not ready within " + START_TIMEOUT + "; its output ends "
-                    + "with: " + tail(log));
+                    + "with: " + ServerProcesses.tail(log));
         }
 
         private static void stop(Process process) {
@@ -322,24 +321,6 @@ public final class EmbeddedPostgres {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for PostgreSQL", e);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no output: " + e.getMessage() + ")";
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.github.sqsreliable.test;
 
+import io.github.sqsreliable.test.internal.ServerProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -262,7 +261,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            EmbeddedRedis server = new EmbeddedRedis(source, "127.0.0.1", freePort(), executable,
+            EmbeddedRedis server = new EmbeddedRedis(source, "127.0.0.1", ServerProcesses.freePort("Redis"), executable,
                     extraArguments, stoppable, workDirectory, null);
             synchronized (server) {
                 try {
@@ -299,7 +298,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             awaitPong(host, port, START_TIMEOUT, process);
         } catch (RuntimeException e) {
             process.destroyForcibly();
-            throw new IllegalStateException(e.getMessage() + "; its output ends with: " + tail(log), e);
+            throw new IllegalStateException(e.getMessage() + "; its output ends with: " + ServerProcesses.tail(log), e);
         }
     }
 
@@ -409,23 +408,5 @@ public final class EmbeddedRedis implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for Redis", e);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no output: " + e.getMessage() + ")";
-        }
     }
 }
