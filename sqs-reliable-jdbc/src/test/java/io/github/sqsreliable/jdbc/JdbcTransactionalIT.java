@@ -71,11 +71,7 @@ class JdbcTransactionalIT {
     void theEffectAndTheRecordCommitOnceAndTheMessageIsDeletedWithoutASecondCompletion() throws Exception {
         // given 20 messages, each key its body
         String queueUrl = sqs.createQueue(QueueSpec.standard().visibilityTimeout(Duration.ofSeconds(10)));
-        List<String> bodies = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            bodies.add("order-" + i);
-        }
-        sqs.sendAll(queueUrl, bodies);
+        List<String> bodies = sendNumbered(queueUrl, "order-", 20);
 
         // when a consumer handles them in the transactional mode
         try (SqsConsumer consumer = consumer(queueUrl, store.transactional((message, connection) ->
@@ -103,11 +99,7 @@ class JdbcTransactionalIT {
     void aFailedHandlerLeavesNeitherItsEffectNorARecordAndItsRetryCommitsOnce() throws Exception {
         // given 10 messages whose first attempt writes its effect and then fails
         String queueUrl = sqs.createQueue(QueueSpec.standard().visibilityTimeout(Duration.ofSeconds(10)));
-        List<String> bodies = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            bodies.add("payment-" + i);
-        }
-        sqs.sendAll(queueUrl, bodies);
+        sendNumbered(queueUrl, "payment-", 10);
 
         // when they are handled in the transactional mode
         try (SqsConsumer consumer = consumer(queueUrl, store.transactional((message, connection) -> {
@@ -245,6 +237,15 @@ class JdbcTransactionalIT {
                     }
                 })
                 .build();
+    }
+
+    private List<String> sendNumbered(String queueUrl, String prefix, int count) {
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            bodies.add(prefix + i);
+        }
+        sqs.sendAll(queueUrl, bodies);
+        return bodies;
     }
 
     private void insertEffect(Connection connection, String body) throws SQLException {
