@@ -12,6 +12,9 @@ import io.github.sqsreliable.jdbc.internal.Durations;
 import io.github.sqsreliable.jdbc.internal.JdbcOperations;
 import io.github.sqsreliable.jdbc.internal.Sql;
 import io.github.sqsreliable.jdbc.internal.TransactionalHandler;
+import io.github.sqsreliable.payload.JsonPayloads;
+import io.github.sqsreliable.payload.MalformedPayloadException;
+import io.github.sqsreliable.payload.PayloadReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,6 +172,39 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     public KeyCompletingHandler transactional(JdbcTransactionalHandler handler) {
         Objects.requireNonNull(handler, "handler");
         return new TransactionalHandler(this, dataSource, sql, queryTimeoutSeconds, tableName, handler);
+    }
+
+    /**
+     * The {@linkplain #transactional(JdbcTransactionalHandler) transactional mode} for a typed handler: the body is
+     * read as {@code type} with {@link JsonPayloads#create()} (Jackson on the class path) before the handler runs,
+     * inside the transaction. A body that cannot be read is a {@link MalformedPayloadException}: a permanent
+     * failure, dead-lettered with the reason, and nothing is written.
+     *
+     * @param type what to read bodies as
+     * @param handler does the message's writes on the transaction's connection
+     * @param <T> the payload type
+     * @return the handler to give the consumer
+     */
+    public <T> KeyCompletingHandler transactional(Class<T> type, JdbcPayloadTransactionalHandler<? super T> handler) {
+        return transactional(type, JsonPayloads.create(), handler);
+    }
+
+    /**
+     * As {@link #transactional(Class, JdbcPayloadTransactionalHandler)}, reading bodies with {@code reader}.
+     *
+     * @param type what to read bodies as
+     * @param reader reads a body as a {@code T}, or throws {@link MalformedPayloadException}
+     * @param handler does the message's writes on the transaction's connection
+     * @param <T> the payload type
+     * @return the handler to give the consumer
+     */
+    public <T> KeyCompletingHandler transactional(Class<T> type, PayloadReader reader,
+                                                  JdbcPayloadTransactionalHandler<? super T> handler) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(reader, "reader");
+        Objects.requireNonNull(handler, "handler");
+        return transactional((message, connection) ->
+                handler.handle(reader.read(message.body(), type), message, connection));
     }
 
     /** @return the table holding this store's records */

@@ -10,7 +10,9 @@ import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.idempotency.KeyTakenOverException;
 import io.github.sqsreliable.observe.ConsumerEvent;
 import io.github.sqsreliable.observe.ConsumerListener;
+import io.github.sqsreliable.payload.MalformedPayloadException;
 import io.github.sqsreliable.retry.Backoff;
+import io.github.sqsreliable.retry.FailureRecord;
 import io.github.sqsreliable.test.EmbeddedPostgres;
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.github.sqsreliable.test.QueueSpec;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The transactional mode on a real PostgreSQL and a real (embedded) SQS: the handler's writes and the completion
@@ -171,6 +174,42 @@ class JdbcTransactionalIT {
                     .isInstanceOf(SQLException.class)
                     .satisfies(error -> assertThat(((SQLException) error).getSQLState()).isEqualTo("40001")));
             assertThat(effectCounts()).containsExactlyEntriesOf(Map.of("serializable-1", 1));
+        }
+    }
+
+    /** A typed payload. */
+    record Order(String id, int amount) {
+    }
+
+    @Test
+    void aTypedHandlerWritesItsPayloadAndAMalformedBodyIsDeadLetteredWritingNothing() throws Exception {
+        // given a readable order and a body that is not JSON
+        String queueUrl = sqs.createQueue(QueueSpec.standard().visibilityTimeout(Duration.ofSeconds(10)));
+        String dlq = sqs.createQueue(QueueSpec.standard());
+        sqs.sendAll(queueUrl, List.of("{\"id\":\"o-1\",\"amount\":5}", "not json"));
+
+        // when a typed transactional handler consumes them
+        try (SqsConsumer consumer = SqsConsumer.builder()
+                .sqsClient(sqs.client())
+                .queueUrl(queueUrl)
+                .waitTime(Duration.ofSeconds(1))
+                .idempotency(Idempotency.builder().store(store).build())
+                .retry(retry -> retry.onSameQueue(3, Backoff.fixed(Duration.ofSeconds(1))).thenDeadLetter(dlq))
+                .handler(store.transactional(Order.class, (order, message, connection) ->
+                        insertEffect(connection, order.id() + ":" + order.amount())))
+                .build()) {
+            consumer.start();
+            sqs.awaitDrained(queueUrl, Duration.ofSeconds(30));
+
+            // then the order is written once, and the malformed body went to the DLQ at once, with its reason
+            assertThat(effectCounts()).containsExactlyEntriesOf(Map.of("o-1:5", 1));
+            List<Message> deadLettered = sqs.takeAll(dlq);
+            assertThat(deadLettered).singleElement().satisfies(message -> {
+                assertThat(message.body()).isEqualTo("not json");
+                FailureRecord record = FailureRecord.of(message.messageAttributes()).orElseThrow();
+                assertThat(record.attempts()).isEqualTo(1);
+                assertThat(record.errorClass()).isEqualTo(MalformedPayloadException.class.getName());
+            });
         }
     }
 
