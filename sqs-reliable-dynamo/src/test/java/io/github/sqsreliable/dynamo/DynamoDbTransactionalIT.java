@@ -15,13 +15,18 @@ import io.github.sqsreliable.retry.FailureKind;
 import io.github.sqsreliable.retry.FailureRecord;
 import io.github.sqsreliable.retry.FailureRecord.DeadLetterReason;
 import io.github.sqsreliable.retry.PermanentFailureException;
+import io.github.sqsreliable.retry.TransientFailureException;
 import io.github.sqsreliable.test.EmbeddedDynamoDb;
 import io.github.sqsreliable.test.EmbeddedSqs;
 import io.github.sqsreliable.test.QueueSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -32,10 +37,12 @@ import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -46,6 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -64,6 +72,8 @@ class DynamoDbTransactionalIT {
     private final EmbeddedSqs sqs = EmbeddedSqs.shared();
     private final EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
     private final StoreCalls storeCalls = new StoreCalls();
+    private final CancelNextTransaction cancelNext = new CancelNextTransaction();
+    private final LoseNextCommitAnswer loseNextAnswer = new LoseNextCommitAnswer();
     private final List<ConsumerEvent.MessageFailed> failures = new CopyOnWriteArrayList<>();
     private DynamoDbAsyncClient client;
     private String idempotencyTable;
@@ -74,7 +84,7 @@ class DynamoDbTransactionalIT {
 
     @BeforeEach
     void createTablesAndQueues() {
-        client = dynamo.newClient(storeCalls);
+        client = dynamo.newClient(storeCalls, cancelNext, loseNextAnswer);
         idempotencyTable = Tables.newTable();
         store = DynamoDbIdempotencyStore.builder().client(client).tableName(idempotencyTable).build();
         orders = dynamo.newTableName();
@@ -379,6 +389,80 @@ class DynamoDbTransactionalIT {
                 .contains("one operation per item");
     }
 
+    @Test
+    void aConflictOnTheRecordIsATransientFailureAndTheRetryCommits() {
+        // given DynamoDB cancels the first transaction: another write of the record was in flight
+        cancelNext.reasons.set(Map.of(RECORD, "TransactionConflict"));
+        sqs.sendAll(queueUrl, List.of("order-12"));
+        AtomicInteger runs = new AtomicInteger();
+        try (SqsConsumer consumer = consumer((message, transaction) -> {
+            runs.incrementAndGet();
+            transaction.put(order(message.body(), "PLACED"));
+        })) {
+            // when it runs
+            consumer.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.metrics().deleted() == 1);
+
+            // then the cancellation was retried, and the retry committed
+            assertThat(failures).singleElement().satisfies(failure -> {
+                assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
+                assertThat(failure.error()).isExactlyInstanceOf(TransientFailureException.class)
+                        .hasMessageContaining("the idempotency record failed with TransactionConflict")
+                        .hasMessageContaining("nothing was written");
+            });
+            assertThat(runs).hasValue(2);
+            assertThat(storeCalls.transactions).hasValue(2);
+            assertThat(ordersItem("order-12")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aCommitWhoseAnswerWasLostIsAnsweredAsCommittedWhenTheSdkRetriesIt() {
+        // given the answer to the first transaction is lost after DynamoDB committed it
+        loseNextAnswer.armed.set(true);
+        sqs.sendAll(queueUrl, List.of("order-14"));
+        AtomicInteger runs = new AtomicInteger();
+        AtomicReference<HeldKey> held = new AtomicReference<>();
+        try (SqsConsumer consumer = consumer((message, transaction) -> {
+            runs.incrementAndGet();
+            held.set(HeldKey.current().orElseThrow());
+            transaction.put(order(message.body(), "PLACED"));
+        })) {
+            // when it runs
+            consumer.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.metrics().deleted() == 1);
+
+            // then the SDK sent the transaction again, with the same request token, and DynamoDB answered it as the
+            // commit it had made, not as a cancellation on the record it had completed
+            assertThat(loseNextAnswer.lost).hasValue(1);
+            assertThat(loseNextAnswer.requestTokens).hasSize(2).containsOnly(loseNextAnswer.requestTokens.get(0));
+            assertThat(failures).isEmpty();
+            assertThat(runs).hasValue(1);
+            assertThat(storeCalls.transactions).hasValue(1);
+            assertThat(record(held.get())).containsEntry("status", AttributeValue.fromS("COMPLETED"));
+            assertThat(ordersItem("order-14")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void anotherCancellationOfTheHandlersItemIsPermanent() {
+        // given DynamoDB cancels the transaction for a reason no retry changes
+        cancelNext.reasons.set(Map.of(0, "ItemCollectionSizeLimitExceeded"));
+        sqs.sendAll(queueUrl, List.of("order-13"));
+        try (SqsConsumer consumer = consumer((message, transaction) -> transaction.put(order(message.body(), "X")))) {
+            // when it runs
+            consumer.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.metrics().deadLettered() == 1);
+        }
+
+        // then it was dead-lettered at once, with the item and the reason
+        FailureRecord failure = deadLettered();
+        assertThat(failure.attempts()).isEqualTo(1);
+        assertThat(failure.errorClass()).isEqualTo(PermanentFailureException.class.getName());
+        assertThat(failure.errorMessage()).contains("the handler's item 0 failed with ItemCollectionSizeLimitExceeded");
+        assertThat(ordersCount()).isZero();
+    }
+
     private SqsConsumer consumer(DynamoDbTransactionalHandler handler) {
         return SqsConsumer.builder()
                 .sqsClient(sqs.client())
@@ -435,6 +519,63 @@ class DynamoDbTransactionalIT {
     private FailureRecord deadLettered() {
         await().atMost(Duration.ofSeconds(10)).until(() -> sqs.counts(deadLetterQueue).total() == 1);
         return FailureRecord.of(sqs.takeAll(deadLetterQueue).get(0).messageAttributes()).orElseThrow();
+    }
+
+    /** In {@link CancelNextTransaction#reasons}: the record's index, whatever the number of the handler's items. */
+    private static final int RECORD = -1;
+
+    /**
+     * Cancels the next transaction before it is sent, as DynamoDB would, with the reasons armed: item index (or
+     * {@link #RECORD}) to code, {@code None} for the others.
+     */
+    private static final class CancelNextTransaction implements ExecutionInterceptor {
+        final AtomicReference<Map<Integer, String>> reasons = new AtomicReference<>();
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (!(context.request() instanceof TransactWriteItemsRequest request)) {
+                return;
+            }
+            Map<Integer, String> armed = reasons.getAndSet(null);
+            if (armed == null) {
+                return;
+            }
+            int items = request.transactItems().size();
+            List<CancellationReason> answer = new ArrayList<>();
+            for (int i = 0; i < items; i++) {
+                String code = armed.getOrDefault(i == items - 1 ? RECORD : i, "None");
+                answer.add(CancellationReason.builder().code(code)
+                        .message("None".equals(code) ? null : "injected " + code).build());
+            }
+            throw TransactionCanceledException.builder().statusCode(400)
+                    .message("Transaction cancelled, please refer cancellation reasons for specific reasons")
+                    .cancellationReasons(answer).build();
+        }
+    }
+
+    /** Loses the answer of the next transaction, once it was committed: the SDK sees an I/O error and retries. */
+    private static final class LoseNextCommitAnswer implements ExecutionInterceptor {
+        final AtomicBoolean armed = new AtomicBoolean();
+        final List<String> requestTokens = new CopyOnWriteArrayList<>();
+        final AtomicInteger lost = new AtomicInteger();
+
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            if (context.request() instanceof TransactWriteItemsRequest request) {
+                requestTokens.add(request.clientRequestToken());
+            }
+        }
+
+        @Override
+        public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context,
+                                                  ExecutionAttributes attributes) {
+            if (context.request() instanceof TransactWriteItemsRequest && context.httpResponse().isSuccessful()
+                    && armed.compareAndSet(true, false)) {
+                lost.incrementAndGet();
+                throw new UncheckedIOException(new IOException("connection reset after the commit"));
+            }
+            return context.httpResponse();
+        }
     }
 
     /** Counts the store's requests by kind: transactions and completions sent, releases that succeeded. */

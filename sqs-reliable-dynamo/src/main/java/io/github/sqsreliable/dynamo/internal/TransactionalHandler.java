@@ -4,6 +4,7 @@ import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.SqsReliableException;
 import io.github.sqsreliable.dynamo.DynamoDbTransactionCanceledException;
 import io.github.sqsreliable.dynamo.DynamoDbTransactionalHandler;
+import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.HeldKey;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.KeyCompletingHandler;
@@ -41,7 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * or refused transaction, or a crash before the commit leaves neither. A commit whose answer is lost leaves one
  * state or the other, both of which the next delivery reads correctly (done: deleted as a duplicate; held:
  * released or expired, then handled). The request carries a {@code ClientRequestToken} derived from the key and
- * token, so the SDK's own retry of a transaction that committed is answered as a success, not as a cancellation.
+ * token, so a resend of a transaction that committed (the SDK's retry after a lost answer) is answered as a
+ * success, not as a cancellation on the record it completed.
  */
 public final class TransactionalHandler implements KeyCompletingHandler {
 
@@ -98,7 +100,7 @@ public final class TransactionalHandler implements KeyCompletingHandler {
                 .build());
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
                 .transactItems(items)
-                .clientRequestToken(requestToken(held))
+                .clientRequestToken(requestToken(held.key(), held.token()))
                 .build();
         try {
             await(client.transactWriteItems(request), message, "the transaction");
@@ -118,12 +120,13 @@ public final class TransactionalHandler implements KeyCompletingHandler {
     }
 
     /**
-     * Same key and token, same request token: the SDK's retries and DynamoDB's 10-minute idempotency window make
-     * a repeat of this transaction harmless. Another delivery holds another token, hence another request token.
+     * Same key and token, same request token, so DynamoDB answers any repeat of this transaction within 10 minutes
+     * as the commit it made. The SDK would generate a token per call, which covers its own retries; one derived
+     * from the acquisition covers any resend of the same delivery's transaction too. Another delivery holds
+     * another token, hence another request token. 36 characters, DynamoDB's maximum.
      */
-    private static String requestToken(HeldKey held) {
-        return UUID.nameUUIDFromBytes((held.key() + '\n' + held.token().value()).getBytes(StandardCharsets.UTF_8))
-                .toString();
+    static String requestToken(String key, FencingToken token) {
+        return UUID.nameUUIDFromBytes((key + '\n' + token.value()).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private Exception cancelled(SqsMessage message, HeldKey held, int handlerItems, TransactionCanceledException e)
