@@ -276,6 +276,34 @@ class DynamoDbTransactionalIT {
     }
 
     @Test
+    void aRecordThatVanishedBeforeTheCommitWritesNothingAndSaysWhereItLooked() {
+        // given a handler whose first attempt finds its record deleted before it commits
+        sqs.sendAll(queueUrl, List.of("order-15"));
+        AtomicInteger attempts = new AtomicInteger();
+        try (SqsConsumer consumer = consumer((message, transaction) -> {
+            int attempt = attempts.incrementAndGet();
+            if (attempt == 1) {
+                dynamo.client().deleteItem(DeleteItemRequest.builder().tableName(idempotencyTable)
+                        .key(id(HeldKey.current().orElseThrow().key())).build()).join();
+            }
+            transaction.put(order(message.body() + "-attempt-" + attempt, "PLACED"));
+        })) {
+            // when it runs
+            consumer.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.metrics().deleted() == 1);
+
+            // then the first attempt wrote nothing and named the table; the retry acquired the key anew and committed
+            assertThat(failures).singleElement().satisfies(failure -> {
+                assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
+                assertThat(failure.error()).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("has no record in " + idempotencyTable);
+            });
+            assertThat(ordersItem("order-15-attempt-1")).isEmpty();
+            assertThat(ordersItem("order-15-attempt-2")).isNotEmpty();
+        }
+    }
+
+    @Test
     void aLeaseThatRanOutWithNobodyTakingTheKeyOverStillCommits() {
         // given a handler whose lease has expired, by the record's clock, when it returns
         sqs.sendAll(queueUrl, List.of("order-6"));

@@ -139,11 +139,13 @@ public final class TransactionalHandler implements KeyCompletingHandler {
         if (recordReason == null || CONDITION_FAILED.equals(recordReason.code())) {
             Map<String, AttributeValue> record = recordReason != null && recordReason.hasItem()
                     && !recordReason.item().isEmpty() ? recordReason.item() : readRecord(message, held);
+            // Neither failure below carries DynamoDB's 400 as its cause, which a classifier would read as permanent:
+            // nothing was written, and the next delivery acquires the key afresh.
             if (record == null || record.isEmpty()) {
                 return new IllegalStateException(prefix + "its idempotency key " + held.key() + " has no record in "
-                        + tableName + ", so the handler's items were not written. The consumer acquired the key in "
-                        + "another table than this handler's store completes it in, or the record was deleted "
-                        + "(by hand, or by a consumer that took an expired lease over and released it)", e);
+                        + tableName + ", so the handler's items were not written. Was the record deleted (by hand, "
+                        + "or by a consumer that took the expired lease over, then released it), or does the consumer "
+                        + "acquire keys in another table than this handler's store?");
             }
             if (!held.token().value().equals(requests.tokenOf(record))) {
                 return new KeyTakenOverException(prefix + "its idempotency lease expired and another consumer took "
@@ -153,7 +155,7 @@ public final class TransactionalHandler implements KeyCompletingHandler {
             if (recordReason != null) {
                 return new IllegalStateException(prefix + "the idempotency record of key " + held.key() + " still "
                         + "carries this delivery's token but is " + requests.describeHolder(record)
-                        + ", so the transaction was cancelled; nothing was written", e);
+                        + ", so DynamoDB cancelled the transaction; nothing was written");
             }
             return new SqsReliableException(prefix + "DynamoDB cancelled the transaction without a reason per item ("
                     + e.getMessage() + "); the idempotency record is still this delivery's; nothing was written", e);
