@@ -346,23 +346,17 @@ class DynamoDbTransactionalIT {
 
     @Test
     void theHundredthItemFailsTheMessagePermanentlyWithTheLimitAsItsReason() {
-        sqs.sendAll(queueUrl, List.of("order-8"));
-        try (SqsConsumer consumer = consumer((message, transaction) -> {
+        FailureRecord failure = deadLetteredAfterOneAttempt((message, transaction) -> {
             for (int i = 0; i < 100; i++) {
                 transaction.put(order(message.body() + "-line-" + i, "PLACED"));
             }
-        })) {
-            consumer.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.metrics().deadLettered() == 1);
+        });
 
-            assertThat(ordersCount()).isZero();
-            assertThat(storeCalls.transactions).hasValue(0);
-        }
-        FailureRecord failure = deadLettered();
-        assertThat(failure.kind()).isEqualTo(FailureKind.PERMANENT);
+        assertThat(storeCalls.transactions).hasValue(0);
         assertThat(failure.errorClass()).isEqualTo(PermanentFailureException.class.getName());
         assertThat(failure.errorMessage()).contains("at most 99 items").contains("TransactWriteItems takes 100");
     }
+
 
     @Test
     void tenItemsOf390KbCommitInOneTransaction() {
@@ -382,40 +376,30 @@ class DynamoDbTransactionalIT {
 
     @Test
     void aTransactionOverFourMegabytesFailsTheMessagePermanentlyNamingTheLimit() {
-        // given eleven items of 390 KB: 4.29 MB, over DynamoDB's 4 MB (4,194,304 bytes)
-        sqs.sendAll(queueUrl, List.of("order-10"));
-        try (SqsConsumer consumer = consumer((message, transaction) -> {
+        // eleven items of 390 KB: 4.29 MB, over DynamoDB's 4 MB (4,194,304 bytes)
+        FailureRecord failure = deadLetteredAfterOneAttempt((message, transaction) -> {
             for (int i = 0; i < 11; i++) {
                 transaction.put(large(message.body() + "-" + i));
             }
-        })) {
-            consumer.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> consumer.metrics().deadLettered() == 1);
+        });
 
-            assertThat(ordersCount()).isZero();
-        }
-        FailureRecord failure = deadLettered();
         assertThat(failure.errorClass()).isEqualTo(PermanentFailureException.class.getName());
         assertThat(failure.errorMessage()).contains("Transaction payload size cannot exceed 4MB")
                 .contains("at most 4 MB");
     }
 
+
     @Test
     void twoWritesOfOneItemFailTheMessagePermanently() {
-        sqs.sendAll(queueUrl, List.of("order-11"));
-        try (SqsConsumer consumer = consumer((message, transaction) -> transaction
+        FailureRecord failure = deadLetteredAfterOneAttempt((message, transaction) -> transaction
                 .put(order(message.body(), "PLACED"))
-                .put(order(message.body(), "PAID")))) {
-            consumer.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.metrics().deadLettered() == 1);
+                .put(order(message.body(), "PAID")));
 
-            assertThat(ordersCount()).isZero();
-        }
-        FailureRecord failure = deadLettered();
         assertThat(failure.errorClass()).isEqualTo(PermanentFailureException.class.getName());
         assertThat(failure.errorMessage()).contains("multiple operations on one item")
                 .contains("one operation per item");
     }
+
 
     @Test
     void aConflictOnTheRecordIsATransientFailureAndTheRetryCommits() {
@@ -474,21 +458,35 @@ class DynamoDbTransactionalIT {
 
     @Test
     void anotherCancellationOfTheHandlersItemIsPermanent() {
-        // given DynamoDB cancels the transaction for a reason no retry changes
+        // DynamoDB cancels the transaction for a reason no retry changes
         cancelNext.reasons.set(Map.of(0, "ItemCollectionSizeLimitExceeded"));
-        sqs.sendAll(queueUrl, List.of("order-13"));
-        try (SqsConsumer consumer = consumer((message, transaction) -> transaction.put(order(message.body(), "X")))) {
-            // when it runs
-            consumer.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.metrics().deadLettered() == 1);
-        }
 
-        // then it was dead-lettered at once, with the item and the reason
-        FailureRecord failure = deadLettered();
-        assertThat(failure.attempts()).isEqualTo(1);
+        FailureRecord failure = deadLetteredAfterOneAttempt((message, transaction) -> transaction
+                .put(order(message.body(), "PLACED")));
+
         assertThat(failure.errorClass()).isEqualTo(PermanentFailureException.class.getName());
         assertThat(failure.errorMessage()).contains("the handler's item 0 failed with ItemCollectionSizeLimitExceeded");
+    }
+
+    /**
+     * Sends one message, runs {@code handler} on it until it is dead-lettered, and checks that this took one
+     * attempt and wrote nothing.
+     *
+     * @return the failure record of its copy on the dead-letter queue
+     */
+    private FailureRecord deadLetteredAfterOneAttempt(DynamoDbTransactionalHandler handler) {
+        sqs.sendAll(queueUrl, List.of("order-" + Tables.newKey().substring(0, 8)));
+        try (SqsConsumer consumer = consumer(handler)) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> consumer.metrics().deadLettered() == 1);
+        }
+        assertThat(failures).singleElement().satisfies(failure ->
+                assertThat(failure.kind()).isEqualTo(FailureKind.PERMANENT));
         assertThat(ordersCount()).isZero();
+        FailureRecord failure = deadLettered();
+        assertThat(failure.attempts()).isEqualTo(1);
+        assertThat(failure.kind()).isEqualTo(FailureKind.PERMANENT);
+        return failure;
     }
 
     private SqsConsumer consumer(DynamoDbTransactionalHandler handler) {
