@@ -11,6 +11,7 @@ import io.github.sqsreliable.idempotency.KeyTakenOverException;
 import io.github.sqsreliable.observe.ConsumerEvent;
 import io.github.sqsreliable.observe.ConsumerListener;
 import io.github.sqsreliable.retry.Backoff;
+import io.github.sqsreliable.retry.ErrorClassifier;
 import io.github.sqsreliable.retry.FailureKind;
 import io.github.sqsreliable.retry.FailureRecord;
 import io.github.sqsreliable.retry.FailureRecord.DeadLetterReason;
@@ -233,6 +234,43 @@ class DynamoDbTransactionalIT {
         assertThat(failure.errorClass()).isEqualTo(DynamoDbTransactionCanceledException.class.getName());
         assertThat(failure.errorMessage()).contains("the handler's item 1 failed with ConditionalCheckFailed")
                 .contains("nothing was written");
+    }
+
+    @Test
+    void aFailedConditionIsRetriedWhenTheClassifierSaysSoAndTheRetryReadsFreshValues() {
+        // given a stock item at version 1, which the first attempt believes to be at version 0 (an optimistic lock)
+        dynamo.client().putItem(PutItemRequest.builder().tableName(orders).item(Map.of(
+                "id", AttributeValue.fromS("stock-17"), "version", AttributeValue.fromN("1"))).build()).join();
+        sqs.sendAll(queueUrl, List.of("order-17"));
+        AtomicInteger attempts = new AtomicInteger();
+        DynamoDbTransactionalHandler handler = (message, transaction) -> {
+            long seen = attempts.incrementAndGet() == 1 ? 0
+                    : Long.parseLong(ordersItem("stock-17").get("version").n());
+            transaction.put(order(message.body(), "PLACED"))
+                    .update(Update.builder().tableName(orders).key(id("stock-17"))
+                            .updateExpression("SET version = :next")
+                            .conditionExpression("version = :seen")
+                            .expressionAttributeValues(Map.of(
+                                    ":seen", AttributeValue.fromN(Long.toString(seen)),
+                                    ":next", AttributeValue.fromN(Long.toString(seen + 1))))
+                            .build());
+        };
+
+        // when the classifier makes the handler's own cancelled conditions transient
+        try (SqsConsumer consumer = consumer(handler, ErrorClassifier.builder()
+                .transientWhen(e -> e instanceof DynamoDbTransactionCanceledException).build())) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.metrics().deleted() == 1);
+
+            // then the first attempt was retried, and the second committed against the fresh version
+            assertThat(failures).singleElement().satisfies(failure -> {
+                assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
+                assertThat(failure.error()).isInstanceOf(DynamoDbTransactionCanceledException.class);
+            });
+            assertThat(attempts).hasValue(2);
+            assertThat(ordersItem("stock-17")).containsEntry("version", AttributeValue.fromN("2"));
+            assertThat(ordersItem("order-17")).isNotEmpty();
+        }
     }
 
     @Test
@@ -490,11 +528,16 @@ class DynamoDbTransactionalIT {
     }
 
     private SqsConsumer consumer(DynamoDbTransactionalHandler handler) {
+        return consumer(handler, ErrorClassifier.defaults());
+    }
+
+    private SqsConsumer consumer(DynamoDbTransactionalHandler handler, ErrorClassifier classifier) {
         return SqsConsumer.builder()
                 .sqsClient(sqs.client())
                 .queueUrl(queueUrl)
                 .waitTime(Duration.ofSeconds(1))
                 .idempotency(Idempotency.builder().store(store).key(message -> message.body()).ttl(TTL).build())
+                .errorClassifier(classifier)
                 .retry(r -> r.onSameQueue(5, Backoff.fixed(Duration.ofSeconds(1))).thenDeadLetter(deadLetterQueue))
                 .listener(new ConsumerListener() {
                     @Override
