@@ -9,11 +9,13 @@ import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
+import io.github.sqsreliable.idempotency.KeyCompletingHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -149,6 +151,41 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
      */
     public CompletableFuture<Void> createTable() {
         return tableCreator.createTable();
+    }
+
+    /**
+     * The transactional mode: a consumer handler that runs {@code handler}, then sends the writes it added in one
+     * {@code TransactWriteItems} together with the completion of the message's idempotency record. After the
+     * commit the writes and the completed record exist together; if the handler throws, the transaction is
+     * cancelled, or the process crashes first, neither does: a redelivery can never apply the writes twice. The
+     * record is completed only while it still carries this delivery's fencing token (a lease that ran out with
+     * nobody taking the key over still commits); a delivery whose key was taken over writes nothing and fails with
+     * a {@link io.github.sqsreliable.idempotency.KeyTakenOverException} (a transient failure).
+     *
+     * <p>Use it as the consumer's (or Lambda function's) single-message handler, with this store as its
+     * idempotency store; {@code build()} rejects anything else. The consumer then deletes a handled message
+     * without a second store call. The transaction is sent with this store's client, so the handler's tables must
+     * be in its account and region. Limits and failures: see {@link DynamoDbTransaction} and
+     * {@link DynamoDbTransactionCanceledException}; {@code docs/idempotency-dynamodb-transactional.md}.
+     *
+     * <pre>{@code
+     * SqsConsumer.builder()
+     *         .idempotency(Idempotency.builder().store(store).build())
+     *         .handler(store.transactional((message, transaction) -> {
+     *             Order order = Order.parse(message.body());
+     *             transaction.put(Put.builder()
+     *                     .tableName("orders")
+     *                     .item(order.toItem())
+     *                     .build());
+     *         }))
+     * }</pre>
+     *
+     * @param handler adds the message's writes to the transaction
+     * @return the handler to give the consumer
+     */
+    public KeyCompletingHandler transactional(DynamoDbTransactionalHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return operations.transactional(this, handler);
     }
 
     @Override

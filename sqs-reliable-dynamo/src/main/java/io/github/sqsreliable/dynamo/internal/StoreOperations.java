@@ -1,9 +1,12 @@
 package io.github.sqsreliable.dynamo.internal;
 
+import io.github.sqsreliable.dynamo.DynamoDbTransactionalHandler;
 import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
+import io.github.sqsreliable.idempotency.IdempotencyStore;
+import io.github.sqsreliable.idempotency.KeyCompletingHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +33,7 @@ public final class StoreOperations {
     private final StoreRequests requests;
     private final BatchReader reader;
     private final Clock clock;
+    private final String tableName;
 
     /**
      * @param client the user's client; never closed here
@@ -44,6 +48,16 @@ public final class StoreOperations {
         this.requests = new StoreRequests(layout, consistentReads, ttlMargin);
         this.reader = new BatchReader(client, requests);
         this.clock = clock;
+        this.tableName = layout.tableName();
+    }
+
+    /**
+     * @param store the store whose keys the consumer acquires, which this one serves
+     * @param handler the user's handler
+     * @return the handler that commits the user's items with the completion of its message's record
+     */
+    public KeyCompletingHandler transactional(IdempotencyStore store, DynamoDbTransactionalHandler handler) {
+        return new TransactionalHandler(store, client, requests, clock, tableName, handler);
     }
 
     /**

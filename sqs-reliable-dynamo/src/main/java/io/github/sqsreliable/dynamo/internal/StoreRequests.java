@@ -17,9 +17,11 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -34,6 +36,13 @@ final class StoreRequests {
     static final String FREE = "attribute_not_exists(" + KEY + ") OR " + EXPIRES_AT + " <= :now";
     /** The token still holds the key: same acquisition, still in progress, lease not expired. */
     static final String HELD = TOKEN + " = :token AND " + STATUS + " = :inProgress AND " + EXPIRES_AT + " > :now";
+    /**
+     * The token is still the record's: same acquisition, still in progress. No expiry test: a lease that ran out
+     * while nobody took the key over still belongs to its holder, and a takeover would have changed the token.
+     */
+    static final String OURS = TOKEN + " = :token AND " + STATUS + " = :inProgress";
+    private static final String SET_COMPLETED = "SET " + STATUS + " = :completed, " + EXPIRES_AT + " = :expiresAt, "
+            + TTL + " = :ttl";
 
     private final ItemLayout layout;
     private final boolean consistentReads;
@@ -76,20 +85,74 @@ final class StoreRequests {
     }
 
     UpdateItemRequest complete(String key, FencingToken token, Duration ttl, long nowMillis) {
-        long expiresAt = plus(nowMillis, ttl);
         Map<String, AttributeValue> values = heldValues(token, nowMillis);
-        values.put(":completed", AttributeValue.fromS(StoredRecord.COMPLETED));
-        values.put(":expiresAt", number(expiresAt));
-        values.put(":ttl", number(ttlSeconds(expiresAt)));
+        putCompletion(values, ttl, nowMillis);
         return UpdateItemRequest.builder()
                 .tableName(layout.tableName())
                 .key(layout.primaryKey(key))
-                .updateExpression("SET " + STATUS + " = :completed, " + EXPIRES_AT + " = :expiresAt, "
-                        + TTL + " = :ttl")
+                .updateExpression(SET_COMPLETED)
                 .conditionExpression(HELD)
                 .expressionAttributeNames(layout.names(STATUS, EXPIRES_AT, TTL, TOKEN))
                 .expressionAttributeValues(values)
                 .build();
+    }
+
+    /**
+     * The completion as one item of a transaction: the same attributes as {@link #complete}, on condition that the
+     * token is still the record's ({@link #OURS}). On a refused condition the transaction's cancellation reason
+     * carries the record as it is, like an acquisition's refused put.
+     */
+    Update completeInTransaction(String key, FencingToken token, Duration ttl, long nowMillis) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":token", AttributeValue.fromS(token.value()));
+        values.put(":inProgress", AttributeValue.fromS(StoredRecord.IN_PROGRESS));
+        putCompletion(values, ttl, nowMillis);
+        return Update.builder()
+                .tableName(layout.tableName())
+                .key(layout.primaryKey(key))
+                .updateExpression(SET_COMPLETED)
+                .conditionExpression(OURS)
+                .expressionAttributeNames(layout.names(STATUS, EXPIRES_AT, TTL, TOKEN))
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    /** @return whose the record is now, if it exists: a strongly consistent read of its token and status */
+    GetItemRequest readHolder(String key) {
+        return GetItemRequest.builder()
+                .tableName(layout.tableName())
+                .key(layout.primaryKey(key))
+                .consistentRead(true)
+                .projectionExpression(String.join(", ", TOKEN, STATUS))
+                .expressionAttributeNames(layout.names(TOKEN, STATUS))
+                .build();
+    }
+
+    /**
+     * @param item an item of the table, or null
+     * @return what it says about its holder, for messages: status and token, or "no record"
+     */
+    String describeHolder(Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty()) {
+            return "no record";
+        }
+        AttributeValue status = item.get(layout.status());
+        AttributeValue token = item.get(layout.token());
+        return (status == null ? "no status" : status.s()) + " with token " + (token == null ? null : token.s());
+    }
+
+    /** @return the token an item carries, or null */
+    String tokenOf(Map<String, AttributeValue> item) {
+        AttributeValue token = item == null ? null : item.get(layout.token());
+        return token == null ? null : token.s();
+    }
+
+    private void putCompletion(Map<String, AttributeValue> values, Duration ttl, long nowMillis) {
+        long expiresAt = plus(nowMillis, ttl);
+        values.put(":completed", AttributeValue.fromS(StoredRecord.COMPLETED));
+        values.put(":expiresAt", number(expiresAt));
+        values.put(":ttl", number(ttlSeconds(expiresAt)));
     }
 
     UpdateItemRequest renew(String key, FencingToken token, Duration lease, long nowMillis) {

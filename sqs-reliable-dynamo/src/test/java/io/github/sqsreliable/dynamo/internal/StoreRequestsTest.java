@@ -7,6 +7,7 @@ import io.github.sqsreliable.idempotency.AcquireRequest;
 import io.github.sqsreliable.idempotency.AcquireResult;
 import io.github.sqsreliable.idempotency.FencingToken;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 class StoreRequestsTest {
@@ -82,6 +84,24 @@ class StoreRequestsTest {
                 .containsEntry(":expiresAt", AttributeValue.fromN(Long.toString(NOW + 3_600_000)));
         assertThat(update.expressionAttributeNames()).isEqualTo(Map.of("#t", "token", "#s", "status",
                 "#e", "expiresAt", "#ttl", "ttl"));
+    }
+
+    @Test
+    void completeInTransactionWritesWhatCompleteWritesOnConditionOnlyOfTheTokenAndStatus() {
+        UpdateItemRequest plain = requests.complete("k", TOKEN, Duration.ofHours(1), NOW);
+
+        Update update = requests.completeInTransaction("k", TOKEN, Duration.ofHours(1), NOW);
+
+        assertThat(update.tableName()).isEqualTo("table");
+        assertThat(update.key()).isEqualTo(plain.key());
+        assertThat(update.updateExpression()).isEqualTo(plain.updateExpression());
+        // no expiry in the condition: a lease that ran out with nobody taking the key over still commits
+        assertThat(update.conditionExpression()).isEqualTo("#t = :token AND #s = :inProgress");
+        Map<String, AttributeValue> values = new HashMap<>(plain.expressionAttributeValues());
+        values.remove(":now");
+        assertThat(update.expressionAttributeValues()).isEqualTo(values);
+        assertThat(update.expressionAttributeNames()).isEqualTo(plain.expressionAttributeNames());
+        assertThat(update.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
     }
 
     @Test
