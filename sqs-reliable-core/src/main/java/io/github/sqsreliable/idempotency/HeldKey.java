@@ -1,5 +1,6 @@
 package io.github.sqsreliable.idempotency;
 
+import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.internal.dedupe.HandlerKeys;
 import java.time.Duration;
 import java.util.Objects;
@@ -40,6 +41,22 @@ public final class HeldKey {
      */
     public static Optional<HeldKey> current() {
         return Optional.ofNullable(HandlerKeys.current());
+    }
+
+    /**
+     * The key held by {@code message}, whose handler runs on this thread, for a transactional mode that cannot run
+     * without one.
+     *
+     * @param message the message being handled
+     * @param store the store the transactional mode completes keys in, for the error
+     * @return the key
+     * @throws IllegalStateException if no key is held: the handler was called outside a consumer (or Lambda
+     *     function) whose idempotency store is {@code store}, or as a batch handler, or on another thread
+     */
+    public static HeldKey require(SqsMessage message, IdempotencyStore store) {
+        return current().orElseThrow(() -> new IllegalStateException("message " + message.messageId()
+                + " holds no idempotency key: a transactional handler runs only as the single-message handler of a "
+                + "consumer (or Lambda function) whose idempotency store is " + store));
     }
 
     /** @return the store key, as it was acquired */

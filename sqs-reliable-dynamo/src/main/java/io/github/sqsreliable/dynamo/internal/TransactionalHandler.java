@@ -78,10 +78,7 @@ public final class TransactionalHandler implements KeyCompletingHandler {
 
     @Override
     public void handle(SqsMessage message) throws Exception {
-        HeldKey held = HeldKey.current().orElseThrow(() -> new IllegalStateException("message "
-                + message.messageId() + " holds no idempotency key: a DynamoDB transactional handler runs only as "
-                + "the single-message handler of a consumer (or Lambda function) whose idempotency store is "
-                + store));
+        HeldKey held = HeldKey.require(message, store);
         TransactionItems transaction = new TransactionItems();
         try {
             handler.handle(message, transaction);

@@ -68,9 +68,7 @@ public final class TransactionalHandler implements KeyCompletingHandler {
 
     @Override
     public void handle(SqsMessage message) throws Exception {
-        HeldKey held = HeldKey.current().orElseThrow(() -> new IllegalStateException("message "
-                + message.messageId() + " holds no idempotency key: a transactional handler runs only as the "
-                + "single-message handler of a consumer whose idempotency store is " + store));
+        HeldKey held = HeldKey.require(message, store);
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             if (autoCommit) {
