@@ -46,10 +46,13 @@ final class DemoCommand implements Callable<Integer> {
         Main.configureLogging(true);
         Path runDirectory = Path.of("target", "image-pipeline-demo",
                 "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        PipelineConfig config = pipeline.toBuilder(runDirectory, 0.1, 0.05)
+        PipelineConfig.Builder builder = pipeline.toBuilder(runDirectory, 0.1, 0.05)
                 .apiPort(port)
-                .tracing(trace)
-                .build();
+                .tracing(trace);
+        if (pipeline.postgresCatalogWithoutUrl()) {
+            builder.postgresUrl(DemoRun.startPostgres());
+        }
+        PipelineConfig config = builder.build();
         int corruptCount = corrupt != null ? corrupt : Math.max(1, images / 40);
         DemoRun.DemoResult result = DemoRun.run(new DemoOptions(images, users, corruptCount, config,
                 Duration.ofSeconds(timeoutSeconds), System.out, System.console() != null, null));

@@ -32,9 +32,14 @@ final class PipelineOptions {
             description = "Only look the queues (and tables) up; fail if they do not exist.")
     boolean noCreateQueues;
 
-    @Option(names = "--catalog", defaultValue = "local", paramLabel = "local|dynamodb",
-            description = "Where stage 2 records images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--catalog", defaultValue = "local", paramLabel = "local|dynamodb|postgres",
+            description = "Where stage 2 records images (default: ${DEFAULT-VALUE}). postgres: in one transaction with"
+                    + " its idempotency record (the JDBC store's transactional mode, in the same database).")
     String catalog;
+
+    @Option(names = "--postgres-url", paramLabel = "URL", description = "PostgreSQL for --catalog postgres, a JDBC URL,"
+            + " e.g. jdbc:postgresql://localhost:5432/images?user=app&password=secret; demo: started when left out.")
+    String postgresUrl;
 
     @Option(names = "--catalog-table", defaultValue = "image-catalog",
             description = "DynamoDB catalog table (default: ${DEFAULT-VALUE}).")
@@ -44,8 +49,9 @@ final class PipelineOptions {
             description = "DynamoDB endpoint (e.g. DynamoDB Local); default: AWS's.")
     URI dynamoDbEndpoint;
 
-    @Option(names = "--idempotency", defaultValue = "memory", paramLabel = "memory|redis|dynamodb",
-            description = "Stage 2's idempotency store (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idempotency", paramLabel = "memory|redis|dynamodb|postgres",
+            description = "Stage 2's idempotency store (default: memory; with --catalog postgres, postgres, the only"
+                    + " choice there).")
     String idempotency;
 
     @Option(names = "--redis-url", paramLabel = "URL", description = "Redis for --idempotency redis, "
@@ -65,7 +71,8 @@ final class PipelineOptions {
     Double duplicateRate;
 
     @Option(names = "--crash-after", paramLabel = "N", defaultValue = "0",
-            description = "Halt the worker JVM after N resized images, as if killed (0: never).")
+            description = "Halt the worker JVM after N resized images, as if killed (0: never); with --catalog postgres,"
+                    + " inside the Nth catalog transaction, after its write and before its commit.")
     long crashAfter;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of images and faults (default: ${DEFAULT-VALUE}).")
@@ -99,8 +106,11 @@ final class PipelineOptions {
                 .catalog(parse(PipelineConfig.CatalogKind.class, "--catalog", catalog))
                 .catalogTable(catalogTable)
                 .dynamoDbEndpoint(dynamoDbEndpoint)
-                .idempotency(parse(PipelineConfig.IdempotencyKind.class, "--idempotency", idempotency))
+                .idempotency(idempotency != null
+                        ? parse(PipelineConfig.IdempotencyKind.class, "--idempotency", idempotency)
+                        : defaultIdempotency())
                 .redisUri(redisUrl)
+                .postgresUrl(postgresUrl)
                 .idempotencyTable(idempotencyTable)
                 .transientFailureRate(transientFailureRate != null ? transientFailureRate : defaultFailureRate)
                 .duplicateRate(duplicateRate != null ? duplicateRate : defaultDuplicates)
@@ -113,6 +123,18 @@ final class PipelineOptions {
             builder.resizeConcurrency(resizeConcurrency);
         }
         return builder;
+    }
+
+    /** The PostgreSQL catalog's store is the one in its database; any other catalog's, memory. */
+    private PipelineConfig.IdempotencyKind defaultIdempotency() {
+        return parse(PipelineConfig.CatalogKind.class, "--catalog", catalog) == PipelineConfig.CatalogKind.POSTGRES
+                ? PipelineConfig.IdempotencyKind.POSTGRES : PipelineConfig.IdempotencyKind.MEMORY;
+    }
+
+    /** Whether the catalog is PostgreSQL and no {@code --postgres-url} names one. */
+    boolean postgresCatalogWithoutUrl() {
+        return postgresUrl == null
+                && parse(PipelineConfig.CatalogKind.class, "--catalog", catalog) == PipelineConfig.CatalogKind.POSTGRES;
     }
 
     /** Whether SQS is AWS's or a configured endpoint rather than the embedded server. */

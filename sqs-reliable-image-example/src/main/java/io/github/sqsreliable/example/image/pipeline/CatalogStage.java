@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * run once per image, however often its message is delivered or sent. One window is left to the handler, as
  * the idempotency guide says: a worker that dies after recording and before its key is marked done. The next
  * holder of the key finds the row and does not record it again; the lease makes that check safe.
+ *
+ * <p>The PostgreSQL catalog needs no such check: there {@link TransactionalCatalogStage} writes the row in one
+ * transaction with the key's completion, which closes the window.
  */
 public final class CatalogStage implements MessageHandler {
 
@@ -43,12 +46,7 @@ public final class CatalogStage implements MessageHandler {
 
     @Override
     public void handle(SqsMessage message) {
-        CatalogRequest request = Messages.read(message, CatalogRequest.class);
-        ImageRecord record = board.get(request.imageId()).orElseThrow(() -> new PermanentFailureException(
-                "unknown image " + request.imageId() + ": no status record"));
-        if (record.metadata() == null) {
-            throw new PermanentFailureException("image " + request.imageId() + " has no metadata: not resized");
-        }
+        ImageRecord record = resizedImage(board, message);
         if (catalog.row(record.id()).isPresent()) {
             // The idempotency lease lets only one handler at a time hold this image, so this check cannot race.
             // A row without a completed key means the previous holder died after recording and before the
@@ -56,10 +54,29 @@ public final class CatalogStage implements MessageHandler {
             LOG.info("image {} is already in the catalog, recorded by a worker that stopped before completing it;"
                     + " not recording it again", record.id());
         } else {
-            catalog.record(new CatalogEntry(record.id(), record.userId(), record.sequence(),
-                    record.metadata().format().name(), record.metadata().width(), record.metadata().height(),
-                    record.variants(), clock.instant()));
+            catalog.record(entryOf(record, clock));
         }
         board.update(record.id(), current -> current.done(clock.instant()));
+    }
+
+    /**
+     * The status record of the image a catalog message names, checked to be resized.
+     *
+     * @throws PermanentFailureException if there is none, or the image was not resized
+     */
+    static ImageRecord resizedImage(StatusBoard board, SqsMessage message) {
+        CatalogRequest request = Messages.read(message, CatalogRequest.class);
+        ImageRecord record = board.get(request.imageId()).orElseThrow(() -> new PermanentFailureException(
+                "unknown image " + request.imageId() + ": no status record"));
+        if (record.metadata() == null) {
+            throw new PermanentFailureException("image " + request.imageId() + " has no metadata: not resized");
+        }
+        return record;
+    }
+
+    /** The catalog entry of a resized image, recorded now. */
+    static CatalogEntry entryOf(ImageRecord record, Clock clock) {
+        return new CatalogEntry(record.id(), record.userId(), record.sequence(), record.metadata().format().name(),
+                record.metadata().width(), record.metadata().height(), record.variants(), clock.instant());
     }
 }

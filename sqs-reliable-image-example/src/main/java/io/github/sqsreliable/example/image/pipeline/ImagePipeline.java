@@ -1,9 +1,13 @@
 package io.github.sqsreliable.example.image.pipeline;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.dynamo.DynamoDbIdempotencyStore;
 import io.github.sqsreliable.example.image.catalog.Catalog;
 import io.github.sqsreliable.example.image.catalog.DynamoDbCatalog;
 import io.github.sqsreliable.example.image.catalog.LocalCatalog;
+import io.github.sqsreliable.example.image.catalog.PostgresCatalog;
 import io.github.sqsreliable.example.image.faults.FaultInjector;
 import io.github.sqsreliable.example.image.faults.FlakyBlobStore;
 import io.github.sqsreliable.example.image.faults.FlakyCatalog;
@@ -13,6 +17,7 @@ import io.github.sqsreliable.example.image.tracing.PipelineTracing;
 import io.github.sqsreliable.example.image.storage.LocalDirectoryBlobStore;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.idempotency.InMemoryIdempotencyStore;
+import io.github.sqsreliable.jdbc.JdbcIdempotencyStore;
 import io.github.sqsreliable.observe.ConsumerMetrics;
 import io.github.sqsreliable.publish.SqsPublisher;
 import io.github.sqsreliable.redis.RedisIdempotencyStore;
@@ -43,6 +48,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  *                     ▼                           ▼ metadata       DLQs)            image id)
  *                 originals                   blob store
  * </pre>
+ *
+ * <p>With the PostgreSQL catalog, stage 2's idempotency store is a {@link JdbcIdempotencyStore} in the same database,
+ * and its handler a {@link TransactionalCatalogStage}: the catalog row and the idempotency record commit together.
  */
 public final class ImagePipeline implements AutoCloseable {
 
@@ -53,6 +61,10 @@ public final class ImagePipeline implements AutoCloseable {
      * messages of a crashed worker stay invisible before another worker gets them.
      */
     static final int QUEUE_VISIBILITY_TIMEOUT_SECONDS = 10;
+    /** The JDBC idempotency store's table, next to the PostgreSQL catalog's: {@value}. */
+    public static final String POSTGRES_IDEMPOTENCY_TABLE = "image_idempotency";
+    /** The connections the pool has besides one per catalog handler: the store's threads and the catalog's reads. */
+    private static final int POSTGRES_SPARE_CONNECTIONS = JdbcIdempotencyStore.DEFAULT_MAX_CONCURRENCY + 2;
     /** The most spans kept in memory with tracing on: a demo's worth (each image makes 4 to 10). */
     private static final int MAX_RECORDED_SPANS = 50_000;
 
@@ -64,6 +76,7 @@ public final class ImagePipeline implements AutoCloseable {
     private final LocalDirectoryBlobStore blobs;
     private final StatusBoard board;
     private final Catalog catalog;
+    private final PostgresCatalog postgresCatalog;
     private final FaultInjector faults;
     private final QueueDepthHistory queueDepths = QueueDepthHistory.create();
     private final PrometheusMeterRegistry meters;
@@ -91,19 +104,27 @@ public final class ImagePipeline implements AutoCloseable {
                     : PipelineQueues.lookUp(sqs, config.queuePrefix());
             this.blobs = LocalDirectoryBlobStore.create(config.dataDirectory().resolve("blobs"));
             this.board = BlobStatusBoard.open(config.dataDirectory().resolve("status"));
+            // On PostgreSQL the crash demo halts where a catalog without the transactional mode would be hurt.
             this.faults = FaultInjector.of(config.transientFailureRate(), config.duplicateRate(), config.crashAfter(),
+                    config.catalog() == PipelineConfig.CatalogKind.POSTGRES
+                            ? FaultInjector.CrashPoint.IN_CATALOG_TRANSACTION : FaultInjector.CrashPoint.AFTER_RESIZE,
                     config.seed());
             DynamoDbAsyncClient dynamo = needsDynamoDb(config)
                     ? push(AwsClients.dynamoDb(config.dynamoDbEndpoint().orElse(null), config.region())) : null;
-            this.catalog = push(openCatalog(config, dynamo));
+            HikariDataSource postgres = config.catalog() == PipelineConfig.CatalogKind.POSTGRES
+                    ? push(openPostgres(config)) : null;
+            this.postgresCatalog = postgres == null ? null : openPostgresCatalog(config, postgres);
+            this.catalog = push(postgresCatalog != null ? postgresCatalog : openCatalog(config, dynamo));
             this.ingress = config.runApi()
                     ? new Ingress(push(SqsPublisher.builder().sqsClient(sqs).name("ingress").build()), queues.resize(),
                     blobs, board, config.maxUploadBytes(), clock, tracing) : null;
             if (config.runWorkers()) {
-                IdempotencyStore store = openIdempotencyStore(config, dynamo);
+                IdempotencyStore store = openIdempotencyStore(config, dynamo, postgres);
                 ResizeStage resize = new ResizeStage(ImageProcessor.create(), new FlakyBlobStore(blobs, faults), board,
                         queues.catalog(), faults, clock, tracing);
-                CatalogStage catalogStage = new CatalogStage(new FlakyCatalog(catalog, faults), board, clock);
+                MessageHandler catalogStage = store instanceof JdbcIdempotencyStore jdbc
+                        ? TransactionalCatalogStage.handler(jdbc, postgresCatalog, board, faults, clock)
+                        : new CatalogStage(new FlakyCatalog(catalog, faults), board, clock);
                 this.workers = push(Workers.start(config, sqs, queues, resize, catalogStage, store, board, clock,
                         meters, queueDepths, tracing.messageTracing()));
             } else {
@@ -224,10 +245,26 @@ public final class ImagePipeline implements AutoCloseable {
             case DYNAMODB -> config.createQueues()
                     ? DynamoDbCatalog.createIfMissing(dynamo, config.catalogTable())
                     : DynamoDbCatalog.of(dynamo, config.catalogTable());
+            case POSTGRES -> throw new IllegalStateException("the PostgreSQL catalog is opened with its pool");
         };
     }
 
-    private IdempotencyStore openIdempotencyStore(PipelineConfig config, DynamoDbAsyncClient dynamo) {
+    /** A pool with a connection per catalog handler, each holding one transaction, and a few to spare. */
+    private static HikariDataSource openPostgres(PipelineConfig config) {
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(config.postgresUrl().orElseThrow());
+        pool.setPoolName("image-pipeline-postgres");
+        pool.setMaximumPoolSize((config.runWorkers() ? config.catalogConcurrency() : 0) + POSTGRES_SPARE_CONNECTIONS);
+        return new HikariDataSource(pool);
+    }
+
+    private static PostgresCatalog openPostgresCatalog(PipelineConfig config, HikariDataSource postgres) {
+        PostgresCatalog catalog = PostgresCatalog.open(postgres);
+        return config.createQueues() ? catalog.createTableIfMissing() : catalog;
+    }
+
+    private IdempotencyStore openIdempotencyStore(PipelineConfig config, DynamoDbAsyncClient dynamo,
+            HikariDataSource postgres) {
         return switch (config.idempotency()) {
             case MEMORY -> InMemoryIdempotencyStore.create();
             case REDIS -> {
@@ -240,6 +277,14 @@ public final class ImagePipeline implements AutoCloseable {
             case DYNAMODB -> {
                 DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder().client(dynamo)
                         .tableName(config.idempotencyTable()).build();
+                if (config.createQueues()) {
+                    store.createTable().join();
+                }
+                yield store;
+            }
+            case POSTGRES -> {
+                JdbcIdempotencyStore store = push(JdbcIdempotencyStore.builder().dataSource(postgres)
+                        .tableName(POSTGRES_IDEMPOTENCY_TABLE).build());
                 if (config.createQueues()) {
                     store.createTable().join();
                 }

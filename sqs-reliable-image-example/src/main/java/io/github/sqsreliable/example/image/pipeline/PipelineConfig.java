@@ -17,7 +17,12 @@ public final class PipelineConfig {
         /** A JSON-lines file in the data directory. */
         LOCAL,
         /** A DynamoDB table. */
-        DYNAMODB
+        DYNAMODB,
+        /**
+         * A PostgreSQL table, written in one transaction with the catalog stage's idempotency record: the idempotency
+         * store must then be {@link IdempotencyKind#POSTGRES}.
+         */
+        POSTGRES
     }
 
     /** Where the catalog stage's idempotency store is. */
@@ -27,7 +32,12 @@ public final class PipelineConfig {
         /** A Redis server. */
         REDIS,
         /** A DynamoDB table. */
-        DYNAMODB
+        DYNAMODB,
+        /**
+         * The JDBC store in the PostgreSQL database of the catalog, in its transactional mode; only with
+         * {@link CatalogKind#POSTGRES}.
+         */
+        POSTGRES
     }
 
     private final Path dataDirectory;
@@ -42,6 +52,7 @@ public final class PipelineConfig {
     private final String catalogTable;
     private final String idempotencyTable;
     private final URI redisUri;
+    private final String postgresUrl;
     private final boolean runApi;
     private final boolean runWorkers;
     private final int apiPort;
@@ -68,6 +79,7 @@ public final class PipelineConfig {
         this.catalogTable = b.catalogTable;
         this.idempotencyTable = b.idempotencyTable;
         this.redisUri = b.redisUri;
+        this.postgresUrl = b.postgresUrl;
         this.runApi = b.runApi;
         this.runWorkers = b.runWorkers;
         this.apiPort = b.apiPort;
@@ -102,6 +114,7 @@ public final class PipelineConfig {
         b.catalogTable = catalogTable;
         b.idempotencyTable = idempotencyTable;
         b.redisUri = redisUri;
+        b.postgresUrl = postgresUrl;
         b.runApi = runApi;
         b.runWorkers = runWorkers;
         b.apiPort = apiPort;
@@ -175,6 +188,15 @@ public final class PipelineConfig {
     /** The Redis server, e.g. {@code redis://localhost:6379}, when the idempotency store is Redis. */
     public Optional<URI> redisUri() {
         return Optional.ofNullable(redisUri);
+    }
+
+    /**
+     * The PostgreSQL database of the catalog and its idempotency records, as a JDBC URL (e.g.
+     * {@code jdbc:postgresql://localhost:5432/images?user=app&password=secret}), when the catalog is
+     * {@link CatalogKind#POSTGRES}.
+     */
+    public Optional<String> postgresUrl() {
+        return Optional.ofNullable(postgresUrl);
     }
 
     /** Whether this process runs the HTTP API. */
@@ -251,6 +273,7 @@ public final class PipelineConfig {
         private String catalogTable = "image-catalog";
         private String idempotencyTable = "image-idempotency";
         private URI redisUri;
+        private String postgresUrl;
         private boolean runApi = true;
         private boolean runWorkers = true;
         private int apiPort = 8080;
@@ -336,6 +359,12 @@ public final class PipelineConfig {
         /** @see PipelineConfig#redisUri() */
         public Builder redisUri(URI value) {
             this.redisUri = value;
+            return this;
+        }
+
+        /** @see PipelineConfig#postgresUrl() */
+        public Builder postgresUrl(String value) {
+            this.postgresUrl = value;
             return this;
         }
 
@@ -425,6 +454,12 @@ public final class PipelineConfig {
             require(idempotency != null, "idempotency", "must be set");
             require(idempotency != IdempotencyKind.REDIS || redisUri != null, "redisUri",
                     "must be set when idempotency is REDIS");
+            require(catalog != CatalogKind.POSTGRES || postgresUrl != null && postgresUrl.startsWith("jdbc:postgresql:"),
+                    "postgresUrl", "must be a JDBC URL, jdbc:postgresql://..., when catalog is POSTGRES (was "
+                            + postgresUrl + ")");
+            require((catalog == CatalogKind.POSTGRES) == (idempotency == IdempotencyKind.POSTGRES), "idempotency",
+                    "(" + idempotency + ") must be POSTGRES exactly when catalog (" + catalog + ") is POSTGRES: the "
+                            + "catalog write and its idempotency record commit in one transaction");
             require(catalogTable != null && !catalogTable.isBlank(), "catalogTable", "must be set");
             require(idempotencyTable != null && !idempotencyTable.isBlank(), "idempotencyTable", "must be set");
             require(runApi || runWorkers, "runApi/runWorkers", "at least one part must run");

@@ -94,7 +94,8 @@ public final class ResizeStage implements ChainHandler, ConsumerListener {
 
     @Override
     public void onSucceeded(ConsumerEvent.MessageSucceeded event) {
-        faults.countAndMaybeCrash();
+        faults.countAndMaybeCrash(FaultInjector.CrashPoint.AFTER_RESIZE, "after a resize succeeded (message "
+                + event.message().messageId() + "), before its resize request is deleted");
     }
 
     private void resize(ResizeRequest request) {

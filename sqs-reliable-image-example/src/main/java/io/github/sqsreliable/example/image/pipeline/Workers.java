@@ -1,5 +1,6 @@
 package io.github.sqsreliable.example.image.pipeline;
 
+import io.github.sqsreliable.MessageHandler;
 import io.github.sqsreliable.SqsConsumer;
 import io.github.sqsreliable.example.image.monitoring.QueueDepthHistory;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
@@ -64,7 +65,8 @@ public final class Workers implements AutoCloseable {
      * @param sqs the client
      * @param queues the queues
      * @param resizeStage stage 1's handler
-     * @param catalogStage stage 2's handler
+     * @param catalogStage stage 2's handler: a {@link CatalogStage}, or a {@link TransactionalCatalogStage} in
+     *     {@code idempotencyStore}'s transactional mode
      * @param idempotencyStore stage 2's idempotency store
      * @param board where retries and dead letters are recorded
      * @param clock the time source
@@ -73,7 +75,7 @@ public final class Workers implements AutoCloseable {
      * @param tracing traces both consumers' handler calls ({@link MessageTracing#none()} for none)
      */
     public static Workers start(PipelineConfig config, SqsAsyncClient sqs, PipelineQueues queues,
-            ResizeStage resizeStage, CatalogStage catalogStage, IdempotencyStore idempotencyStore,
+            ResizeStage resizeStage, MessageHandler catalogStage, IdempotencyStore idempotencyStore,
             StatusBoard board, Clock clock, MeterRegistry meters, QueueDepthHistory queueDepths,
             MessageTracing tracing) {
         Objects.requireNonNull(idempotencyStore, "idempotencyStore");

@@ -42,9 +42,24 @@ class MainTest {
 
     @Test
     void anUnknownStoreIsAClearErrorNamingTheFlag() {
-        assertThat(Main.run("serve", "--idempotency", "postgres")).isEqualTo(2);
+        assertThat(Main.run("serve", "--idempotency", "cassandra")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("--idempotency must be one of [memory, redis, dynamodb] (was postgres)");
+                .contains("--idempotency must be one of [memory, redis, dynamodb, postgres] (was cassandra)");
+    }
+
+    @Test
+    void thePostgresCatalogKeepsItsIdempotencyRecordsInItsOwnDatabase() {
+        assertThat(Main.run("serve", "--catalog", "postgres", "--idempotency", "redis", "--redis-url",
+                "redis://localhost:6379", "--postgres-url", "jdbc:postgresql://localhost/images")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("idempotency (REDIS) must be POSTGRES exactly when catalog (POSTGRES) is POSTGRES");
+    }
+
+    @Test
+    void thePostgresCatalogWithoutAUrlFailsBeforeStartingAnything() {
+        assertThat(Main.run("serve", "--catalog", "postgres")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("postgresUrl must be a JDBC URL, jdbc:postgresql://..., when catalog is POSTGRES (was null)");
     }
 
     @Test

@@ -10,7 +10,7 @@ class FaultInjectorTest {
 
     @Test
     void throttlesAboutTheConfiguredShare() {
-        FaultInjector faults = FaultInjector.of(0.2, 0, 0, 7, () -> { });
+        FaultInjector faults = FaultInjector.of(0.2, 0, 0, FaultInjector.CrashPoint.AFTER_RESIZE, 7, () -> { });
         int thrown = 0;
         for (int i = 0; i < 10_000; i++) {
             try {
@@ -29,26 +29,40 @@ class FaultInjectorTest {
         for (int i = 0; i < 1_000; i++) {
             faults.maybeThrottle("op");
             assertThat(faults.maybeDuplicate()).isFalse();
-            faults.countAndMaybeCrash();
+            faults.countAndMaybeCrash(FaultInjector.CrashPoint.AFTER_RESIZE, "in a test");
         }
     }
 
     @Test
     void haltsExactlyOnceAtTheConfiguredCount() {
         AtomicInteger halts = new AtomicInteger();
-        FaultInjector faults = FaultInjector.of(0, 0, 3, 1, halts::incrementAndGet);
-        faults.countAndMaybeCrash();
-        faults.countAndMaybeCrash();
+        FaultInjector faults = FaultInjector.of(0, 0, 3, FaultInjector.CrashPoint.AFTER_RESIZE, 1,
+                halts::incrementAndGet);
+        faults.countAndMaybeCrash(FaultInjector.CrashPoint.AFTER_RESIZE, "in a test");
+        faults.countAndMaybeCrash(FaultInjector.CrashPoint.AFTER_RESIZE, "in a test");
         assertThat(halts).hasValue(0);
-        faults.countAndMaybeCrash();
+        faults.countAndMaybeCrash(FaultInjector.CrashPoint.AFTER_RESIZE, "in a test");
         assertThat(halts).hasValue(1);
-        faults.countAndMaybeCrash();
+        faults.countAndMaybeCrash(FaultInjector.CrashPoint.AFTER_RESIZE, "in a test");
+        assertThat(halts).hasValue(1);
+    }
+
+    @Test
+    void countsOnlyAtTheConfiguredCrashPoint() {
+        AtomicInteger halts = new AtomicInteger();
+        FaultInjector faults = FaultInjector.of(0, 0, 2, FaultInjector.CrashPoint.IN_CATALOG_TRANSACTION, 1,
+                halts::incrementAndGet);
+        faults.countAndMaybeCrash(FaultInjector.CrashPoint.AFTER_RESIZE, "in a test");
+        faults.countAndMaybeCrash(FaultInjector.CrashPoint.AFTER_RESIZE, "in a test");
+        faults.countAndMaybeCrash(FaultInjector.CrashPoint.IN_CATALOG_TRANSACTION, "in a test");
+        assertThat(halts).hasValue(0);
+        faults.countAndMaybeCrash(FaultInjector.CrashPoint.IN_CATALOG_TRANSACTION, "in a test");
         assertThat(halts).hasValue(1);
     }
 
     @Test
     void duplicatesAtTheConfiguredShare() {
-        FaultInjector faults = FaultInjector.of(0, 0.5, 0, 3, () -> { });
+        FaultInjector faults = FaultInjector.of(0, 0.5, 0, FaultInjector.CrashPoint.AFTER_RESIZE, 3, () -> { });
         int duplicated = 0;
         for (int i = 0; i < 10_000; i++) {
             duplicated += faults.maybeDuplicate() ? 1 : 0;

@@ -40,6 +40,28 @@ class PipelineConfigTest {
     }
 
     @Test
+    void postgresCatalogNeedsAJdbcUrl() {
+        assertInvalid(PipelineConfig.builder().catalog(PipelineConfig.CatalogKind.POSTGRES)
+                .idempotency(PipelineConfig.IdempotencyKind.POSTGRES), "postgresUrl");
+        assertInvalid(PipelineConfig.builder().catalog(PipelineConfig.CatalogKind.POSTGRES)
+                .idempotency(PipelineConfig.IdempotencyKind.POSTGRES).postgresUrl("postgresql://localhost/images"),
+                "postgresUrl");
+    }
+
+    @Test
+    void postgresCatalogAndPostgresIdempotencyGoTogether() {
+        String url = "jdbc:postgresql://localhost:5432/images";
+        assertInvalid(PipelineConfig.builder().catalog(PipelineConfig.CatalogKind.POSTGRES).postgresUrl(url),
+                "idempotency");
+        assertInvalid(PipelineConfig.builder().idempotency(PipelineConfig.IdempotencyKind.POSTGRES).postgresUrl(url),
+                "idempotency");
+        PipelineConfig config = PipelineConfig.builder().catalog(PipelineConfig.CatalogKind.POSTGRES)
+                .idempotency(PipelineConfig.IdempotencyKind.POSTGRES).postgresUrl(url).build();
+        assertThat(config.postgresUrl()).contains(url);
+        assertThat(config.toBuilder().build()).usingRecursiveComparison().isEqualTo(config);
+    }
+
+    @Test
     void eachFieldIsNamedWhenInvalid() {
         assertInvalid(PipelineConfig.builder().queuePrefix("no spaces"), "queuePrefix");
         assertInvalid(PipelineConfig.builder().dataDirectory(null), "dataDirectory");
