@@ -1,0 +1,275 @@
+package io.github.sqsreliable.jdbc.crash;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.sqsreliable.MessageHandler;
+import io.github.sqsreliable.SqsConsumer;
+import io.github.sqsreliable.SqsMessage;
+import io.github.sqsreliable.idempotency.AcquireRequest;
+import io.github.sqsreliable.idempotency.AcquireResult;
+import io.github.sqsreliable.idempotency.CompleteRequest;
+import io.github.sqsreliable.idempotency.FencingToken;
+import io.github.sqsreliable.idempotency.Idempotency;
+import io.github.sqsreliable.idempotency.IdempotencyStore;
+import io.github.sqsreliable.idempotency.KeyCompletingHandler;
+import io.github.sqsreliable.jdbc.JdbcIdempotencyStore;
+import io.github.sqsreliable.jdbc.crash.ChildSettings.StoreKind;
+import io.github.sqsreliable.redis.RedisIdempotencyStore;
+import io.github.sqsreliable.test.internal.LocalClients;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageRequest;
+
+/**
+ * The child JVM of {@link JdbcCrashIT}: one consumer of the test's queue whose handler inserts one row per message
+ * into the effects table, with the idempotency store under test. If given a {@link KillPoint}, it sends itself
+ * SIGKILL ({@code kill -KILL <own pid>}) on the given pass of that point, after printing {@value #KILL_MARKER}
+ * and the point's name. SIGTERM stops it normally: its shutdown hook closes the consumer, which deletes what it
+ * handled.
+ *
+ * <p>Arguments: {@link ChildSettings#arguments()}.
+ */
+public final class CrashConsumerProcess {
+
+    /** The start of the line a child prints just before it kills itself. */
+    static final String KILL_MARKER = "KILL ";
+    /** The exit status of a child whose SIGKILL did not arrive. */
+    static final int KILL_FAILED = 3;
+
+    private static final int MAX_CONCURRENCY = 8;
+    private static final int PREFETCH = 40;
+    private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+
+    private CrashConsumerProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ChildSettings settings = ChildSettings.parse(args);
+        Killer killer = new Killer(settings.killPoint(), settings.killOnPass());
+        // closed last first: consumer, store, connections, clients
+        Deque<AutoCloseable> owned = new ArrayDeque<>();
+
+        SqsAsyncClient sqs = LocalClients.configure(SqsAsyncClient.builder(), settings.sqsEndpoint(), null,
+                new DeleteInterceptor(killer)).build();
+        owned.push(sqs);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.jdbcUser());
+        config.setMaximumPoolSize(MAX_CONCURRENCY + JdbcIdempotencyStore.DEFAULT_MAX_CONCURRENCY + 2);
+        config.setPoolName("crash-child");
+        HikariDataSource pool = new HikariDataSource(config);
+        owned.push(pool);
+
+        IdempotencyStore store;
+        MessageHandler handler;
+        String effectSql = "INSERT INTO " + settings.effectsTable() + " (body, pid) VALUES (?, ?)";
+        if (settings.store() == StoreKind.JDBC_TRANSACTIONAL) {
+            JdbcIdempotencyStore jdbc = JdbcIdempotencyStore.builder()
+                    .dataSource(pool)
+                    .tableName(settings.keys())
+                    .build();
+            owned.push(jdbc);
+            store = new KillingStore(jdbc, killer);
+            handler = new KillingTransactionalHandler(store, jdbc.transactional((message, connection) -> {
+                insertEffect(connection, effectSql, message);
+                killer.pass(KillPoint.AFTER_EFFECT);
+            }), killer);
+        } else {
+            RedisClient client = RedisClient.create(settings.redisUri());
+            owned.push(client::shutdown);
+            StatefulRedisConnection<String, String> connection = client.connect();
+            owned.push(connection);
+            store = new KillingStore(RedisIdempotencyStore.builder()
+                    .connection(connection)
+                    .keyPrefix(settings.keys())
+                    .build(), killer);
+            handler = message -> {
+                try (Connection autocommit = pool.getConnection()) {
+                    insertEffect(autocommit, effectSql, message);
+                }
+                killer.pass(KillPoint.AFTER_EFFECT);
+                // the handler returns now: the consumer has not completed the key yet
+                killer.pass(KillPoint.AFTER_COMMIT);
+            };
+        }
+
+        SqsConsumer consumer = SqsConsumer.builder()
+                .sqsClient(sqs)
+                .queueUrl(settings.queueUrl())
+                .name("crash")
+                .maxConcurrency(MAX_CONCURRENCY)
+                .prefetch(PREFETCH)
+                .waitTime(Duration.ofSeconds(1))
+                .shutdownTimeout(Duration.ofSeconds(10))
+                .queueSampling(Duration.ZERO)
+                .idempotency(Idempotency.builder().store(store).namespace("crash").build())
+                .handler(handler)
+                .build();
+        owned.push(consumer);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(owned), "crash-child-stop"));
+        consumer.start();
+        // until SIGTERM (the hook stops the consumer) or SIGKILL
+        new CountDownLatch(1).await();
+    }
+
+    private static void insertEffect(Connection connection, String sql, SqsMessage message) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            insert.setString(1, message.body());
+            insert.setLong(2, ProcessHandle.current().pid());
+            insert.executeUpdate();
+        }
+    }
+
+    private static void closeAll(Deque<AutoCloseable> owned) {
+        while (!owned.isEmpty()) {
+            try {
+                owned.pop().close();
+            } catch (Exception e) {
+                System.err.println("closing failed: " + e);
+            }
+        }
+    }
+
+    /** Kills this JVM on the given pass of its kill point; every other pass goes on. */
+    private static final class Killer {
+        private final KillPoint point;
+        private final int onPass;
+        private final AtomicInteger passes = new AtomicInteger();
+
+        Killer(KillPoint point, int onPass) {
+            this.point = point;
+            this.onPass = onPass;
+        }
+
+        void pass(KillPoint reached) {
+            if (reached == point && passes.incrementAndGet() == onPass) {
+                die();
+            }
+        }
+
+        /** Never returns: the thread that reached the point must not go on while the signal is on its way. */
+        private void die() {
+            long pid = ProcessHandle.current().pid();
+            System.out.println(KILL_MARKER + point.name() + " on pass " + onPass + ", pid " + pid);
+            System.out.flush();
+            try {
+                new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start()
+                        .waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                System.out.println("kill -KILL " + pid + " failed: " + e);
+            }
+            long deadline = System.nanoTime() + KILL_GRACE.toNanos();
+            while (System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(deadline - System.nanoTime());
+            }
+            System.out.println("SIGKILL did not arrive within " + KILL_GRACE);
+            System.out.flush();
+            Runtime.getRuntime().halt(KILL_FAILED);
+        }
+    }
+
+    /** The store under test, with {@link KillPoint#DURING_ACQUIRE} once its acquire has answered. */
+    private static final class KillingStore implements IdempotencyStore {
+        private final IdempotencyStore delegate;
+        private final Killer killer;
+
+        KillingStore(IdempotencyStore delegate, Killer killer) {
+            this.delegate = delegate;
+            this.killer = killer;
+        }
+
+        @Override
+        public CompletableFuture<List<AcquireResult>> acquire(List<AcquireRequest> requests) {
+            return delegate.acquire(requests).thenApply(results -> {
+                killer.pass(KillPoint.DURING_ACQUIRE);
+                return results;
+            });
+        }
+
+        @Override
+        public CompletableFuture<Boolean> complete(String key, FencingToken token, Duration ttl) {
+            return delegate.complete(key, token, ttl);
+        }
+
+        @Override
+        public CompletableFuture<List<Boolean>> completeAll(List<CompleteRequest> requests, Duration ttl) {
+            return delegate.completeAll(requests, ttl);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> release(String key, FencingToken token) {
+            return delegate.release(key, token);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> renew(String key, FencingToken token, Duration lease) {
+            return delegate.renew(key, token, lease);
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
+    }
+
+    /**
+     * The JDBC store's transactional handler, with {@link KillPoint#AFTER_COMMIT} once it returned (committed);
+     * records keys in the killing store, so that the consumer's {@code build()} accepts it with that store.
+     */
+    private static final class KillingTransactionalHandler implements KeyCompletingHandler {
+        private final IdempotencyStore store;
+        private final KeyCompletingHandler transactional;
+        private final Killer killer;
+
+        KillingTransactionalHandler(IdempotencyStore store, KeyCompletingHandler transactional, Killer killer) {
+            this.store = store;
+            this.transactional = transactional;
+            this.killer = killer;
+        }
+
+        @Override
+        public IdempotencyStore store() {
+            return store;
+        }
+
+        @Override
+        public void handle(SqsMessage message) throws Exception {
+            transactional.handle(message);
+            killer.pass(KillPoint.AFTER_COMMIT);
+        }
+    }
+
+    /** {@link KillPoint#DURING_DELETE}: SQS has the delete, its answer is not read yet. */
+    private static final class DeleteInterceptor implements ExecutionInterceptor {
+        private final Killer killer;
+
+        DeleteInterceptor(Killer killer) {
+            this.killer = killer;
+        }
+
+        @Override
+        public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes executionAttributes) {
+            if (context.request() instanceof DeleteMessageBatchRequest
+                    || context.request() instanceof DeleteMessageRequest) {
+                killer.pass(KillPoint.DURING_DELETE);
+            }
+        }
+    }
+}
