@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,11 +17,12 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a fixed number of {@link CrashConsumerProcess} children running: each time one has died, it starts another.
+ * Keeps a fixed number of {@link CrashConsumerProcess} children consuming: each time one has died, another begins.
  * Until every kill point has had its quota of kills, each new child is given the point with the fewest kills so far
- * (counting those assigned to children still alive) and a random pass to die on; after that, children run until
- * stopped. A child that ends other than by its own SIGKILL, or by {@link #close()}, is recorded as unexpected.
- * Child output goes to one log file per child.
+ * (counting those planned for children alive) and a random pass to die on; after that, children run until stopped.
+ * While more deaths are to come, one more child is kept as a standby, started and waiting, so that a replacement
+ * begins consuming without a JVM start. A child that ends other than by its own SIGKILL, or by {@link #close()}, is
+ * recorded as unexpected. Child output goes to one log file per child.
  *
  * <p>Not thread-safe: one test thread drives it.
  */
@@ -32,15 +34,19 @@ final class ConsumerSupervisor implements AutoCloseable {
     private static final int TERMINATED = 143;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LOG_TAIL_LINES = 30;
+    /** More than this, and something else than the kills is wrong: starting more children would not help. */
+    private static final int MAX_UNEXPECTED_EXITS = 3;
 
     private final ChildSettings settings;
     private final Path logDirectory;
     private final int killsPerPoint;
     private final Random random;
     private final Child[] slots;
+    private Child standby;
     private final Map<KillPoint, Integer> kills = new EnumMap<>(KillPoint.class);
     private final List<String> unexpected = new ArrayList<>();
     private final List<String> history = new ArrayList<>();
+    private final long createdNanos = System.nanoTime();
     private int started;
 
     /**
@@ -61,16 +67,36 @@ final class ConsumerSupervisor implements AutoCloseable {
         }
     }
 
-    /** Accounts for the children that have ended since the last call and starts one in each free slot. */
+    /**
+     * Accounts for the children that have ended since the last call, sets a child consuming in each free slot (the
+     * standby if there is one), and keeps a standby while more deaths are to come.
+     *
+     * @throws IllegalStateException once {@value #MAX_UNEXPECTED_EXITS} children ended unexpectedly
+     */
     void keepRunning() {
+        if (unexpected.size() >= MAX_UNEXPECTED_EXITS) {
+            throw new IllegalStateException("children keep ending unexpectedly: " + progress());
+        }
         for (int i = 0; i < slots.length; i++) {
             if (slots[i] != null && !slots[i].process.isAlive()) {
                 account(slots[i], false);
                 slots[i] = null;
             }
             if (slots[i] == null) {
-                slots[i] = start();
+                Child next = standby != null && standby.process.isAlive() ? standby : start();
+                if (next == standby) {
+                    standby = null;
+                }
+                slots[i] = go(next);
             }
+        }
+        if (standby != null && !standby.process.isAlive()) {
+            account(standby, false);
+            standby = null;
+        }
+        if (standby == null && (nextKillPoint() != null
+                || Arrays.stream(slots).anyMatch(child -> child.point != null))) {
+            standby = start();
         }
     }
 
@@ -96,19 +122,22 @@ final class ConsumerSupervisor implements AutoCloseable {
                 : "\nunexpected:\n" + String.join("\n", unexpected));
     }
 
-    /** Stops the running children with SIGTERM (their consumers close normally), then accounts for them. */
+    /** Stops the children with SIGTERM (their consumers close normally), then accounts for them. */
     @Override
     public void close() {
+        List<Child> children = new ArrayList<>();
         for (Child child : slots) {
             if (child != null) {
-                child.process.destroy();
+                children.add(child);
             }
         }
-        for (int i = 0; i < slots.length; i++) {
-            Child child = slots[i];
-            if (child == null) {
-                continue;
-            }
+        if (standby != null) {
+            children.add(standby);
+        }
+        Arrays.fill(slots, null);
+        standby = null;
+        children.forEach(child -> child.process.destroy());
+        for (Child child : children) {
             boolean ended;
             try {
                 ended = child.process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -116,15 +145,26 @@ final class ConsumerSupervisor implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 ended = false;
             }
-            if (!ended) {
+            if (ended) {
+                account(child, true);
+            } else {
                 child.process.destroyForcibly();
                 unexpected.add(child.describe() + " did not stop within " + STOP_TIMEOUT + " of SIGTERM"
                         + tail(child.log));
-            } else {
-                account(child, true);
             }
-            slots[i] = null;
         }
+    }
+
+    private Child go(Child child) {
+        try {
+            child.process.getOutputStream().write((CrashConsumerProcess.GO + "\n").getBytes(StandardCharsets.UTF_8));
+            child.process.getOutputStream().flush();
+        } catch (IOException e) {
+            // it died meanwhile: accounted for when the slot is found empty next time
+            record(child.describe() + " could not be told to go: " + e);
+        }
+        record(child.describe() + " consumes");
+        return child;
     }
 
     private Child start() {
@@ -134,7 +174,9 @@ final class ConsumerSupervisor implements AutoCloseable {
         Path log = logDirectory.resolve("child-" + number + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // a child lives seconds: start it cheaply (C1 only, no verification of the test's own jars)
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"),
                 CrashConsumerProcess.class.getName()));
@@ -145,7 +187,7 @@ final class ConsumerSupervisor implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .start();
             Child child = new Child(number, process, log, point, pass);
-            history.add(child.describe() + " started");
+            record(child.describe() + " started");
             return child;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start child " + number, e);
@@ -155,7 +197,9 @@ final class ConsumerSupervisor implements AutoCloseable {
     /** The point with the fewest kills, counting the children alive that will die there; null once all are met. */
     private KillPoint nextKillPoint() {
         Map<KillPoint, Integer> planned = new EnumMap<>(kills);
-        for (Child child : slots) {
+        List<Child> alive = new ArrayList<>(Arrays.asList(slots));
+        alive.add(standby);
+        for (Child child : alive) {
             if (child != null && child.point != null) {
                 planned.merge(child.point, 1, Integer::sum);
             }
@@ -180,28 +224,34 @@ final class ConsumerSupervisor implements AutoCloseable {
 
     private void account(Child child, boolean stopped) {
         int status = child.process.exitValue();
-        Optional<KillPoint> killedAt = killMarker(child.log);
+        Optional<String> marker = line(child.log, CrashConsumerProcess.KILL_MARKER);
+        Optional<KillPoint> killedAt = marker.map(line -> KillPoint.valueOf(line.split(" ", 2)[0]));
+        String consuming = line(child.log, CrashConsumerProcess.CONSUMING_MARKER)
+                .map(line -> ", consuming " + line).orElse(", never consuming");
         if (killedAt.isPresent() && status == KILLED) {
             kills.merge(killedAt.get(), 1, Integer::sum);
-            history.add(child.describe() + " killed itself " + killedAt.get().label());
+            record(child.describe() + " killed itself " + killedAt.get().label() + consuming + ", killed "
+                    + marker.get().substring(marker.get().lastIndexOf(", ") + 2));
         } else if (stopped && killedAt.isEmpty() && (status == TERMINATED || status == 0)) {
-            history.add(child.describe() + " stopped");
+            record(child.describe() + " stopped" + consuming);
         } else {
             String what = child.describe() + " ended with status " + status
                     + killedAt.map(point -> " after its kill marker at " + point).orElse(" without a kill marker");
-            history.add(what);
+            record(what);
             unexpected.add(what + tail(child.log));
         }
     }
 
-    private static Optional<KillPoint> killMarker(Path log) {
-        for (String line : lines(log)) {
-            if (line.startsWith(CrashConsumerProcess.KILL_MARKER)) {
-                String name = line.substring(CrashConsumerProcess.KILL_MARKER.length()).split(" ", 2)[0];
-                return Optional.of(KillPoint.valueOf(name));
-            }
-        }
-        return Optional.empty();
+    private void record(String event) {
+        history.add(String.format("%5.1f s  %s", (System.nanoTime() - createdNanos) / 1e9, event));
+    }
+
+    /** @return the rest of the first line of the log that starts with {@code marker} */
+    private static Optional<String> line(Path log, String marker) {
+        return lines(log).stream()
+                .filter(line -> line.startsWith(marker))
+                .map(line -> line.substring(marker.length()))
+                .findFirst();
     }
 
     private static String tail(Path log) {

@@ -18,9 +18,14 @@ import io.github.sqsreliable.redis.RedisIdempotencyStore;
 import io.github.sqsreliable.test.internal.LocalClients;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -36,13 +41,15 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageRequest;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The child JVM of {@link JdbcCrashIT}: one consumer of the test's queue whose handler inserts one row per message
  * into the effects table, with the idempotency store under test. If given a {@link KillPoint}, it sends itself
  * SIGKILL ({@code kill -KILL <own pid>}) on the given pass of that point, after printing {@value #KILL_MARKER}
- * and the point's name. SIGTERM stops it normally: its shutdown hook closes the consumer, which deletes what it
- * handled.
+ * and the point's name. It builds everything first, then starts consuming when the line {@value #GO} arrives on
+ * its standard input (so that a standby JVM can be ready before it is needed). SIGTERM stops it normally: its
+ * shutdown hook closes the consumer, which deletes what it handled.
  *
  * <p>Arguments: {@link ChildSettings#arguments()}.
  */
@@ -50,6 +57,10 @@ public final class CrashConsumerProcess {
 
     /** The start of the line a child prints just before it kills itself. */
     static final String KILL_MARKER = "KILL ";
+    /** The start of the line a child prints once its consumer has started, with its JVM's age then. */
+    static final String CONSUMING_MARKER = "CONSUMING ";
+    /** The line on its standard input that starts a child's consumer. */
+    static final String GO = "go";
     /** The exit status of a child whose SIGKILL did not arrive. */
     static final int KILL_FAILED = 3;
 
@@ -124,9 +135,28 @@ public final class CrashConsumerProcess {
                 .build();
         owned.push(consumer);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(owned), "crash-child-stop"));
+        warmUp(sqs, settings.queueUrl(), pool);
+        long readyMillis = ManagementFactory.getRuntimeMXBean().getUptime();
+        // a standby: started while others consume, it begins when the supervisor says so
+        String go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (!GO.equals(go)) {
+            System.out.println("no " + GO + " on the standard input (" + go + "): stopping");
+            System.exit(0);
+        }
         consumer.start();
+        System.out.println(CONSUMING_MARKER + ManagementFactory.getRuntimeMXBean().getUptime() + " ms after its start"
+                + " (ready after " + readyMillis + " ms)");
+        System.out.flush();
         // until SIGTERM (the hook stops the consumer) or SIGKILL
         new CountDownLatch(1).await();
+    }
+
+    /** Loads what the first receive and the first statement would, while this JVM may still be a standby. */
+    private static void warmUp(SqsAsyncClient sqs, String queueUrl, HikariDataSource pool) throws SQLException {
+        sqs.getQueueAttributes(request -> request.queueUrl(queueUrl).attributeNames(QueueAttributeName.ALL)).join();
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+        }
     }
 
     private static void insertEffect(Connection connection, String sql, SqsMessage message) throws SQLException {
@@ -167,7 +197,8 @@ public final class CrashConsumerProcess {
         /** Never returns: the thread that reached the point must not go on while the signal is on its way. */
         private void die() {
             long pid = ProcessHandle.current().pid();
-            System.out.println(KILL_MARKER + point.name() + " on pass " + onPass + ", pid " + pid);
+            System.out.println(KILL_MARKER + point.name() + " on pass " + onPass + ", pid " + pid + ", "
+                    + ManagementFactory.getRuntimeMXBean().getUptime() + " ms after its start");
             System.out.flush();
             try {
                 new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start()

@@ -45,9 +45,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class JdbcCrashIT {
 
-    private static final int MESSAGES = 2_000;
+    /** {@value #MESSAGES_PROPERTY} (a system property, or -D on Maven's command line) sends more. */
+    private static final String MESSAGES_PROPERTY = "sqsr.crash.messages";
+    /** {@value #KILLS_PROPERTY} kills more children at each point. */
+    private static final String KILLS_PROPERTY = "sqsr.crash.killsPerPoint";
+    private static final int MESSAGES = Integer.getInteger(MESSAGES_PROPERTY, 2_000);
+    private static final int KILLS_PER_POINT = Integer.getInteger(KILLS_PROPERTY, 1);
     private static final int CONSUMERS = 2;
-    private static final int KILLS_PER_POINT = 2;
     /** Short, so that what a killed child held comes back soon. */
     private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(5);
     /** High: a message may be held by several children that die; the dead-letter queue must stay empty. */
