@@ -6,10 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +22,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps a fixed number of {@link CrashConsumerProcess} children consuming: each time one has died, another begins.
  * Until every kill point has had its quota of kills, each new child is given the point with the fewest kills so far
- * (counting those planned for children alive) and a random pass to die on; after that, children run until stopped.
- * While more deaths are to come, one more child is kept as a standby, started and waiting, so that a replacement
- * begins consuming without a JVM start. A child that ends other than by its own SIGKILL, or by {@link #close()}, is
- * recorded as unexpected. Child output goes to one log file per child.
+ * (counting those planned for children alive) and a random pass to die on; after that, children run until stopped,
+ * and they begin only once every child with a kill point has died. For each death still to come, one more child is
+ * kept as a standby, started and waiting, so that a replacement begins consuming without waiting for a JVM to start.
+ * A child that ends other than by its own SIGKILL, or by {@link #close()}, is recorded as unexpected. Child output
+ * goes to one log file per child.
  *
  * <p>Not thread-safe: one test thread drives it.
  */
@@ -42,7 +46,8 @@ final class ConsumerSupervisor implements AutoCloseable {
     private final int killsPerPoint;
     private final Random random;
     private final Child[] slots;
-    private Child standby;
+    /** Started, ready or getting ready, not consuming: the next children to go, first first. */
+    private final Deque<Child> standbys = new ArrayDeque<>();
     private final Map<KillPoint, Integer> kills = new EnumMap<>(KillPoint.class);
     private final List<String> unexpected = new ArrayList<>();
     private final List<String> history = new ArrayList<>();
@@ -68,8 +73,9 @@ final class ConsumerSupervisor implements AutoCloseable {
     }
 
     /**
-     * Accounts for the children that have ended since the last call, sets a child consuming in each free slot (the
-     * standby if there is one), and keeps a standby while more deaths are to come.
+     * Accounts for the children that have ended since the last call, sets a child consuming in each free slot (a
+     * standby if one is there), and keeps a standby for each death still to come. A child without a kill point waits
+     * until every child with one has died, so that the kills happen while the queue is full.
      *
      * @throws IllegalStateException once {@value #MAX_UNEXPECTED_EXITS} children ended unexpectedly
      */
@@ -82,21 +88,29 @@ final class ConsumerSupervisor implements AutoCloseable {
                 account(slots[i], false);
                 slots[i] = null;
             }
-            if (slots[i] == null) {
-                Child next = standby != null && standby.process.isAlive() ? standby : start();
-                if (next == standby) {
-                    standby = null;
-                }
-                slots[i] = go(next);
+        }
+        for (Iterator<Child> waiting = standbys.iterator(); waiting.hasNext(); ) {
+            Child child = waiting.next();
+            if (!child.process.isAlive()) {
+                account(child, false);
+                waiting.remove();
             }
         }
-        if (standby != null && !standby.process.isAlive()) {
-            account(standby, false);
-            standby = null;
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] != null) {
+                continue;
+            }
+            if (standbys.isEmpty()) {
+                standbys.add(start());
+            }
+            if (standbys.peekFirst().point == null && killsToCome() > 0) {
+                break;
+            }
+            slots[i] = go(standbys.removeFirst());
         }
-        if (standby == null && (nextKillPoint() != null
-                || Arrays.stream(slots).anyMatch(child -> child.point != null))) {
-            standby = start();
+        int wanted = Math.max(killsToCome(), nextKillPoint() == null ? 0 : 1);
+        while (standbys.size() < wanted) {
+            standbys.add(start());
         }
     }
 
@@ -125,17 +139,14 @@ final class ConsumerSupervisor implements AutoCloseable {
     /** Stops the children with SIGTERM (their consumers close normally), then accounts for them. */
     @Override
     public void close() {
-        List<Child> children = new ArrayList<>();
+        List<Child> children = new ArrayList<>(standbys);
         for (Child child : slots) {
             if (child != null) {
                 children.add(child);
             }
         }
-        if (standby != null) {
-            children.add(standby);
-        }
         Arrays.fill(slots, null);
-        standby = null;
+        standbys.clear();
         children.forEach(child -> child.process.destroy());
         for (Child child : children) {
             boolean ended;
@@ -153,6 +164,11 @@ final class ConsumerSupervisor implements AutoCloseable {
                         + tail(child.log));
             }
         }
+    }
+
+    /** @return how many consuming children are still to kill themselves */
+    private int killsToCome() {
+        return (int) Arrays.stream(slots).filter(child -> child != null && child.point != null).count();
     }
 
     private Child go(Child child) {
@@ -198,7 +214,7 @@ final class ConsumerSupervisor implements AutoCloseable {
     private KillPoint nextKillPoint() {
         Map<KillPoint, Integer> planned = new EnumMap<>(kills);
         List<Child> alive = new ArrayList<>(Arrays.asList(slots));
-        alive.add(standby);
+        alive.addAll(standbys);
         for (Child child : alive) {
             if (child != null && child.point != null) {
                 planned.merge(child.point, 1, Integer::sum);
