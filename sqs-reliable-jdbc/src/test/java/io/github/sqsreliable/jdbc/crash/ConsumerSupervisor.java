@@ -38,7 +38,7 @@ final class ConsumerSupervisor implements AutoCloseable {
     private static final int TERMINATED = 143;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LOG_TAIL_LINES = 30;
-    /** More than this, and something else than the kills is wrong: starting more children would not help. */
+    /** This many, and something else than the kills is wrong: starting more children would not help. */
     private static final int MAX_UNEXPECTED_EXITS = 3;
 
     private final ChildSettings settings;
@@ -147,7 +147,8 @@ final class ConsumerSupervisor implements AutoCloseable {
         }
         Arrays.fill(slots, null);
         standbys.clear();
-        children.forEach(child -> child.process.destroy());
+        // SIGTERM through the handle: Process.destroy() would also close the child's input, which halts it
+        children.forEach(child -> child.process.toHandle().destroy());
         for (Child child : children) {
             boolean ended;
             try {

@@ -31,7 +31,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -49,7 +48,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * SIGKILL ({@code kill -KILL <own pid>}) on the given pass of that point, after printing {@value #KILL_MARKER}
  * and the point's name. It builds everything first, then starts consuming when the line {@value #GO} arrives on
  * its standard input (so that a standby JVM can be ready before it is needed). SIGTERM stops it normally: its
- * shutdown hook closes the consumer, which deletes what it handled.
+ * shutdown hook closes the consumer, which deletes what it handled. If the test JVM ends without stopping it (its
+ * standard input closes), it halts.
  *
  * <p>Arguments: {@link ChildSettings#arguments()}.
  */
@@ -63,10 +63,13 @@ public final class CrashConsumerProcess {
     static final String GO = "go";
     /** The exit status of a child whose SIGKILL did not arrive. */
     static final int KILL_FAILED = 3;
+    /** The exit status of a child whose test JVM ended without stopping it. */
+    static final int SUPERVISOR_GONE = 4;
 
     private static final int MAX_CONCURRENCY = 8;
     private static final int PREFETCH = 40;
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    private static final long PID = ProcessHandle.current().pid();
 
     private CrashConsumerProcess() {
     }
@@ -138,7 +141,8 @@ public final class CrashConsumerProcess {
         warmUp(sqs, settings.queueUrl(), pool);
         long readyMillis = ManagementFactory.getRuntimeMXBean().getUptime();
         // a standby: started while others consume, it begins when the supervisor says so
-        String go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        BufferedReader supervisor = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String go = supervisor.readLine();
         if (!GO.equals(go)) {
             System.out.println("no " + GO + " on the standard input (" + go + "): stopping");
             System.exit(0);
@@ -147,8 +151,13 @@ public final class CrashConsumerProcess {
         System.out.println(CONSUMING_MARKER + ManagementFactory.getRuntimeMXBean().getUptime() + " ms after its start"
                 + " (ready after " + readyMillis + " ms)");
         System.out.flush();
-        // until SIGTERM (the hook stops the consumer) or SIGKILL
-        new CountDownLatch(1).await();
+        // until SIGTERM (the hook stops the consumer), SIGKILL, or the test JVM's end, which closes our input
+        while (supervisor.readLine() != null) {
+            // the supervisor says nothing more
+        }
+        System.out.println("the test JVM is gone: halting");
+        System.out.flush();
+        Runtime.getRuntime().halt(SUPERVISOR_GONE);
     }
 
     /** Loads what the first receive and the first statement would, while this JVM may still be a standby. */
@@ -162,7 +171,7 @@ public final class CrashConsumerProcess {
     private static void insertEffect(Connection connection, String sql, SqsMessage message) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setString(1, message.body());
-            insert.setLong(2, ProcessHandle.current().pid());
+            insert.setLong(2, PID);
             insert.executeUpdate();
         }
     }
@@ -196,15 +205,14 @@ public final class CrashConsumerProcess {
 
         /** Never returns: the thread that reached the point must not go on while the signal is on its way. */
         private void die() {
-            long pid = ProcessHandle.current().pid();
-            System.out.println(KILL_MARKER + point.name() + " on pass " + onPass + ", pid " + pid + ", "
+            System.out.println(KILL_MARKER + point.name() + " on pass " + onPass + ", pid " + PID + ", "
                     + ManagementFactory.getRuntimeMXBean().getUptime() + " ms after its start");
             System.out.flush();
             try {
-                new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start()
+                new ProcessBuilder("kill", "-KILL", Long.toString(PID)).inheritIO().start()
                         .waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                System.out.println("kill -KILL " + pid + " failed: " + e);
+                System.out.println("kill -KILL " + PID + " failed: " + e);
             }
             long deadline = System.nanoTime() + KILL_GRACE.toNanos();
             while (System.nanoTime() - deadline < 0) {
