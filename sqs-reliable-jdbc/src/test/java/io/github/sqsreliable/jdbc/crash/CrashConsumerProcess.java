@@ -21,6 +21,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -96,15 +101,15 @@ public final class CrashConsumerProcess {
         String effectSql = "INSERT INTO " + settings.effectsTable() + " (body, pid) VALUES (?, ?)";
         if (settings.store() == StoreKind.JDBC_TRANSACTIONAL) {
             JdbcIdempotencyStore jdbc = JdbcIdempotencyStore.builder()
-                    .dataSource(pool)
+                    .dataSource(killingAfterCommit(pool, killer))
                     .tableName(settings.keys())
                     .build();
             owned.push(jdbc);
             store = new KillingStore(jdbc, killer);
-            handler = new KillingTransactionalHandler(store, jdbc.transactional((message, connection) -> {
+            handler = new StoreNamingHandler(store, jdbc.transactional((message, connection) -> {
                 insertEffect(connection, effectSql, message);
                 killer.pass(KillPoint.AFTER_EFFECT);
-            }), killer);
+            }));
         } else {
             RedisClient client = RedisClient.create(settings.redisUri());
             owned.push(client::shutdown);
@@ -158,6 +163,41 @@ public final class CrashConsumerProcess {
         System.out.println("the test JVM is gone: halting");
         System.out.flush();
         Runtime.getRuntime().halt(SUPERVISOR_GONE);
+    }
+
+    /**
+     * The JDBC store's data source, with {@link KillPoint#AFTER_COMMIT} as soon as a {@code commit()} returned. Only
+     * the transactional handler commits (the store's own statements autocommit): this is the moment after the effect
+     * and its completion record committed, before the handler has even returned.
+     */
+    private static DataSource killingAfterCommit(DataSource pool, Killer killer) {
+        return proxy(DataSource.class, (proxy, method, args) -> {
+            Object result = invoke(pool, method, args);
+            return method.getName().equals("getConnection") ? killingAfterCommit((Connection) result, killer) : result;
+        });
+    }
+
+    private static Connection killingAfterCommit(Connection connection, Killer killer) {
+        return proxy(Connection.class, (proxy, method, args) -> {
+            Object result = invoke(connection, method, args);
+            if (method.getName().equals("commit")) {
+                killer.pass(KillPoint.AFTER_COMMIT);
+            }
+            return result;
+        });
+    }
+
+    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return type.cast(Proxy.newProxyInstance(CrashConsumerProcess.class.getClassLoader(), new Class<?>[] {type},
+                handler));
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     /** Loads what the first receive and the first statement would, while this JVM may still be a standby. */
@@ -269,18 +309,16 @@ public final class CrashConsumerProcess {
     }
 
     /**
-     * The JDBC store's transactional handler, with {@link KillPoint#AFTER_COMMIT} once it returned (committed);
-     * records keys in the killing store, so that the consumer's {@code build()} accepts it with that store.
+     * The JDBC store's transactional handler, naming the killing store as the one it records keys in, so that the
+     * consumer's {@code build()} accepts it with that store.
      */
-    private static final class KillingTransactionalHandler implements KeyCompletingHandler {
+    private static final class StoreNamingHandler implements KeyCompletingHandler {
         private final IdempotencyStore store;
         private final KeyCompletingHandler transactional;
-        private final Killer killer;
 
-        KillingTransactionalHandler(IdempotencyStore store, KeyCompletingHandler transactional, Killer killer) {
+        StoreNamingHandler(IdempotencyStore store, KeyCompletingHandler transactional) {
             this.store = store;
             this.transactional = transactional;
-            this.killer = killer;
         }
 
         @Override
@@ -291,7 +329,6 @@ public final class CrashConsumerProcess {
         @Override
         public void handle(SqsMessage message) throws Exception {
             transactional.handle(message);
-            killer.pass(KillPoint.AFTER_COMMIT);
         }
     }
 

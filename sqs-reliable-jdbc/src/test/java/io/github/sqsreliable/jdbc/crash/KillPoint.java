@@ -12,9 +12,10 @@ enum KillPoint {
      */
     AFTER_EFFECT("after effect"),
     /**
-     * After the handler returned, on the worker thread: with the JDBC store after the commit of the effect and its
-     * completion record, before the delete; with the Redis store after the effect, before the key's completion and
-     * the delete.
+     * With the JDBC store, as soon as the transaction's {@code commit()} returned (the effect and its completion
+     * record committed; a proxy of the store's data source), before the handler returned and the message was
+     * deleted. With the Redis store, as the handler returns: after the effect, before the key's completion and the
+     * delete.
      */
     AFTER_COMMIT("after commit"),
     /** After the store answered a receive batch's acquire: the keys are leased, no handler has started. */
