@@ -189,7 +189,7 @@ class JdbcCrashIT {
      * @param unknown bodies with an effect row that were never sent
      * @param deadLettered messages on the dead-letter queue
      * @param leftOnQueue messages still on the queue
-     * @param elapsed from the first child's start until the queue was drained
+     * @param elapsed from the first child's start until the queue was drained and the last children stopped
      * @param seed the seed of the kill passes
      * @param unexpectedExits children that ended otherwise than killed or stopped
      */
@@ -207,8 +207,8 @@ class JdbcCrashIT {
                     .map(entry -> entry.getKey().label() + " " + entry.getValue())
                     .collect(Collectors.joining(", "));
             return String.format("%-18s %d messages, %d consumers (%d JVMs started); kills: %s; duplicates %d, lost %d,"
-                    + " unknown %d, dead-lettered %d, left on queue %d; drained in %.1f s (seed %d)%s", store,
-                    messages, CONSUMERS, children, killed, duplicates, lost, unknown, deadLettered, leftOnQueue,
+                    + " unknown %d, dead-lettered %d, left on queue %d; drained and stopped in %.1f s (seed %d)%s",
+                    store, messages, CONSUMERS, children, killed, duplicates, lost, unknown, deadLettered, leftOnQueue,
                     elapsed.toMillis() / 1000.0, seed,
                     unexpectedExits.isEmpty() ? "" : "; unexpected exits:\n" + String.join("\n", unexpectedExits));
         }
