@@ -3,7 +3,6 @@ package io.github.sqsreliable.internal.message;
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.FencingToken;
 import io.github.sqsreliable.idempotency.HeldKey;
-import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.observe.MessageTracing;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,16 +76,6 @@ public final class InFlightMessage implements DispatchUnit {
      */
     public long takeBytesToRelease() {
         return bytesReleased.compareAndSet(false, true) ? sizeBytes : 0;
-    }
-
-    /**
-     * Records that this message's idempotency key is held.
-     *
-     * @param key the store key
-     * @param token the acquisition's token
-     */
-    public void holdIdempotencyKey(String key, FencingToken token) {
-        holdIdempotencyKey(new HeldKey(key, token, Idempotency.DEFAULT_TTL));
     }
 
     /**

@@ -13,6 +13,8 @@ import static org.mockito.Mockito.when;
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.CompleteRequest;
 import io.github.sqsreliable.idempotency.FencingToken;
+import io.github.sqsreliable.idempotency.HeldKey;
+import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.NamedThreadFactory;
@@ -77,7 +79,7 @@ class CompletionBatcherTest {
         SqsMessage view = SqsMessage.builder().queueUrl("https://sqs.test/q").messageId(id).body("body")
                 .attributes(sdk.attributesAsStrings()).build();
         InFlightMessage message = new InFlightMessage(sdk, view, false, System.nanoTime(), TimeUnit.SECONDS.toNanos(30));
-        message.holdIdempotencyKey("key-" + id, FencingToken.random());
+        message.holdIdempotencyKey(new HeldKey("key-" + id, FencingToken.random(), Idempotency.DEFAULT_TTL));
         return message;
     }
 

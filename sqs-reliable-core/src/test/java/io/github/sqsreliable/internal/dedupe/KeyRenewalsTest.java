@@ -11,6 +11,8 @@ import static org.mockito.Mockito.when;
 
 import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.idempotency.FencingToken;
+import io.github.sqsreliable.idempotency.HeldKey;
+import io.github.sqsreliable.idempotency.Idempotency;
 import io.github.sqsreliable.idempotency.IdempotencyStore;
 import io.github.sqsreliable.internal.message.InFlightMessage;
 import io.github.sqsreliable.internal.observe.ConsumerEvents;
@@ -183,7 +185,7 @@ class KeyRenewalsTest {
         SqsMessage view = SqsMessage.builder().queueUrl("http://localhost/000000000000/q").messageId(id)
                 .body("body").build();
         InFlightMessage inFlight = new InFlightMessage(message, view, false, T0, VISIBILITY.toNanos());
-        inFlight.holdIdempotencyKey("key-" + id, TOKEN);
+        inFlight.holdIdempotencyKey(new HeldKey("key-" + id, TOKEN, Idempotency.DEFAULT_TTL));
         renewals.hold(inFlight, T0);
         return inFlight;
     }
