@@ -2,7 +2,9 @@ package io.github.sqsreliable.benchmarks;
 
 import io.github.sqsreliable.benchmarks.report.BenchmarkRun;
 import io.github.sqsreliable.benchmarks.report.DocsSection;
+import io.github.sqsreliable.benchmarks.report.CloseResult;
 import io.github.sqsreliable.benchmarks.report.JsonReport;
+import io.github.sqsreliable.benchmarks.report.LeadChart;
 import io.github.sqsreliable.benchmarks.report.MarkdownReport;
 import io.github.sqsreliable.benchmarks.report.ScenarioResult;
 import io.github.sqsreliable.benchmarks.report.SvgChart;
@@ -36,10 +38,12 @@ public final class BenchmarkMain {
     }
 
     private static final String RAW_LARGE = "raw-large";
+    /** The raw loop that hands messages to worker threads: every row's consumer CPU per message is compared with it. */
+    private static final String CPU_BASELINE = "raw-crt-" + Bench.RAW_ASYNC_CHAINS_DEEP + "-workers";
     /** Baselines of one scenario each, not candidates for the best raw loop. */
-    private static final List<String> OWN_BASELINES = List.of("raw-fifo", RAW_LARGE);
+    private static final List<String> OWN_BASELINES = List.of("raw-fifo", RAW_LARGE, RAW_LARGE + "-64");
 
-    private static final List<String> SCENARIOS = List.of("A", "A-netty", "A-meters", "B", "C", "D", "E", "F", "L");
+    private static final List<String> SCENARIOS = List.of("A", "A-netty", "A-meters", "B", "C", "D", "E", "F", "F-64", "L");
     /** What a run measures without --only: A-meters (A with the Micrometer binder) runs only when asked for. */
     private static final List<String> PUBLISHED = SCENARIOS.stream().filter(id -> !id.equals("A-meters")).toList();
 
@@ -76,6 +80,8 @@ public final class BenchmarkMain {
                 sizes.mode(), sizes.repetitions(), sizes.noOpMessages());
         List<ScenarioResult> baselines = new ArrayList<>();
         List<ScenarioResult> scenarios = new ArrayList<>();
+        Map<String, Targets.HeldHeap> heldHeaps = new LinkedHashMap<>();
+        List<CloseResult> closeResults = new ArrayList<>();
         String redisSource;
         List<String> serverProcesses;
         try (ElasticMqProcess server = ElasticMqProcess.start()) {
@@ -119,13 +125,20 @@ public final class BenchmarkMain {
             for (ScenarioResult row : bench.inTurns(inTurns)) {
                 (row.id().startsWith("raw-") ? baselines : scenarios).add(row);
             }
-            if (only.contains("F")) {
-                // In turns with its own baseline, each in a consumer JVM with a small heap.
-                System.out.println("large messages, in consumer JVMs of their own:");
-                List<Row> large = List.of(bench.rawLarge(RAW_LARGE), bench.largeMessages("F", RAW_LARGE));
-                for (ScenarioResult row : bench.inTurns(large)) {
-                    row = bench.withLargeMessageNotes(row);
-                    (row.id().startsWith("raw-") ? baselines : scenarios).add(row);
+            for (int bodyBytes : List.of(Bench.LARGE_BODY_BYTES, Bench.MEDIUM_BODY_BYTES)) {
+                String suffix = bodyBytes == Bench.LARGE_BODY_BYTES ? "" : "-" + bodyBytes / 1024;
+                if (only.contains("F" + suffix)) {
+                    // In turns with its own baseline, each in a consumer JVM with a small heap.
+                    System.out.println("large messages (" + bodyBytes / 1024 + " KiB), in consumer JVMs of their own:");
+                    List<Row> large = List.of(bench.rawLarge(RAW_LARGE + suffix, bodyBytes),
+                            bench.largeMessages("F" + suffix, RAW_LARGE + suffix, bodyBytes));
+                    for (ScenarioResult row : bench.inTurns(large)) {
+                        row = bench.withLargeMessageNotes(row, bodyBytes);
+                        (row.id().startsWith("raw-") ? baselines : scenarios).add(row);
+                    }
+                    String id = "F" + suffix;
+                    heldHeaps.put(id, new Targets.HeldHeap(bench.heapAfterCollectionMegabytes(id),
+                            bench.budgetBytes(id) / (1024.0 * 1024.0)));
                 }
             }
             System.out.println("scenarios measured on their own:");
@@ -167,13 +180,15 @@ public final class BenchmarkMain {
 
         Map<String, ScenarioResult> results = new LinkedHashMap<>();
         compared.forEach(row -> results.put(row.id(), row));
-        BenchmarkRun run = new BenchmarkRun(started, sizes.mode(), environment(redisSource, serverProcesses), comparedBaselines,
-                compared, best.id(), Targets.evaluate(results));
+        String cpuBaseline = byId.containsKey(CPU_BASELINE) ? CPU_BASELINE : null;
+        BenchmarkRun run = new BenchmarkRun(started, sizes.mode(), environment(redisSource, serverProcesses),
+                comparedBaselines, compared, best.id(), Targets.evaluate(results, heldHeaps), cpuBaseline,
+                closeResults);
 
         Path json = Path.of("target", "benchmarks", "results.json");
         Files.createDirectories(json.getParent());
         JsonReport.write(run, json);
-        String section = MarkdownReport.render(run, "images/benchmarks.svg");
+        String section = MarkdownReport.render(run, "images/benchmarks-lead.svg", "images/benchmarks.svg");
         System.out.println();
         System.out.println(section);
         ScenarioResult a = results.get("A");
@@ -189,6 +204,7 @@ public final class BenchmarkMain {
             Path docs = docsDirectory();
             Files.createDirectories(docs.resolve("images"));
             Files.writeString(docs.resolve("images").resolve("benchmarks.svg"), SvgChart.render(run));
+            Files.writeString(docs.resolve("images").resolve("benchmarks-lead.svg"), LeadChart.render(run));
             DocsSection.replace(docs.resolve("benchmarks.md"), section);
             System.out.println("docs: " + docs.resolve("benchmarks.md").toAbsolutePath());
         }

@@ -30,6 +30,11 @@ final class Numbers {
         return format("%.2f", value);
     }
 
+    /** Milliseconds as seconds, two decimals and a unit: {@code 1.05 s}. */
+    static String seconds(double millis) {
+        return Double.isFinite(millis) ? format("%.2f s", millis / 1000) : MISSING;
+    }
+
     /** A figure that needs no decimals, e.g. megabytes. */
     static String whole(double value) {
         return format("%.0f", value);

@@ -68,8 +68,10 @@ public final class Bench implements AutoCloseable {
     private static final Duration EXTENSION_HANDLER = Duration.ofSeconds(6);
     /** Extension periods per handler in scenario E: handler time over the visibility timeout. */
     public static final double EXTENSION_PERIODS = EXTENSION_HANDLER.toSeconds() / (double) EXTENSION_VISIBILITY_SECONDS;
-    /** The body of each message in the large-message scenario: 200 KiB of ASCII. */
+    /** The body of each message in the large-message scenario F: 200 KiB of ASCII. */
     public static final int LARGE_BODY_BYTES = 200 * 1024;
+    /** The body of each message in F-64: 64 KiB of ASCII. */
+    public static final int MEDIUM_BODY_BYTES = 64 * 1024;
 
     private final URI endpoint;
     private final Sizes sizes;
@@ -88,6 +90,8 @@ public final class Bench implements AutoCloseable {
     private final SqsClient apache;
     private final Map<Clients.AsyncKind, SqsAsyncClient> asyncClients = new java.util.EnumMap<>(Clients.AsyncKind.class);
     private final List<ConsumerJvm> consumerJvms = new ArrayList<>();
+    private final Map<String, ConsumerJvm> largeMessageJvms = new java.util.HashMap<>();
+    private final Map<String, Double> heapAfterCollection = new java.util.HashMap<>();
     private final ScheduledExecutorService lateDeletions = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "bench-late-queue-deletion");
         thread.setDaemon(true);
@@ -175,7 +179,16 @@ public final class Bench implements AutoCloseable {
                 row.latencyRun();
             }
         }
+        rows.forEach(row -> heapAfterCollection.put(row.id(), row.heapAfterCollectionMegabytes()));
         return rows.stream().map(Row::result).toList();
+    }
+
+    /**
+     * For a row that ran in a consumer JVM of its own: the most its heap held right after a collection, which
+     * is what the byte budget bounds; NaN for other rows.
+     */
+    public double heapAfterCollectionMegabytes(String rowId) {
+        return heapAfterCollection.getOrDefault(rowId, Double.NaN);
     }
 
     /** A raw loop on one client: sync Apache with K threads, or an async client with K chains. */
@@ -373,28 +386,31 @@ public final class Bench implements AutoCloseable {
     }
 
     /**
-     * The large-message baseline: the async raw loop on the CRT client with {@value #RAW_ASYNC_CHAINS} receives in
-     * flight, on 200 KiB messages, in a consumer JVM of its own with the same small heap as the scenario's.
+     * A large-message baseline: the async raw loop on the CRT client with {@value #RAW_ASYNC_CHAINS} receives in
+     * flight, on messages of {@code bodyBytes}, in a consumer JVM of its own with the same small heap as the
+     * scenario's.
      */
-    public Row rawLarge(String id) {
-        int n = sizes.largeMessages();
-        ConsumerJvm jvm = consumerJvm();
+    public Row rawLarge(String id, int bodyBytes) {
+        int n = sizes.largeMessages(bodyBytes);
+        ConsumerJvm jvm = consumerJvm(id);
         return row(id, "raw loop, CRT async client, " + RAW_ASYNC_CHAINS + " receives in flight, "
-                        + LARGE_BODY_BYTES / 1024 + " KiB messages, in a JVM of its own (" + heap(jvm) + ")", n, null,
-                Double.NaN, () -> fillLarge("raw-large", n), queue -> jvm.raw(queue, n, RAW_ASYNC_CHAINS), null, null);
+                        + bodyBytes / 1024 + " KiB messages, in a JVM of its own (" + heap(jvm) + ")", n, null,
+                Double.NaN, () -> fillLarge("raw-large", n, bodyBytes), queue -> jvm.raw(queue, n, RAW_ASYNC_CHAINS),
+                null, null);
     }
 
     /**
-     * F: 200 KiB messages, several times the byte budget, with the library's defaults (client, queue and a handler
-     * that checks each body's length), in a consumer JVM of its own whose small heap sets the default budget.
+     * F: large messages of {@code bodyBytes} (64 or 200 KiB), several times the byte budget per run, with the
+     * library's defaults (client, queue and a handler that checks each body's length), in a consumer JVM of its own
+     * whose small heap sets the default budget.
      */
-    public Row largeMessages(String id, String baselineId) {
-        int n = sizes.largeMessages();
-        ConsumerJvm jvm = consumerJvm();
-        return new Row(id, "F: " + LARGE_BODY_BYTES / 1024 + " KiB messages, default settings ("
+    public Row largeMessages(String id, String baselineId, int bodyBytes) {
+        int n = sizes.largeMessages(bodyBytes);
+        ConsumerJvm jvm = consumerJvm(id);
+        return new Row(id, "F: " + bodyBytes / 1024 + " KiB messages, default settings ("
                 + name(RECOMMENDED) + " client), in a JVM of its own (" + heap(jvm) + ", default byte budget "
-                + mebibytes(jvm.budgetBytes()) + ")", n, baselineId, Double.NaN, () -> fillLarge("f", n),
-                this::deleteAfterLongPolls, queue -> jvm.library(queue, n, LARGE_BODY_BYTES), null, null, null,
+                + mebibytes(jvm.budgetBytes()) + ")", n, baselineId, Double.NaN, () -> fillLarge("f", n, bodyBytes),
+                this::deleteAfterLongPolls, queue -> jvm.library(queue, n, bodyBytes), null, null, null,
                 counter, serverCpuNanos, log);
     }
 
@@ -402,9 +418,9 @@ public final class Bench implements AutoCloseable {
      * A large-message row's throughput in MiB/s of bodies, its peak heap against the consumer JVM's heap, and (for
      * the scenario) the byte budget in effect, as a note.
      */
-    public ScenarioResult withLargeMessageNotes(ScenarioResult row) {
-        ConsumerJvm jvm = consumerJvms.get(0);
-        double mebibytesPerMessage = LARGE_BODY_BYTES / (1024.0 * 1024.0);
+    public ScenarioResult withLargeMessageNotes(ScenarioResult row, int bodyBytes) {
+        ConsumerJvm jvm = largeMessageJvms.get(row.id());
+        double mebibytesPerMessage = bodyBytes / (1024.0 * 1024.0);
         String note = String.format("%s: %.1f MiB/s of message bodies (%.1f–%.1f); peak heap %.0f MB of the "
                         + "consumer JVM's %s", row.id(), row.median() * mebibytesPerMessage,
                 row.min() * mebibytesPerMessage, row.max() * mebibytesPerMessage, row.peakHeapMegabytes(),
@@ -414,15 +430,21 @@ public final class Bench implements AutoCloseable {
                     + "per message asked for, since ElasticMQ reports no MaximumMessageSize, so at most %d receives "
                     + "of 10 are in flight; %,d messages per run are %.1f times the budget", mebibytes(
                     jvm.budgetBytes()), jvm.budgetBytes() / (10L << 20), row.messagesPerRun(),
-                    (double) row.messagesPerRun() * LARGE_BODY_BYTES / jvm.budgetBytes());
+                    (double) row.messagesPerRun() * bodyBytes / jvm.budgetBytes());
         }
         return row.withNotes(List.of(note));
     }
 
+    /** The byte budget of a large-message row's consumer JVM. */
+    public long budgetBytes(String rowId) {
+        return largeMessageJvms.get(rowId).budgetBytes();
+    }
+
     /** A consumer JVM for one large-message row: each row has its own, so that its heap and JIT are its own. */
-    private ConsumerJvm consumerJvm() {
+    private ConsumerJvm consumerJvm(String rowId) {
         ConsumerJvm jvm = ConsumerJvm.start(endpoint);
         consumerJvms.add(jvm);
+        largeMessageJvms.put(rowId, jvm);
         return jvm;
     }
 
@@ -435,9 +457,9 @@ public final class Bench implements AutoCloseable {
     }
 
     /** A queue of {@code n} large messages; each run empties its queue, so ElasticMQ holds one full queue at a time. */
-    private String fillLarge(String prefix, int n) {
+    private String fillLarge(String prefix, int n, int bodyBytes) {
         String queue = workloads.standardQueue(prefix, 30);
-        workloads.fillLarge(queue, n, LARGE_BODY_BYTES);
+        workloads.fillLarge(queue, n, bodyBytes);
         return queue;
     }
 

@@ -168,6 +168,11 @@ public final class Row {
                 runWallNanos / 1_000_000);
     }
 
+    /** The most a consumer JVM's heap held right after a collection, or NaN when the row ran in this JVM. */
+    double heapAfterCollectionMegabytes() {
+        return heapAfterCollection;
+    }
+
     /** The figures of the repetitions so far. */
     ScenarioResult result() {
         double total = (double) messages * rates.size();

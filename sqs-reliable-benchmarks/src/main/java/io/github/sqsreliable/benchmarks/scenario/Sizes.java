@@ -28,6 +28,14 @@ public record Sizes(String mode, int repetitions, int noOpMessages, int slowHand
         return new Sizes("quick", 3, 6_000, 6_000, 200, 1_000, 500, 1, false);
     }
 
+    /**
+     * Messages per run of a large-message row with bodies of {@code bodyBytes}: as many bytes per run as
+     * {@link #largeMessages()} messages of {@link Bench#LARGE_BODY_BYTES}.
+     */
+    public int largeMessages(int bodyBytes) {
+        return (int) ((long) largeMessages * Bench.LARGE_BODY_BYTES / bodyBytes);
+    }
+
     /** The sizes: 50,000 messages for the no-op scenarios, 5 repetitions; each measured run alone. */
     public static Sizes full() {
         return new Sizes("full", 5, 50_000, 30_000, 400, 5_000, 2_000, 6, true);
