@@ -41,6 +41,15 @@ final class Targets {
                     + e.sqsRequestsPerMessage().getOrDefault("ChangeMessageVisibility", 0.0)) / Bench.EXTENSION_PERIODS;
             targets.put("E: <= 0.15 ChangeMessageVisibility* requests per message per period", extensionCalls <= 0.15);
         }
+        ScenarioResult n = rows.get("N");
+        ScenarioResult nFifo = rows.get("N-fifo");
+        if (n != null) {
+            targets.put("N >= 0.95x the best raw loop at 20 ms", n.ratio() >= 0.95);
+        }
+        if (nFifo != null) {
+            targets.put("N-fifo >= 0.9x the best raw FIFO loop at 20 ms", nFifo.ratio() >= 0.9);
+            targets.put("N-fifo: 0 order violations", nFifo.orderViolations() == 0);
+        }
         if (l != null) {
             targets.put("L: receive-to-handler p99 < 2 ms when not saturated", l.receiveToHandlerP99Millis() < 2.0);
         }
