@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The maximum may grow up to a ceiling (when the user left the prefetch at its default) to what the network
  * alone needs: {@code floor + ceil(HEADROOM × handled rate × network round trip)}, where the network round trip is
- * a moving average of each tick's fastest full receive. The fastest receive is the round trip no CPU spends in
- * it: on loopback it stays near a millisecond even when client and server saturate the cores and the mean round
- * trip grows to 10 ms or more (deeper prefetch would then only make the server scan more held FIFO groups), while
- * over a network of 20 ms per request it is at least 20 ms, and throughput is bound by the receives in flight.
+ * the fastest full receive of the last {@value #NETWORK_WINDOW_TICKS} ticks. The fastest receive is the round trip
+ * with the least CPU queueing in it: on loopback it stays at a few milliseconds even when client and server
+ * saturate the cores and the mean round trip grows to 10 ms or more (deeper prefetch would then only make the
+ * server scan more held FIFO groups), while over a network of 20 ms per request it is at least 20 ms, and
+ * throughput is bound by the receives in flight.
  *
  * <p>Growth is immediate; shrinking to the rate's need goes a quarter of the way per tick, so a momentary lull
  * (a receive that came back short) does not throw away the depth the rate needs. The visibility term is applied
@@ -61,6 +62,8 @@ public final class PrefetchTuner {
     /** How often {@link #tick} should run. */
     public static final long TICK_MILLIS = 100;
     private static final int FLOOR = 10;
+    /** Ticks over which the fastest receive counts as the network's round trip: 5 s. */
+    static final int NETWORK_WINDOW_TICKS = 50;
     /** Weight of the newest latency sample in the moving average. */
     private static final double LATENCY_WEIGHT = 0.3;
     /** Weight of the newest tick's handler time in the moving average (ticks in which handlers finished only). */
@@ -81,7 +84,10 @@ public final class PrefetchTuner {
     // Tick thread only.
     private long lastTickNanos;
     private double latencySeconds;
-    // A moving average of each tick's fastest full receive: the network's part of the round trip.
+    // The fastest full receive of each of the last ticks that had one (a ring), and of them all: the network's
+    // part of the round trip.
+    private final long[] fastestOfTicks = new long[NETWORK_WINDOW_TICKS];
+    private int ticksSeen;
     private double networkSeconds;
     // Handler time per message, a moving average over the ticks in which handlers finished; 0 before any did.
     private double handlerSeconds;
@@ -192,9 +198,12 @@ public final class PrefetchTuner {
                     : LATENCY_WEIGHT * sample + (1 - LATENCY_WEIGHT) * latencySeconds;
             long fastestNow = fastestNanos.getThenReset();
             if (fastestNow != Long.MAX_VALUE) {
-                double fastest = fastestNow / 1e9;
-                networkSeconds = networkSeconds == 0 ? fastest
-                        : LATENCY_WEIGHT * fastest + (1 - LATENCY_WEIGHT) * networkSeconds;
+                fastestOfTicks[ticksSeen++ % NETWORK_WINDOW_TICKS] = fastestNow;
+                long fastest = Long.MAX_VALUE;
+                for (int i = 0; i < Math.min(ticksSeen, NETWORK_WINDOW_TICKS); i++) {
+                    fastest = Math.min(fastest, fastestOfTicks[i]);
+                }
+                networkSeconds = fastest / 1e9;
             }
         }
         double startRate = startRate();
@@ -204,8 +213,8 @@ public final class PrefetchTuner {
         next = (int) Math.min(next, Math.floor(startRate * visibilitySeconds / VISIBILITY_FRACTION));
         if (next != prefetch) {
             log.debug("prefetch {} -> {} ({} msg/s handled, {} msg/s when all handlers are busy, receive round trip "
-                            + "{} ms)", prefetch, next, Math.round(rate), Math.round(startRate),
-                    String.format("%.2f", latencySeconds * 1e3));
+                            + "{} ms, fastest {} ms)", prefetch, next, Math.round(rate), Math.round(startRate),
+                    String.format("%.2f", latencySeconds * 1e3), String.format("%.2f", networkSeconds * 1e3));
             prefetch = next;
             permits.resize(maxConcurrency + prefetch);
         }
