@@ -34,10 +34,15 @@ public final class LatencyRows implements AutoCloseable {
 
     /** Message groups in N-fifo. */
     public static final int FIFO_GROUPS = 50;
-    /** Receives in flight of the raw standard-queue loops. */
+    /**
+     * Receives in flight of the raw standard-queue loops: at 20 ms per request 64 beat 32 and 16 (in side runs,
+     * 9,900, 6,000 and 3,200 msg/s), so quick mode measures 32 and 64 only.
+     */
     private static final List<Integer> RAW_CHAINS = List.of(16, 32, 64);
-    /** Receives in flight of the raw FIFO loops. */
+    /** Receives in flight of the raw FIFO loops (32 beat 16: 4,700 and 2,700 msg/s in a side run). */
     private static final List<Integer> RAW_FIFO_CHAINS = List.of(16, 32);
+    /** The fewest receives in flight a quick run measures a raw loop with. */
+    private static final int QUICK_MIN_CHAINS = 32;
     private static final int DELAY_PROBES = 100;
 
     /** What a contender's run did. */
@@ -122,7 +127,7 @@ public final class LatencyRows implements AutoCloseable {
     /** The rows of N (standard queue): raw loops at several depths, one with workers, and the library. */
     public List<Row> standardRows() {
         List<Row> rows = new ArrayList<>();
-        for (int chains : RAW_CHAINS) {
+        for (int chains : chains(RAW_CHAINS)) {
             rows.add(raw("raw-net-crt-" + chains, chains, false));
         }
         rows.add(raw("raw-net-crt-32-workers", 32, true));
@@ -135,8 +140,7 @@ public final class LatencyRows implements AutoCloseable {
     /** The rows of N-fifo: the async raw FIFO loops and the library, {@value #FIFO_GROUPS} groups, order checked. */
     public List<Row> fifoRows() {
         List<Row> rows = new ArrayList<>();
-        int n = sizes.networkMessages();
-        for (int chains : RAW_FIFO_CHAINS) {
+        for (int chains : chains(RAW_FIFO_CHAINS)) {
             rows.add(measuredRow("raw-net-fifo-" + chains, "raw FIFO loop, CRT async client, " + chains
                     + " receives in flight, each batch checked and deleted before its chain receives again, "
                     + FIFO_GROUPS + " groups, ~20 ms per request", true, (client, queue, count) -> {
@@ -157,6 +161,10 @@ public final class LatencyRows implements AutoCloseable {
                     return new Outcome(rate, violations.get());
                 }));
         return rows;
+    }
+
+    private List<Integer> chains(List<Integer> all) {
+        return sizes.mode().equals("full") ? all : all.stream().filter(chains -> chains >= QUICK_MIN_CHAINS).toList();
     }
 
     /**

@@ -26,7 +26,7 @@ public record Sizes(String mode, int repetitions, int noOpMessages, int slowHand
      * take longer than the runs themselves.
      */
     public static Sizes quick() {
-        return new Sizes("quick", 3, 6_000, 6_000, 200, 1_000, 500, 1, false, 2_500);
+        return new Sizes("quick", 3, 6_000, 6_000, 200, 1_000, 500, 1, false, 5_000);
     }
 
     /** The sizes: 50,000 messages for the no-op scenarios, 5 repetitions; each measured run alone. */
