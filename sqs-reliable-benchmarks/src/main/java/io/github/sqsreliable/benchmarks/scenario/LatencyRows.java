@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +73,8 @@ public final class LatencyRows implements AutoCloseable {
     private final Workloads workloads;
     /** Receive figures of each row's runs, the unmeasured warm-up first. */
     private final Map<String, List<ReceiveConcurrency.Snapshot>> receiveFigures = new ConcurrentHashMap<>();
+    /** The ids of the rows on FIFO queues. */
+    private final java.util.Set<String> fifoIds = ConcurrentHashMap.newKeySet();
     private String delayNote = "";
 
     /**
@@ -187,6 +188,9 @@ public final class LatencyRows implements AutoCloseable {
 
     private Row measuredRow(String id, String title, boolean fifo, ContenderRun run) {
         int n = sizes.networkMessages();
+        if (fifo) {
+            fifoIds.add(id);
+        }
         return new Row(id, title, n, null, Double.NaN, () -> fill(fifo, n), bench::deleteWhenClosed, queue -> {
             receives.watch(queue);
             Outcome outcome = run.run(sqs, queue, n);
@@ -216,11 +220,14 @@ public final class LatencyRows implements AutoCloseable {
         ScenarioResult bestFifo = best(measured, id -> id.startsWith("raw-net-fifo-"));
         List<ScenarioResult> rows = new ArrayList<>();
         for (ScenarioResult row : measured) {
-            boolean fifo = row.id().contains("fifo") || row.title().contains("FIFO");
-            ScenarioResult base = fifo ? bestFifo : bestRaw;
+            ScenarioResult base = fifoIds.contains(row.id()) ? bestFifo : bestRaw;
             ScenarioResult compared = row == base || base == null ? row
                     : row.withRatio(base.id(), row.median() / base.median());
-            rows.add(compared.withNotes(List.of(receiveNote(row), delayNote)));
+            List<String> notes = new ArrayList<>(List.of(receiveNote(row)));
+            if (!row.id().startsWith("raw-") && !delayNote.isEmpty()) {
+                notes.add(row.id() + ": " + delayNote);
+            }
+            rows.add(compared.withNotes(notes));
         }
         return rows;
     }

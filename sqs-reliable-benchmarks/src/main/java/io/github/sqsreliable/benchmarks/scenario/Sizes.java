@@ -14,9 +14,11 @@ package io.github.sqsreliable.benchmarks.scenario;
  *     holds the queue
  * @param maxWarmUpPasses the most unmeasured passes over rows compared in turns: passes go on until the JIT is
  *     quiet (see {@link Bench#inTurns}) or this many ran
- * @param networkMessages messages per run of the rows through the latency proxy (N, N-fifo and their raw loops)
  * @param runsAlone whether a measured run waits until earlier consumers have closed, so that their long polls do
  *     not load the server during it (up to the consumers' 20 s wait time per library run)
+ * @param networkMessages messages per run of the rows through the latency proxy (N, N-fifo and their raw loops):
+ *     enough that the library's ramp to its receives in flight (about 300 ms at 20 ms per request) is a small
+ *     part of a run
  */
 public record Sizes(String mode, int repetitions, int noOpMessages, int slowHandlerMessages, int extensionMessages,
         int latencyMessages, int largeMessages, int maxWarmUpPasses, boolean runsAlone, int networkMessages) {

@@ -43,6 +43,7 @@ public final class LatencyProxy implements AutoCloseable {
     private final long delayNanos;
     private final Selector selector;
     private final Queue<Link> toRegister = new ConcurrentLinkedQueue<>();
+    // Unbounded, but they hold only the delay's worth of traffic: what was read in the last 10 ms.
     private final List<BlockingQueue<Chunk>> writerQueues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong links = new AtomicLong();
