@@ -122,6 +122,13 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
          * queue because each held message keeps its whole group from every other receive.
          */
         public static final int DEFAULT_FIFO_PREFETCH = 100;
+        /**
+         * How far the default FIFO prefetch may grow when the network, not the CPU, makes the receive round trip
+         * long: at most {@value} messages, as on a standard queue. It grows only as far as twice the messages
+         * handled during the fastest receive round trip of late: on loopback that stays within
+         * {@value #DEFAULT_FIFO_PREFETCH}; at 20 ms per request it takes more receives in flight to keep up.
+         */
+        public static final int DEFAULT_FIFO_PREFETCH_CEILING = 300;
         /** Default {@link #waitTime(Duration)}: 20 seconds, SQS's longest poll. */
         public static final Duration DEFAULT_WAIT_TIME = Duration.ofSeconds(20);
         /** Default {@link #maxProcessingTime(Duration)}: one hour. */
@@ -331,8 +338,9 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
          * mean duration). Fast handlers get deep prefetch and several receives in flight; slow handlers do not
          * hoard messages (docs/configuration.md states the bound). Prefetched messages have their visibility
          * extended like running ones, and take heap: with large messages, lower it. Default
-         * {@value #DEFAULT_PREFETCH} on a standard queue and {@value #DEFAULT_FIFO_PREFETCH} on a FIFO queue; 0
-         * holds no message that is not being handled.
+         * {@value #DEFAULT_PREFETCH} on a standard queue and {@value #DEFAULT_FIFO_PREFETCH} on a FIFO queue, which
+         * may grow up to {@value #DEFAULT_FIFO_PREFETCH_CEILING} when the network's round trip needs more receives
+         * in flight (a value set here is never exceeded); 0 holds no message that is not being handled.
          *
          * @param prefetch 0 to 1,000
          * @return this builder
@@ -344,7 +352,8 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
 
         /**
          * The most receives in flight at once; a poller is a slot for one receive, not a thread (no thread waits
-         * on a receive). Default: one per 10 messages of capacity ({@code maxConcurrency + prefetch}), at least 1
+         * on a receive). Default: one per 10 messages of capacity ({@code maxConcurrency + prefetch}, with the
+         * FIFO default's ceiling), at least 1
          * and at most {@value #DEFAULT_MAX_POLLERS}. Only as many receive as the queue keeps busy: a poller whose
          * long poll comes back empty sleeps (one always polls), and a full receive while another full receive
          * would fit wakes a sleeping one.
@@ -707,7 +716,10 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
                     "dead-letter queue (" + dlq + ") must be " + (fifo ? "a FIFO queue, as " : "a standard queue, as ")
                             + queueUrl + " is"));
             int prefetch = this.prefetch != null ? this.prefetch : fifo ? DEFAULT_FIFO_PREFETCH : DEFAULT_PREFETCH;
-            int capacity = maxConcurrency + prefetch;
+            int prefetchCeiling = this.prefetch != null ? prefetch : fifo ? DEFAULT_FIFO_PREFETCH_CEILING : prefetch;
+            // Pollers for the most the prefetch may grow to: the permits, not the pollers, bound the receives in
+            // flight while the prefetch is smaller.
+            int capacity = maxConcurrency + prefetchCeiling;
             int pollerCount = pollers != null ? pollers
                     : Math.max(1, Math.min(DEFAULT_MAX_POLLERS,
                             (capacity + SqsLimits.MAX_RECEIVE_BATCH - 1) / SqsLimits.MAX_RECEIVE_BATCH));
@@ -719,6 +731,7 @@ public interface SqsConsumer extends AutoCloseable, ObservedConsumer {
                     .name(name != null ? name : queueName)
                     .maxConcurrency(maxConcurrency)
                     .prefetch(prefetch)
+                    .prefetchCeiling(prefetchCeiling)
                     .pollers(pollerCount)
                     .waitTime(waitTime)
                     .visibilityTimeout(visibilityTimeout)

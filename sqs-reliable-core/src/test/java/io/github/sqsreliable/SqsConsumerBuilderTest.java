@@ -531,12 +531,16 @@ class SqsConsumerBuilderTest {
         ConsumerSettings byDefault = minimal().queueUrl(fifoQueue).settings();
         ConsumerSettings explicit = minimal().queueUrl(fifoQueue).prefetch(300).settings();
 
-        // then: the FIFO default, with pollers derived from it; an explicit value is kept
+        // then: the FIFO default, which may grow over a slow network, with pollers derived from its ceiling
+        // (ceil(332 / 10), clamped to DEFAULT_MAX_POLLERS); an explicit value is kept and never grows
         assertThat(byDefault.prefetch()).isEqualTo(SqsConsumer.Builder.DEFAULT_FIFO_PREFETCH)
                 .isLessThan(SqsConsumer.Builder.DEFAULT_PREFETCH);
-        assertThat(byDefault.pollers()).isEqualTo(
-                (SqsConsumer.Builder.DEFAULT_MAX_CONCURRENCY + SqsConsumer.Builder.DEFAULT_FIFO_PREFETCH + 9) / 10);
+        assertThat(byDefault.prefetchCeiling()).isEqualTo(SqsConsumer.Builder.DEFAULT_FIFO_PREFETCH_CEILING);
+        assertThat(byDefault.pollers()).isEqualTo(SqsConsumer.Builder.DEFAULT_MAX_POLLERS);
         assertThat(explicit.prefetch()).isEqualTo(300);
+        assertThat(explicit.prefetchCeiling()).isEqualTo(300);
+        assertThat(minimal().queueUrl(fifoQueue).prefetch(50).settings().prefetchCeiling()).isEqualTo(50);
+        assertThat(minimal().settings().prefetchCeiling()).isEqualTo(SqsConsumer.Builder.DEFAULT_PREFETCH);
     }
 
     @Test

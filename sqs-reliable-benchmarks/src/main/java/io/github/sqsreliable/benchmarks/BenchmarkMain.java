@@ -10,10 +10,12 @@ import io.github.sqsreliable.benchmarks.report.ScenarioResult;
 import io.github.sqsreliable.benchmarks.report.SvgChart;
 import io.github.sqsreliable.benchmarks.measure.ServerCpu;
 import io.github.sqsreliable.benchmarks.scenario.Bench;
+import io.github.sqsreliable.benchmarks.scenario.LatencyRows;
 import io.github.sqsreliable.benchmarks.scenario.Row;
 import io.github.sqsreliable.benchmarks.scenario.Sizes;
 import io.github.sqsreliable.benchmarks.sqs.Clients;
 import io.github.sqsreliable.benchmarks.sqs.ElasticMqProcess;
+import io.github.sqsreliable.benchmarks.sqs.LatencyProxyProcess;
 import io.github.sqsreliable.test.EmbeddedRedis;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -43,7 +45,8 @@ public final class BenchmarkMain {
     /** Baselines of one scenario each, not candidates for the best raw loop. */
     private static final List<String> OWN_BASELINES = List.of("raw-fifo", RAW_LARGE, RAW_LARGE + "-64");
 
-    private static final List<String> SCENARIOS = List.of("A", "A-netty", "A-meters", "B", "C", "D", "E", "F", "F-64", "L");
+    private static final List<String> SCENARIOS = List.of("A", "A-netty", "A-meters", "B", "C", "D", "E", "F", "F-64", "L",
+            "N", "N-fifo");
     /** What a run measures without --only: A-meters (A with the Micrometer binder) runs only when asked for. */
     private static final List<String> PUBLISHED = SCENARIOS.stream().filter(id -> !id.equals("A-meters")).toList();
 
@@ -84,7 +87,10 @@ public final class BenchmarkMain {
         List<CloseResult> closeResults = new ArrayList<>();
         String redisSource;
         List<String> serverProcesses;
-        try (ElasticMqProcess server = ElasticMqProcess.start()) {
+        boolean network = only.contains("N") || only.contains("N-fifo");
+        List<ScenarioResult> networkRows = new ArrayList<>(); // compared with their own raw loops (LatencyRows)
+        try (ElasticMqProcess server = ElasticMqProcess.start(); LatencyProxyProcess proxy = network
+                ? LatencyProxyProcess.start(server.endpoint(), LatencyProxyProcess.DEFAULT_DELAY_EACH_WAY) : null) {
             EmbeddedRedis redis = EmbeddedRedis.shared();
             redisSource = redis.toString();
             ServerCpu serverCpu = ServerCpu.ofChildProcesses();
@@ -125,6 +131,15 @@ public final class BenchmarkMain {
             for (ScenarioResult row : bench.inTurns(inTurns)) {
                 (row.id().startsWith("raw-") ? baselines : scenarios).add(row);
             }
+            LatencyRows net = proxy == null ? null
+                    : new LatencyRows(bench, server.endpoint(), proxy, sizes, serverCpu, System.out);
+            if (net != null) {
+                System.out.println("through the latency proxy (about 20 ms per request):");
+                net.measureDelay();
+                List<Row> rows = new ArrayList<>(only.contains("N") ? net.standardRows() : List.of());
+                rows.addAll(only.contains("N-fifo") ? net.fifoRows() : List.of());
+                networkRows.addAll(net.compared(bench.inTurns(rows)));
+            }
             for (int bodyBytes : List.of(Bench.LARGE_BODY_BYTES, Bench.MEDIUM_BODY_BYTES)) {
                 String suffix = bodyBytes == Bench.LARGE_BODY_BYTES ? "" : "-" + bodyBytes / 1024;
                 if (only.contains("F" + suffix)) {
@@ -151,6 +166,9 @@ public final class BenchmarkMain {
             if (only.contains("L")) {
                 scenarios.add(bench.unsaturatedLatency("L"));
             }
+            if (net != null) {
+                net.close();
+            }
             scenarios.sort(Comparator.comparingInt(row -> SCENARIOS.indexOf(row.id())));
         }
 
@@ -173,10 +191,11 @@ public final class BenchmarkMain {
                 compared.add(row.withRatio(base.id(), row.median() / base.median()));
             }
         }
-        List<ScenarioResult> comparedBaselines = baselines.stream()
+        List<ScenarioResult> comparedBaselines = new ArrayList<>(baselines.stream()
                 .map(row -> OWN_BASELINES.contains(row.id()) || row == best ? row
                         : row.withRatio(best.id(), row.median() / best.median()))
-                .toList();
+                .toList());
+        networkRows.forEach(row -> (row.id().startsWith("raw-") ? comparedBaselines : compared).add(row));
 
         Map<String, ScenarioResult> results = new LinkedHashMap<>();
         compared.forEach(row -> results.put(row.id(), row));

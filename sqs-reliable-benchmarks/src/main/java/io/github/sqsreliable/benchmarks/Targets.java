@@ -58,6 +58,15 @@ final class Targets {
         heldHeaps.forEach((id, held) -> targets.put(id + ": heap after a collection <= the byte budget + "
                         + (int) LARGE_MESSAGE_HEAP_SLACK_MEGABYTES + " MiB",
                 held.afterCollectionMegabytes() <= held.budgetMegabytes() + LARGE_MESSAGE_HEAP_SLACK_MEGABYTES));
+        ScenarioResult n = rows.get("N");
+        ScenarioResult nFifo = rows.get("N-fifo");
+        if (n != null) {
+            targets.put("N >= 0.95x the best raw loop at 20 ms", n.ratio() >= 0.95);
+        }
+        if (nFifo != null) {
+            targets.put("N-fifo >= 0.9x the best raw FIFO loop at 20 ms", nFifo.ratio() >= 0.9);
+            targets.put("N-fifo: 0 order violations", nFifo.orderViolations() == 0);
+        }
         if (l != null) {
             targets.put("L: receive-to-handler p99 < 2 ms when not saturated", l.receiveToHandlerP99Millis() < 2.0);
         }

@@ -86,8 +86,8 @@ final class ConsumerAssembly {
         String prefix = settings.threadPrefix();
 
         permits = new ReceivePermits(PrefetchTuner.initialCapacity(settings.maxConcurrency(), settings.prefetch()));
-        tuner = new PrefetchTuner(permits, settings.maxConcurrency(), settings.prefetch(), visibilityTimeout,
-                System.nanoTime());
+        tuner = new PrefetchTuner(permits, settings.maxConcurrency(), settings.prefetch(), settings.prefetchCeiling(),
+                visibilityTimeout, System.nanoTime());
         ackScheduler = threads.add(singleThreadScheduler(prefix + "-acks", true));
         // Not a daemon: a running consumer keeps the JVM alive until close(), as users of a long-running consumer
         // expect (no other thread of the consumer lives from start() to close()).

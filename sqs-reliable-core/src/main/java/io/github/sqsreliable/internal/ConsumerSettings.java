@@ -20,7 +20,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * {@code systemAttributes} lists every system attribute each receive asks for, the consumer's own included;
  * {@code maxHeldBytes} is the byte budget, given or derived from the heap ({@code maxHeldBytesSet} says which);
  * {@code queueSampling} is how often the queues' depths are sampled, zero for never;
- * {@code tracing} is never null ({@link MessageTracing#none()} when off).
+ * {@code tracing} is never null ({@link MessageTracing#none()} when off);
+ * {@code prefetchCeiling} is the most the prefetch may grow to beyond {@code prefetch} when the network's round
+ * trip needs more receives in flight (see {@code PrefetchTuner}): the same as {@code prefetch} when the user set it.
  */
 public record ConsumerSettings(
         SqsAsyncClient sqsClient,
@@ -48,7 +50,8 @@ public record ConsumerSettings(
         long maxHeldBytes,
         boolean maxHeldBytesSet,
         Duration queueSampling,
-        MessageTracing tracing) {
+        MessageTracing tracing,
+        int prefetchCeiling) {
 
     /** @return the most messages the consumer may hold at once: running handlers plus the most prefetch */
     public int capacity() {
@@ -118,6 +121,7 @@ public record ConsumerSettings(
         builder.maxHeldBytesSet = maxHeldBytesSet;
         builder.queueSampling = queueSampling;
         builder.tracing = tracing;
+        builder.prefetchCeiling = prefetchCeiling;
         return builder;
     }
 
@@ -134,6 +138,7 @@ public record ConsumerSettings(
         private String name;
         private int maxConcurrency;
         private int prefetch;
+        private int prefetchCeiling;
         private int pollers;
         private Duration waitTime;
         private Duration visibilityTimeout;
@@ -189,6 +194,12 @@ public record ConsumerSettings(
 
         public Builder prefetch(int prefetch) {
             this.prefetch = prefetch;
+            return this;
+        }
+
+        /** @param prefetchCeiling unset (0) or below the prefetch means the prefetch */
+        public Builder prefetchCeiling(int prefetchCeiling) {
+            this.prefetchCeiling = prefetchCeiling;
             return this;
         }
 
@@ -293,7 +304,7 @@ public record ConsumerSettings(
                     pollers, waitTime, visibilityTimeout, visibilityExtensionMargin, maxProcessingTime, shutdownTimeout,
                     batchFlushInterval, executor, listeners, errorClassifier, retryPolicy, batchHandler,
                     consumeRetryQueues, idempotency, systemAttributes, maxHeldBytes, maxHeldBytesSet, queueSampling,
-                    tracing);
+                    tracing, Math.max(prefetch, prefetchCeiling));
         }
     }
 }

@@ -492,7 +492,7 @@ public final class Bench implements AutoCloseable {
      * Deletes a run's queue once the consumers closing now have closed (a raw loop's at once), off the clock: a
      * consumer that still polls a deleted queue would log errors.
      */
-    private void deleteWhenClosed(String queue) {
+    void deleteWhenClosed(String queue) {
         closing.add(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                 .thenRunAsync(() -> {
                     try {
@@ -546,7 +546,7 @@ public final class Bench implements AutoCloseable {
      *
      * @return messages per second
      */
-    private double unwatched(int n, SqsConsumer.Builder builder, Consumer<SqsMessage> handler) {
+    double unwatched(int n, SqsConsumer.Builder builder, Consumer<SqsMessage> handler) {
         AtomicInteger handled = new AtomicInteger();
         CountDownLatch allHandled = new CountDownLatch(1);
         SqsConsumer consumer = builder.handler(message -> {
@@ -595,7 +595,7 @@ public final class Bench implements AutoCloseable {
     }
 
     /** Waits for the consumers still closing; call before closing the clients they use. */
-    private void awaitClosed() {
+    void awaitClosed() {
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
         closing.clear();
     }

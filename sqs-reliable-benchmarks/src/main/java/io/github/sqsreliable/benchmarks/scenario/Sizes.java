@@ -16,16 +16,19 @@ package io.github.sqsreliable.benchmarks.scenario;
  *     quiet (see {@link Bench#inTurns}) or this many ran
  * @param runsAlone whether a measured run waits until earlier consumers have closed, so that their long polls do
  *     not load the server during it (up to the consumers' 20 s wait time per library run)
+ * @param networkMessages messages per run of the rows through the latency proxy (N, N-fifo and their raw loops):
+ *     enough that the library's ramp to its receives in flight (about 300 ms at 20 ms per request) is a small
+ *     part of a run
  */
 public record Sizes(String mode, int repetitions, int noOpMessages, int slowHandlerMessages, int extensionMessages,
-        int latencyMessages, int largeMessages, int maxWarmUpPasses, boolean runsAlone) {
+        int latencyMessages, int largeMessages, int maxWarmUpPasses, boolean runsAlone, int networkMessages) {
 
     /**
      * Under 3 minutes on 2 cores. A smoke run: its runs do not wait for earlier consumers to close, which would
      * take longer than the runs themselves.
      */
     public static Sizes quick() {
-        return new Sizes("quick", 3, 6_000, 6_000, 200, 1_000, 500, 1, false);
+        return new Sizes("quick", 3, 6_000, 6_000, 200, 1_000, 500, 1, false, 5_000);
     }
 
     /**
@@ -38,6 +41,6 @@ public record Sizes(String mode, int repetitions, int noOpMessages, int slowHand
 
     /** The sizes: 50,000 messages for the no-op scenarios, 5 repetitions; each measured run alone. */
     public static Sizes full() {
-        return new Sizes("full", 5, 50_000, 30_000, 400, 5_000, 2_000, 6, true);
+        return new Sizes("full", 5, 50_000, 30_000, 400, 5_000, 2_000, 6, true, 20_000);
     }
 }

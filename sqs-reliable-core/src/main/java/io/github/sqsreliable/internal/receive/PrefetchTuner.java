@@ -1,6 +1,7 @@
 package io.github.sqsreliable.internal.receive;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,14 @@ import org.slf4j.LoggerFactory;
  *       initial capacity.
  * </ul>
  *
+ * <p>The maximum may grow up to a ceiling (when the user left the prefetch at its default) to what the network
+ * alone needs: {@code floor + ceil(HEADROOM × handled rate × network round trip)}, where the network round trip is
+ * the fastest full receive of the last {@value #NETWORK_WINDOW_TICKS} ticks. The fastest receive is the round trip
+ * with the least CPU queueing in it: on loopback it stays at a few milliseconds even when client and server
+ * saturate the cores and the mean round trip grows to 10 ms or more (deeper prefetch would then only make the
+ * server scan more held FIFO groups), while over a network of 20 ms per request it is at least 20 ms, and
+ * throughput is bound by the receives in flight.
+ *
  * <p>Growth is immediate; shrinking to the rate's need goes a quarter of the way per tick, so a momentary lull
  * (a receive that came back short) does not throw away the depth the rate needs. The visibility term is applied
  * at once: it is a property of the handlers, not a lull. Either way shrinking takes permits out of circulation
@@ -53,6 +62,8 @@ public final class PrefetchTuner {
     /** How often {@link #tick} should run. */
     public static final long TICK_MILLIS = 100;
     private static final int FLOOR = 10;
+    /** Ticks over which the fastest receive counts as the network's round trip: 5 s. */
+    static final int NETWORK_WINDOW_TICKS = 50;
     /** Weight of the newest latency sample in the moving average. */
     private static final double LATENCY_WEIGHT = 0.3;
     /** Weight of the newest tick's handler time in the moving average (ticks in which handlers finished only). */
@@ -62,15 +73,22 @@ public final class PrefetchTuner {
     private final int maxConcurrency;
     private final int floor;
     private final int max;
+    private final int ceiling;
     private final double visibilitySeconds;
     private final LongAdder handledMessages = new LongAdder();
     private final LongAdder handlerNanos = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
     private final LongAdder latencySamples = new LongAdder();
+    private final LongAccumulator fastestNanos = new LongAccumulator(Math::min, Long.MAX_VALUE);
 
     // Tick thread only.
     private long lastTickNanos;
     private double latencySeconds;
+    // The fastest full receive of each of the last ticks that had one (a ring), and of them all: the network's
+    // part of the round trip.
+    private final long[] fastestOfTicks = new long[NETWORK_WINDOW_TICKS];
+    private int ticksSeen;
+    private double networkSeconds;
     // Handler time per message, a moving average over the ticks in which handlers finished; 0 before any did.
     private double handlerSeconds;
     private int prefetch;
@@ -84,9 +102,24 @@ public final class PrefetchTuner {
      */
     public PrefetchTuner(ReceivePermits permits, int maxConcurrency, int maxPrefetch, Duration visibilityTimeout,
                          long nowNanos) {
+        this(permits, maxConcurrency, maxPrefetch, maxPrefetch, visibilityTimeout, nowNanos);
+    }
+
+    /**
+     * @param permits resized as the prefetch changes; starts at {@code maxConcurrency} plus the floor
+     * @param maxConcurrency handlers that may run at once
+     * @param maxPrefetch the most messages to hold beyond running handlers, unless the network needs more
+     * @param ceiling the most the maximum may grow to when the network's round trip needs more receives in flight
+     *     (the maximum itself when it must not grow)
+     * @param visibilityTimeout how long a received message stays invisible
+     * @param nowNanos the time now
+     */
+    public PrefetchTuner(ReceivePermits permits, int maxConcurrency, int maxPrefetch, int ceiling,
+                         Duration visibilityTimeout, long nowNanos) {
         this.permits = permits;
         this.maxConcurrency = maxConcurrency;
         this.max = maxPrefetch;
+        this.ceiling = Math.max(maxPrefetch, ceiling);
         this.floor = Math.min(FLOOR, maxPrefetch);
         this.visibilitySeconds = visibilityTimeout.toNanos() / 1e9;
         this.prefetch = floor;
@@ -117,6 +150,7 @@ public final class PrefetchTuner {
         // A receive that came back short may have waited for messages to arrive (long polling): its duration
         // says how empty the queue is, not how long the round trip takes.
         if (messages >= requested) {
+            fastestNanos.accumulate(roundTripNanos);
             latencyNanos.add(roundTripNanos);
             latencySamples.increment();
         }
@@ -162,20 +196,45 @@ public final class PrefetchTuner {
             double sample = latencyTotal / (double) samples / 1e9;
             latencySeconds = latencySeconds == 0 ? sample
                     : LATENCY_WEIGHT * sample + (1 - LATENCY_WEIGHT) * latencySeconds;
+            long fastestNow = fastestNanos.getThenReset();
+            if (fastestNow != Long.MAX_VALUE) {
+                fastestOfTicks[ticksSeen++ % NETWORK_WINDOW_TICKS] = fastestNow;
+                long fastest = Long.MAX_VALUE;
+                for (int i = 0; i < Math.min(ticksSeen, NETWORK_WINDOW_TICKS); i++) {
+                    fastest = Math.min(fastest, fastestOfTicks[i]);
+                }
+                networkSeconds = fastest / 1e9;
+            }
         }
         double startRate = startRate();
         double rate = Math.min(handled / (elapsed / 1e9), startRate);
-        int target = (int) Math.min(max, floor + roundUp(HEADROOM * rate * latencySeconds));
+        int target = (int) Math.min(maximum(rate), floor + roundUp(HEADROOM * rate * latencySeconds));
         int next = target >= prefetch ? target : prefetch - (int) Math.ceil((prefetch - target) / 4.0);
         next = (int) Math.min(next, Math.floor(startRate * visibilitySeconds / VISIBILITY_FRACTION));
         if (next != prefetch) {
             log.debug("prefetch {} -> {} ({} msg/s handled, {} msg/s when all handlers are busy, receive round trip "
-                            + "{} ms)", prefetch, next, Math.round(rate), Math.round(startRate),
-                    String.format("%.2f", latencySeconds * 1e3));
+                            + "{} ms, fastest {} ms)", prefetch, next, Math.round(rate), Math.round(startRate),
+                    String.format("%.2f", latencySeconds * 1e3), String.format("%.2f", networkSeconds * 1e3));
             prefetch = next;
             permits.resize(maxConcurrency + prefetch);
         }
         return prefetch;
+    }
+
+    /**
+     * @return the most prefetch now: the configured maximum, or more, up to the ceiling, when the network's part
+     *     of the round trip alone needs more at this rate
+     */
+    private long maximum(double rate) {
+        if (ceiling == max) {
+            return max;
+        }
+        return Math.min(ceiling, Math.max(max, floor + roundUp(HEADROOM * rate * networkSeconds)));
+    }
+
+    /** @return the network's part of the receive round trip, in seconds (for tests and diagnostics) */
+    double networkSeconds() {
+        return networkSeconds;
     }
 
     /**

@@ -62,6 +62,45 @@ class PrefetchTunerTest {
     }
 
     @Test
+    void growsPastTheMaximumUpToTheCeilingWhenTheNetworkNeedsIt() {
+        // given: the FIFO default, 100 that may grow to 300; fast handlers, 5,000 msg/s
+        tunerWithCeiling(32, 100, 300);
+
+        // when: every receive takes at least 20 ms, as over a network
+        int prefetch = runAt(5_000, 0.1, 20);
+
+        // then: 100 messages per round trip, 200 with the headroom, plus 10
+        assertThat(prefetch).isEqualTo(210);
+        assertThat(permits.capacity()).isEqualTo(242);
+        assertThat(tuner.networkSeconds()).isEqualTo(0.020, org.assertj.core.data.Offset.offset(1e-9));
+
+        // and never past the ceiling
+        assertThat(runAt(20_000, 0.1, 20)).isEqualTo(300);
+    }
+
+    @Test
+    void aLongMeanRoundTripOnAFastNetworkKeepsTheMaximum() {
+        // given: the FIFO default on loopback, with the cores saturated: receives take 10 ms on average, but
+        // the fastest of each tick takes 1 ms
+        tunerWithCeiling(32, 100, 300);
+
+        // when
+        int prefetch = 0;
+        for (int i = 0; i < 10; i++) {
+            tuner.received(10, 10, MILLI);
+            for (int sent = 10; sent < 500; sent += 10) {
+                tuner.received(10, 10, 10 * MILLI);
+            }
+            handled(500, 0.1);
+            prefetch = tick();
+        }
+
+        // then: the mean round trip asks for 10 + 2 × 5,000 × 0.01 = 110, the network for only 20
+        assertThat(prefetch).isEqualTo(100);
+        assertThat(permits.capacity()).isEqualTo(132);
+    }
+
+    @Test
     void aGrantDoesNotInflateTheNextWhenHandlersAreBusy() {
         // given: 4 handlers of 170 ms and receives of 100 ms, the slow network: 23.5 msg/s at most
         tuner(4, 300);
@@ -228,6 +267,12 @@ class PrefetchTunerTest {
     }
 
     /** Ticks until the prefetch settles at a steady rate, with full receives of the given round trip. */
+    private PrefetchTuner tunerWithCeiling(int maxConcurrency, int maxPrefetch, int ceiling) {
+        permits = new ReceivePermits(PrefetchTuner.initialCapacity(maxConcurrency, maxPrefetch));
+        tuner = new PrefetchTuner(permits, maxConcurrency, maxPrefetch, ceiling, VISIBILITY, now);
+        return tuner;
+    }
+
     private int runAt(double messagesPerSecond, double handlerMillis, long roundTripMillis) {
         int prefetch = 0;
         for (int i = 0; i < 10; i++) {
