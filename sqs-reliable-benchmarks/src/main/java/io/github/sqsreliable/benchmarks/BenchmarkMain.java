@@ -7,7 +7,10 @@ import io.github.sqsreliable.benchmarks.report.MarkdownReport;
 import io.github.sqsreliable.benchmarks.report.ScenarioResult;
 import io.github.sqsreliable.benchmarks.report.SvgChart;
 import io.github.sqsreliable.benchmarks.measure.ServerCpu;
+import io.github.sqsreliable.benchmarks.peer.PeerRatios;
+import io.github.sqsreliable.benchmarks.peer.SpringCloudAwsConsumer;
 import io.github.sqsreliable.benchmarks.scenario.Bench;
+import io.github.sqsreliable.benchmarks.scenario.CloseTimes;
 import io.github.sqsreliable.benchmarks.scenario.Row;
 import io.github.sqsreliable.benchmarks.scenario.Sizes;
 import io.github.sqsreliable.benchmarks.sqs.Clients;
@@ -39,7 +42,10 @@ public final class BenchmarkMain {
     /** Baselines of one scenario each, not candidates for the best raw loop. */
     private static final List<String> OWN_BASELINES = List.of("raw-fifo", RAW_LARGE);
 
-    private static final List<String> SCENARIOS = List.of("A", "A-netty", "A-meters", "B", "C", "D", "E", "F", "L");
+    private static final List<String> SCENARIOS = List.of("A", "A-sca", "A-sca-tuned", "A-netty", "A-meters", "B",
+            "B-sca", "B-sca-tuned", "C", "C-sca", "C-sca-tuned", "D", "E", "F", "L", "close");
+    /** Spring Cloud AWS tuned for A and C: as many receives of 10 in flight as the deep raw loop's chains. */
+    private static final int SCA_TUNED_CONCURRENCY = 10 * Bench.RAW_ASYNC_CHAINS_DEEP;
     /** What a run measures without --only: A-meters (A with the Micrometer binder) runs only when asked for. */
     private static final List<String> PUBLISHED = SCENARIOS.stream().filter(id -> !id.equals("A-meters")).toList();
 
@@ -76,6 +82,7 @@ public final class BenchmarkMain {
                 sizes.mode(), sizes.repetitions(), sizes.noOpMessages());
         List<ScenarioResult> baselines = new ArrayList<>();
         List<ScenarioResult> scenarios = new ArrayList<>();
+        List<CloseTimes.Result> closeTimes = List.of();
         String redisSource;
         List<String> serverProcesses;
         try (ElasticMqProcess server = ElasticMqProcess.start()) {
@@ -98,7 +105,7 @@ public final class BenchmarkMain {
             if (!partial) {
                 inTurns.add(bench.raw("raw-netty", "netty"));
             }
-            if (only.contains("C")) {
+            if (only.contains("C") || only.contains("C-sca") || only.contains("C-sca-tuned")) {
                 inTurns.add(bench.rawFifo("raw-fifo"));
             }
             if (only.contains("A") || only.contains("D") || only.contains("A-meters")) {
@@ -112,6 +119,20 @@ public final class BenchmarkMain {
             }
             if (only.contains("C")) {
                 inTurns.add(bench.fifo("C", "raw-fifo"));
+            }
+            // The peer, in turns with the rows it is compared with (issue 24).
+            if (only.contains("A-sca")) {
+                inTurns.add(bench.scaNoOp("A-sca", SpringCloudAwsConsumer.Settings.defaults()));
+            }
+            if (only.contains("A-sca-tuned")) {
+                inTurns.add(bench.scaNoOp("A-sca-tuned", SpringCloudAwsConsumer.Settings.tuned(SCA_TUNED_CONCURRENCY)));
+            }
+            if (only.contains("C-sca")) {
+                inTurns.add(bench.scaFifo("C-sca", "raw-fifo", SpringCloudAwsConsumer.Settings.defaults()));
+            }
+            if (only.contains("C-sca-tuned")) {
+                inTurns.add(bench.scaFifo("C-sca-tuned", "raw-fifo",
+                        SpringCloudAwsConsumer.Settings.tuned(SCA_TUNED_CONCURRENCY)));
             }
             if (only.contains("D")) {
                 inTurns.add(bench.idempotentRedis("D", "A", URI.create(redis.uri())));
@@ -132,6 +153,12 @@ public final class BenchmarkMain {
             if (only.contains("B")) {
                 scenarios.add(bench.slowHandler("B"));
             }
+            if (only.contains("B-sca")) {
+                scenarios.add(bench.scaSlowHandler("B-sca", SpringCloudAwsConsumer.Settings.defaults()));
+            }
+            if (only.contains("B-sca-tuned")) {
+                scenarios.add(bench.scaSlowHandler("B-sca-tuned", SpringCloudAwsConsumer.Settings.tuned(200)));
+            }
             if (only.contains("E")) {
                 scenarios.add(bench.extensions("E"));
             }
@@ -139,6 +166,11 @@ public final class BenchmarkMain {
                 scenarios.add(bench.unsaturatedLatency("L"));
             }
             scenarios.sort(Comparator.comparingInt(row -> SCENARIOS.indexOf(row.id())));
+            if (only.contains("close")) {
+                System.out.println("close times, default settings:");
+                closeTimes = new CloseTimes(server.endpoint(), sizes.repetitions(),
+                        sizes.mode().equals("full") ? 20_000 : 2_000, System.out).measure();
+            }
         }
 
         // The baseline is the best plain loop; the loop with workers shows what the hand-off to handler threads costs.
@@ -165,6 +197,7 @@ public final class BenchmarkMain {
                         : row.withRatio(best.id(), row.median() / best.median()))
                 .toList();
 
+        compared = PeerRatios.withLibraryRatios(compared, byId);
         Map<String, ScenarioResult> results = new LinkedHashMap<>();
         compared.forEach(row -> results.put(row.id(), row));
         BenchmarkRun run = new BenchmarkRun(started, sizes.mode(), environment(redisSource, serverProcesses), comparedBaselines,
@@ -176,6 +209,10 @@ public final class BenchmarkMain {
         String section = MarkdownReport.render(run, "images/benchmarks.svg");
         System.out.println();
         System.out.println(section);
+        if (!closeTimes.isEmpty()) {
+            CloseTimes.addTo(json, closeTimes);
+            CloseTimes.print(closeTimes, System.out);
+        }
         ScenarioResult a = results.get("A");
         ScenarioResult meters = results.get("A-meters");
         if (a != null && meters != null) {
