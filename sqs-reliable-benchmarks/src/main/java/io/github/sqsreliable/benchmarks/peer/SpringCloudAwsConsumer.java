@@ -2,9 +2,10 @@ package io.github.sqsreliable.benchmarks.peer;
 
 import io.awspring.cloud.sqs.listener.BackPressureMode;
 import io.awspring.cloud.sqs.listener.SqsMessageListenerContainer;
-import io.awspring.cloud.sqs.listener.acknowledgement.AcknowledgementResultCallback;
+import io.awspring.cloud.sqs.listener.acknowledgement.AsyncAcknowledgementResultCallback;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -89,11 +90,15 @@ public final class SpringCloudAwsConsumer implements AutoCloseable {
                     handler.accept(message);
                     handled.incrementAndGet();
                 })
-                .acknowledgementResultCallback(new AcknowledgementResultCallback<>() {
+                // The async callback runs where the delete's answer arrives. The blocking one is handed to the
+                // listener pool, whose queue (as many tasks as threads) rejected it under load: deletes done but
+                // never counted.
+                .acknowledgementResultCallback(new AsyncAcknowledgementResultCallback<>() {
                     @Override
-                    public void onSuccess(Collection<Message<String>> messages) {
+                    public CompletableFuture<Void> onSuccess(Collection<Message<String>> messages) {
                         deleted.addAndGet(messages.size());
                         onDeleted.accept(messages.size());
+                        return CompletableFuture.completedFuture(null);
                     }
                 })
                 .configure(options -> {
