@@ -9,8 +9,11 @@ import io.github.sqsreliable.benchmarks.report.MarkdownReport;
 import io.github.sqsreliable.benchmarks.report.ScenarioResult;
 import io.github.sqsreliable.benchmarks.report.SvgChart;
 import io.github.sqsreliable.benchmarks.measure.ServerCpu;
+import io.github.sqsreliable.benchmarks.peer.PeerRatios;
+import io.github.sqsreliable.benchmarks.peer.SpringCloudAwsConsumer;
 import io.github.sqsreliable.benchmarks.scenario.Bench;
 import io.github.sqsreliable.benchmarks.scenario.LatencyRows;
+import io.github.sqsreliable.benchmarks.scenario.CloseTimes;
 import io.github.sqsreliable.benchmarks.scenario.Row;
 import io.github.sqsreliable.benchmarks.scenario.Sizes;
 import io.github.sqsreliable.benchmarks.sqs.Clients;
@@ -45,8 +48,11 @@ public final class BenchmarkMain {
     /** Baselines of one scenario each, not candidates for the best raw loop. */
     private static final List<String> OWN_BASELINES = List.of("raw-fifo", RAW_LARGE, RAW_LARGE + "-64");
 
-    private static final List<String> SCENARIOS = List.of("A", "A-netty", "A-meters", "B", "C", "D", "E", "F", "F-64", "L",
-            "N", "N-fifo");
+    private static final List<String> SCENARIOS = List.of("A", "A-sca", "A-sca-tuned", "A-netty", "A-meters", "B",
+            "B-sca", "B-sca-tuned", "C", "C-sca", "C-sca-tuned", "D", "E", "F", "F-64", "L", "N", "N-sca",
+            "N-sca-tuned", "N-fifo", "close");
+    /** Spring Cloud AWS tuned for A and C: as many receives of 10 in flight as the deep raw loop's chains. */
+    private static final int SCA_TUNED_CONCURRENCY = 10 * Bench.RAW_ASYNC_CHAINS_DEEP;
     /** What a run measures without --only: A-meters (A with the Micrometer binder) runs only when asked for. */
     private static final List<String> PUBLISHED = SCENARIOS.stream().filter(id -> !id.equals("A-meters")).toList();
 
@@ -84,10 +90,10 @@ public final class BenchmarkMain {
         List<ScenarioResult> baselines = new ArrayList<>();
         List<ScenarioResult> scenarios = new ArrayList<>();
         Map<String, Targets.HeldHeap> heldHeaps = new LinkedHashMap<>();
-        List<CloseResult> closeResults = new ArrayList<>();
+        List<CloseTimes.Result> closeTimes = List.of();
         String redisSource;
         List<String> serverProcesses;
-        boolean network = only.contains("N") || only.contains("N-fifo");
+        boolean network = only.stream().anyMatch(id -> id.equals("N") || id.startsWith("N-"));
         List<ScenarioResult> networkRows = new ArrayList<>(); // compared with their own raw loops (LatencyRows)
         try (ElasticMqProcess server = ElasticMqProcess.start(); LatencyProxyProcess proxy = network
                 ? LatencyProxyProcess.start(server.endpoint(), LatencyProxyProcess.DEFAULT_DELAY_EACH_WAY) : null) {
@@ -110,7 +116,7 @@ public final class BenchmarkMain {
             if (!partial) {
                 inTurns.add(bench.raw("raw-netty", "netty"));
             }
-            if (only.contains("C")) {
+            if (only.contains("C") || only.contains("C-sca") || only.contains("C-sca-tuned")) {
                 inTurns.add(bench.rawFifo("raw-fifo"));
             }
             if (only.contains("A") || only.contains("D") || only.contains("A-meters")) {
@@ -125,6 +131,20 @@ public final class BenchmarkMain {
             if (only.contains("C")) {
                 inTurns.add(bench.fifo("C", "raw-fifo"));
             }
+            // The peer, in turns with the rows it is compared with (issue 24).
+            if (only.contains("A-sca")) {
+                inTurns.add(bench.scaNoOp("A-sca", SpringCloudAwsConsumer.Settings.defaults()));
+            }
+            if (only.contains("A-sca-tuned")) {
+                inTurns.add(bench.scaNoOp("A-sca-tuned", SpringCloudAwsConsumer.Settings.tuned(SCA_TUNED_CONCURRENCY)));
+            }
+            if (only.contains("C-sca")) {
+                inTurns.add(bench.scaFifo("C-sca", "raw-fifo", SpringCloudAwsConsumer.Settings.defaults()));
+            }
+            if (only.contains("C-sca-tuned")) {
+                inTurns.add(bench.scaFifo("C-sca-tuned", "raw-fifo",
+                        SpringCloudAwsConsumer.Settings.tuned(SCA_TUNED_CONCURRENCY)));
+            }
             if (only.contains("D")) {
                 inTurns.add(bench.idempotentRedis("D", "A", URI.create(redis.uri())));
             }
@@ -137,6 +157,17 @@ public final class BenchmarkMain {
                 System.out.println("through the latency proxy (about 20 ms per request):");
                 net.measureDelay();
                 List<Row> rows = new ArrayList<>(only.contains("N") ? net.standardRows() : List.of());
+                List<SpringCloudAwsConsumer.Settings> peers = List.of(SpringCloudAwsConsumer.Settings.defaults(),
+                        SpringCloudAwsConsumer.Settings.tuned(SCA_TUNED_CONCURRENCY));
+                for (SpringCloudAwsConsumer.Settings settings : peers) {
+                    String id = settings.tuned() ? "N-sca-tuned" : "N-sca";
+                    if (!only.contains(id)) {
+                        continue;
+                    }
+                    rows.add(net.contender(id, "N with Spring Cloud AWS, " + settings.describe()
+                            + ", ~20 ms per request (CRT client)", false, (client, queue, n) -> new LatencyRows.Outcome(
+                            bench.springCloudAwsRate(n, client, queue, settings, id), -1)));
+                }
                 rows.addAll(only.contains("N-fifo") ? net.fifoRows() : List.of());
                 networkRows.addAll(net.compared(bench.inTurns(rows)));
             }
@@ -160,6 +191,12 @@ public final class BenchmarkMain {
             if (only.contains("B")) {
                 scenarios.add(bench.slowHandler("B"));
             }
+            if (only.contains("B-sca")) {
+                scenarios.add(bench.scaSlowHandler("B-sca", SpringCloudAwsConsumer.Settings.defaults()));
+            }
+            if (only.contains("B-sca-tuned")) {
+                scenarios.add(bench.scaSlowHandler("B-sca-tuned", SpringCloudAwsConsumer.Settings.tuned(200)));
+            }
             if (only.contains("E")) {
                 scenarios.add(bench.extensions("E"));
             }
@@ -170,6 +207,11 @@ public final class BenchmarkMain {
                 net.close();
             }
             scenarios.sort(Comparator.comparingInt(row -> SCENARIOS.indexOf(row.id())));
+            if (only.contains("close")) {
+                System.out.println("close times, default settings:");
+                closeTimes = new CloseTimes(server.endpoint(), sizes.repetitions(),
+                        sizes.mode().equals("full") ? 20_000 : 2_000, System.out).measure();
+            }
         }
 
         // The baseline is the best plain loop; the loop with workers shows what the hand-off to handler threads costs.
@@ -195,13 +237,18 @@ public final class BenchmarkMain {
                 .map(row -> OWN_BASELINES.contains(row.id()) || row == best ? row
                         : row.withRatio(best.id(), row.median() / best.median()))
                 .toList());
-        networkRows.forEach(row -> (row.id().startsWith("raw-") ? comparedBaselines : compared).add(row));
-
+        for (ScenarioResult row : networkRows) {
+            (row.id().startsWith("raw-") ? comparedBaselines : compared).add(row);
+            byId.put(row.id(), row);
+        }
+        compared.sort(Comparator.comparingInt(row -> SCENARIOS.indexOf(row.id())));
+        List<ScenarioResult> withPeers = PeerRatios.withLibraryRatios(compared, byId);
         Map<String, ScenarioResult> results = new LinkedHashMap<>();
-        compared.forEach(row -> results.put(row.id(), row));
+        withPeers.forEach(row -> results.put(row.id(), row));
+        List<CloseResult> closeResults = closeTimes.stream().map(BenchmarkMain::closeResult).toList();
         String cpuBaseline = byId.containsKey(CPU_BASELINE) ? CPU_BASELINE : null;
         BenchmarkRun run = new BenchmarkRun(started, sizes.mode(), environment(redisSource, serverProcesses),
-                comparedBaselines, compared, best.id(), Targets.evaluate(results, heldHeaps), cpuBaseline,
+                comparedBaselines, withPeers, best.id(), Targets.evaluate(results, heldHeaps), cpuBaseline,
                 closeResults);
 
         Path json = Path.of("target", "benchmarks", "results.json");
@@ -210,6 +257,10 @@ public final class BenchmarkMain {
         String section = MarkdownReport.render(run, "images/benchmarks-lead.svg", "images/benchmarks.svg");
         System.out.println();
         System.out.println(section);
+        if (!closeTimes.isEmpty()) {
+            CloseTimes.addTo(json, closeTimes);
+            CloseTimes.print(closeTimes, System.out);
+        }
         ScenarioResult a = results.get("A");
         ScenarioResult meters = results.get("A-meters");
         if (a != null && meters != null) {
@@ -242,6 +293,22 @@ public final class BenchmarkMain {
         }
         throw new IllegalStateException("no docs/benchmarks.md in " + Path.of("").toAbsolutePath()
                 + " or above it: run the benchmark from the project (or use --no-docs)");
+    }
+
+    /** A close measurement as the reports show it: its lead-table column, times and what it left behind. */
+    private static CloseResult closeResult(CloseTimes.Result close) {
+        String contender = switch (close.id()) {
+            case "close" -> "sqs-reliable";
+            case "close-sca" -> "sca";
+            case "close-sca-tuned" -> "sca-tuned";
+            default -> "raw";
+        };
+        long invisible = (long) Math.max(CloseTimes.Result.max(close.abandonedInvisible()),
+                CloseTimes.Result.max(close.invisibleAfterLoad()));
+        long notDeleted = (long) CloseTimes.Result.max(close.handledNotDeleted());
+        return new CloseResult(contender, close.title(), close.idleCloseMillis(), close.loadCloseMillis(), invisible,
+                notDeleted > 0 ? List.of("under load, up to " + notDeleted + " message(s) handled but not deleted "
+                        + "at close: they come back as duplicates") : List.of());
     }
 
     private static Map<String, String> environment(String redisSource, List<String> serverProcesses) {

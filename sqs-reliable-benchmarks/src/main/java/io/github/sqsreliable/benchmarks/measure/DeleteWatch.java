@@ -40,6 +40,13 @@ public final class DeleteWatch implements ConsumerListener {
         }
     }
 
+    /** Counts {@code count} deletes at once, for a consumer that reports them per batch (a peer's callback). */
+    public void onDeletes(int count) {
+        for (int i = 0; i < count; i++) {
+            onDeleted(null);
+        }
+    }
+
     /**
      * Waits for the n-th delete.
      *

@@ -5,6 +5,7 @@ import io.github.sqsreliable.SqsMessage;
 import io.github.sqsreliable.benchmarks.measure.DeleteWatch;
 import io.github.sqsreliable.benchmarks.measure.HandlerStartLatency;
 import io.github.sqsreliable.benchmarks.measure.RedisCommandCounter;
+import io.github.sqsreliable.benchmarks.peer.SpringCloudAwsConsumer;
 import io.github.sqsreliable.benchmarks.raw.RawLoops;
 import io.github.sqsreliable.benchmarks.report.ScenarioResult;
 import io.github.sqsreliable.benchmarks.sqs.Clients;
@@ -92,6 +93,7 @@ public final class Bench implements AutoCloseable {
     private final List<ConsumerJvm> consumerJvms = new ArrayList<>();
     private final Map<String, ConsumerJvm> largeMessageJvms = new java.util.HashMap<>();
     private final Map<String, Double> heapAfterCollection = new java.util.HashMap<>();
+    private final AtomicInteger containers = new AtomicInteger();
     private final ScheduledExecutorService lateDeletions = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "bench-late-queue-deletion");
         thread.setDaemon(true);
@@ -323,6 +325,98 @@ public final class Bench implements AutoCloseable {
                                 RawLoops.outOfOrder(message.body(), next);
                             })).asRun();
                 }, latency, null);
+    }
+
+    /**
+     * Spring Cloud AWS on scenario A's workload: a no-op listener on a standard queue, on the same CRT client as the
+     * library's rows, compared with the same baseline as A (the best raw loop).
+     */
+    public Row scaNoOp(String id, SpringCloudAwsConsumer.Settings settings) {
+        int n = sizes.noOpMessages();
+        return scaRow(id, "A with Spring Cloud AWS, " + settings.describe() + " (" + name(RECOMMENDED) + " client)",
+                async(RECOMMENDED), n, null, () -> fillStandard("asca", n, 30), settings);
+    }
+
+    /**
+     * A Spring Cloud AWS row with a no-op listener on any client and workload, e.g. a slower endpoint.
+     *
+     * @param client the client the container polls with
+     * @param n messages per run: each run ends when n deletes are confirmed
+     * @param baselineId the row it is compared with, or {@code null} for the best raw loop
+     * @param setup creates and fills a run's queue, returning its URL
+     * @param settings the container's defaults or tuned
+     */
+    public Row scaRow(String id, String title, SqsAsyncClient client, int n, String baselineId,
+            Supplier<String> setup, SpringCloudAwsConsumer.Settings settings) {
+        return row(id, title, n, baselineId, Double.NaN, setup,
+                queue -> springCloudAws(n, client, queue, settings, id, message -> { }).asRun(), null, null);
+    }
+
+    /** C with Spring Cloud AWS: FIFO, 100 groups, the listener checks each group's order as C's handler does. */
+    public Row scaFifo(String id, String baselineId, SpringCloudAwsConsumer.Settings settings) {
+        int n = sizes.noOpMessages();
+        SqsAsyncClient sqs = async(RECOMMENDED);
+        return row(id, "C with Spring Cloud AWS: FIFO, " + FIFO_GROUPS + " groups, " + settings.describe(), n,
+                baselineId, Double.NaN, () -> fillFifo("csca", n), queue -> {
+                    Map<String, Integer> next = new ConcurrentHashMap<>();
+                    AtomicLong violations = new AtomicLong();
+                    LibraryRun run = springCloudAws(n, sqs, queue, settings, id, message -> {
+                        if (RawLoops.outOfOrder(message.getPayload(), next)) {
+                            violations.incrementAndGet();
+                        }
+                    });
+                    return new Row.Run(run.endToEndMessagesPerSecond(), violations.get());
+                }, null, null);
+    }
+
+    /**
+     * B with Spring Cloud AWS: a 50 ms listener, against the same Little's-law ideal as B (4,000 msg/s at
+     * concurrency 200), whatever concurrency the settings give it; the steady-state rate as in B. Runs scale with
+     * the settings' concurrency, so that its defaults (10 messages in flight, about 200 msg/s) take seconds too.
+     */
+    public ScenarioResult scaSlowHandler(String id, SpringCloudAwsConsumer.Settings settings) {
+        int n = Math.max(500, sizes.slowHandlerMessages() * settings.maxConcurrentMessages() / SLOW_CONCURRENCY);
+        double ideal = SLOW_CONCURRENCY / (SLOW_HANDLER.toNanos() / 1e9);
+        SqsAsyncClient sqs = async(RECOMMENDED);
+        return measure(row(id, "B with Spring Cloud AWS: 50 ms listener, " + settings.describe() + " (ideal "
+                        + Math.round(ideal) + " msg/s at concurrency " + SLOW_CONCURRENCY + ")", n, null, ideal,
+                () -> fillStandard("bsca", n, 30), queue -> new Row.Run(springCloudAws(n, sqs, queue, settings, id,
+                        message -> sleep(SLOW_HANDLER)).steadyMessagesPerSecond(), -1), null, null));
+    }
+
+    /** One Spring Cloud AWS run until {@code n} deletes are confirmed, timed as {@link #library} times one. */
+    /**
+     * One Spring Cloud AWS run with a no-op listener on any client (e.g. through the latency proxy).
+     *
+     * @return messages per second, from start to the last confirmed delete
+     */
+    public double springCloudAwsRate(int n, SqsAsyncClient sqs, String queue, SpringCloudAwsConsumer.Settings settings,
+            String id) {
+        return springCloudAws(n, sqs, queue, settings, id, message -> { }).endToEndMessagesPerSecond();
+    }
+
+    private LibraryRun springCloudAws(int n, SqsAsyncClient sqs, String queue, SpringCloudAwsConsumer.Settings settings,
+            String id, Consumer<org.springframework.messaging.Message<String>> handler) {
+        DeleteWatch deletes = new DeleteWatch(n);
+        long start = System.nanoTime();
+        SpringCloudAwsConsumer consumer = SpringCloudAwsConsumer.start(sqs, queue, settings,
+                "sca-" + id + "-" + containers.incrementAndGet(), handler, deletes::onDeletes);
+        try {
+            if (!deletes.await(RUN_TIMEOUT.toMillis())) {
+                throw new IllegalStateException("a run stalled: " + deletes.deleted() + " of " + n
+                        + " messages deleted after " + RUN_TIMEOUT.toMinutes() + " minutes");
+            }
+            long tenth = deletes.tenthNanos();
+            long ninetieth = deletes.ninetiethNanos();
+            double steady = ninetieth <= tenth ? Double.NaN : (n * 8 / 10) / ((ninetieth - tenth) / 1e9);
+            return new LibraryRun(n / ((deletes.lastNanos() - start) / 1e9), steady);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            // As the library's: stop() waits for the polls in flight, off the clock.
+            closing.add(CompletableFuture.runAsync(consumer::close, closer));
+        }
     }
 
     /** D: scenario A with idempotency in Redis. */
