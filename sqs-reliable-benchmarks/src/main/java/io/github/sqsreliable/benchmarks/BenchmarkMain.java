@@ -248,7 +248,7 @@ public final class BenchmarkMain {
         List<CloseResult> closeResults = closeTimes.stream().map(BenchmarkMain::closeResult).toList();
         String cpuBaseline = byId.containsKey(CPU_BASELINE) ? CPU_BASELINE : null;
         BenchmarkRun run = new BenchmarkRun(started, sizes.mode(), environment(redisSource, serverProcesses),
-                comparedBaselines, withPeers, best.id(), Targets.evaluate(results, heldHeaps), cpuBaseline,
+                comparedBaselines, withPeers, best.id(), Targets.evaluate(results, heldHeaps, byId.get(CPU_BASELINE)), cpuBaseline,
                 closeResults);
 
         Path json = Path.of("target", "benchmarks", "results.json");

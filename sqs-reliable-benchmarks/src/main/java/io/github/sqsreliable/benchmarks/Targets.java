@@ -21,11 +21,15 @@ final class Targets {
     record HeldHeap(double afterCollectionMegabytes, double budgetMegabytes) {}
 
     static Map<String, Boolean> evaluate(Map<String, ScenarioResult> rows) {
-        return evaluate(rows, Map.of());
+        return evaluate(rows, Map.of(), null);
     }
 
-    /** @param heldHeaps by row id, for the large-message scenarios measured */
-    static Map<String, Boolean> evaluate(Map<String, ScenarioResult> rows, Map<String, HeldHeap> heldHeaps) {
+    /**
+     * @param heldHeaps by row id, for the large-message scenarios measured
+     * @param cpuBaseline the raw loop that hands messages to worker threads, or {@code null} when not measured
+     */
+    static Map<String, Boolean> evaluate(Map<String, ScenarioResult> rows, Map<String, HeldHeap> heldHeaps,
+            ScenarioResult cpuBaseline) {
         Map<String, Boolean> targets = new LinkedHashMap<>();
         ScenarioResult a = rows.get("A");
         ScenarioResult b = rows.get("B");
@@ -46,6 +50,12 @@ final class Targets {
             targets.put("C: 0 order violations", c.orderViolations() == 0);
             targets.put("C: SQS requests per message <= 0.21", c.sqsRequestsPerMessageTotal() <= 0.21);
         }
+        for (ScenarioResult row : java.util.stream.Stream.of(a, c).filter(java.util.Objects::nonNull).toList()) {
+            if (cpuBaseline != null) {
+                targets.put(row.id() + ": consumer CPU per message <= 1.2x " + cpuBaseline.id() + "'s",
+                        row.cpuMicrosPerMessage() <= 1.2 * cpuBaseline.cpuMicrosPerMessage());
+            }
+        }
         if (d != null) {
             targets.put("D >= 0.9x A", d.ratio() >= 0.9);
             targets.put("D: Redis round trips per message <= 0.2", d.redisRoundTripsPerMessage() <= 0.2);
@@ -62,6 +72,10 @@ final class Targets {
         ScenarioResult nFifo = rows.get("N-fifo");
         if (n != null) {
             targets.put("N >= 0.95x the best raw loop at 20 ms", n.ratio() >= 0.95);
+        }
+        ScenarioResult nSca = rows.get("N-sca");
+        if (n != null && nSca != null) {
+            targets.put("N >= 3x Spring Cloud AWS defaults at 20 ms", n.median() >= 3 * nSca.median());
         }
         if (nFifo != null) {
             targets.put("N-fifo >= 0.9x the best raw FIFO loop at 20 ms", nFifo.ratio() >= 0.9);
