@@ -19,11 +19,13 @@ public final class ResourceProbe {
     private final long cpuAtStart;
     private final long gcAtStart;
     private final long switchesAtStart;
+    private final long allocatedAtStart;
 
-    private ResourceProbe(long cpuAtStart, long gcAtStart, long switchesAtStart) {
+    private ResourceProbe(long cpuAtStart, long gcAtStart, long switchesAtStart, long allocatedAtStart) {
         this.cpuAtStart = cpuAtStart;
         this.gcAtStart = gcAtStart;
         this.switchesAtStart = switchesAtStart;
+        this.allocatedAtStart = allocatedAtStart;
     }
 
     /** Resets the heap pools' peaks and notes the CPU time. */
@@ -33,7 +35,7 @@ public final class ResourceProbe {
                 pool.resetPeakUsage();
             }
         }
-        return new ResourceProbe(cpuNanos(), gcMillis(), contextSwitches());
+        return new ResourceProbe(cpuNanos(), gcMillis(), contextSwitches(), allocatedBytes());
     }
 
     /**
@@ -48,6 +50,15 @@ public final class ResourceProbe {
     /** CPU time used by this JVM since {@link #start()}, in nanoseconds. */
     public long cpuNanosSinceStart() {
         return cpuNanos() - cpuAtStart;
+    }
+
+    /**
+     * Heap bytes allocated by this JVM's threads since {@link #start()}, or -1 where the JVM does not tell: unlike
+     * CPU time, hardly disturbed by the machine's other load.
+     */
+    public long allocatedBytesSinceStart() {
+        long now = allocatedBytes();
+        return now < 0 || allocatedAtStart < 0 ? -1 : now - allocatedAtStart;
     }
 
     /** Time the garbage collectors took since {@link #start()}, in milliseconds summed over collectors. */
@@ -92,5 +103,13 @@ public final class ResourceProbe {
             return os.getProcessCpuTime();
         }
         return 0;
+    }
+
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemoryEnabled()) {
+            return threads.getTotalThreadAllocatedBytes();
+        }
+        return -1;
     }
 }

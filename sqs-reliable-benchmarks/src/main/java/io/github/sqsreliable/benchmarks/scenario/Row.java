@@ -159,11 +159,13 @@ public final class Row {
                 .forEach((api, count) -> requestCounts.merge(api, count, Long::sum));
         commands += redis == null ? 0 : redis.commands();
         // Per run, so that a slow run can be told apart: the consumer's or the server's CPU, or the JIT, or GC.
-        log.printf("  %-10s run %d: %,.0f msg/s (CPU µs/msg: consumer %.1f, servers %.1f; context switches/msg "
-                        + "%.2f; JIT %d ms, GC %d ms, peak heap %.0f MB, wall %d ms)%n", id, rates.size(),
-                run.messagesPerSecond(), runCpuNanos / 1e3 / messages,
+        // Allocation only when the consumer ran in this JVM.
+        long runAllocated = elsewhere == null ? probe.allocatedBytesSinceStart() : -1;
+        log.printf("  %-10s run %d: %,.0f msg/s (CPU µs/msg: consumer %.1f, servers %.1f; allocated %s B/msg; "
+                        + "context switches/msg %.2f; JIT %d ms, GC %d ms, peak heap %.0f MB, wall %d ms)%n", id,
+                rates.size(), run.messagesPerSecond(), runCpuNanos / 1e3 / messages,
                 runServerNanos < 0 ? Double.NaN : runServerNanos / 1e3 / messages,
-                runSwitches < 0 ? Double.NaN : (double) runSwitches / messages, runCompileMillis, runGcMillis,
+                runAllocated < 0 ? "?" : String.format("%,d", runAllocated / messages), runSwitches < 0 ? Double.NaN : (double) runSwitches / messages, runCompileMillis, runGcMillis,
                 elsewhere == null ? probe.peakHeapMegabytes() : elsewhere.peakHeapMegabytes(),
                 runWallNanos / 1_000_000);
     }

@@ -116,7 +116,9 @@ public final class Dispatcher<U extends DispatchUnit> {
                     for (U unit : units) {
                         ArrayDeque<U> waiting = waitingByKey.get(unit.dispatchKey());
                         if (waiting == null) {
-                            waiting = new ArrayDeque<>();
+                            // Made each time a group gets messages again, and a receive rarely holds more than a
+                            // few of one group: the default capacity (16) would be allocated for nothing.
+                            waiting = new ArrayDeque<>(2);
                             waitingByKey.put(unit.dispatchKey(), waiting);
                             readyKeys.add(unit.dispatchKey());
                         }
@@ -269,17 +271,18 @@ public final class Dispatcher<U extends DispatchUnit> {
 
     /** Settles the bookkeeping of a finished unit and answers the unit (at most one) that may start now. */
     private List<U> finished(U unit, boolean succeeded, ReleaseReason reason, boolean releaseItself) {
-        List<U> toRelease = new ArrayList<>();
-        if (releaseItself) {
-            toRelease.add(unit);
-        }
+        // Made only when something is released: this runs once per unit.
+        List<U> toRelease = releaseItself ? new ArrayList<>(List.of(unit)) : null;
         List<U> toStart;
         synchronized (lock) {
             running--;
             String key = unit.dispatchKey();
             ArrayDeque<U> waiting = keyed ? waitingByKey.get(key) : null;
             if (waiting != null) {
-                if (!succeeded) {
+                if (!succeeded && !waiting.isEmpty()) {
+                    if (toRelease == null) {
+                        toRelease = new ArrayList<>();
+                    }
                     toRelease.addAll(waiting);
                     waiting.clear();
                 }
@@ -294,7 +297,7 @@ public final class Dispatcher<U extends DispatchUnit> {
                 lock.notifyAll();
             }
         }
-        if (!toRelease.isEmpty()) {
+        if (toRelease != null && !toRelease.isEmpty()) {
             releaser.accept(flatten(toRelease), releaseItself ? ReleaseReason.EXECUTOR_REJECTED : reason);
         }
         return toStart;

@@ -9,7 +9,6 @@ import io.github.sqsreliable.observe.ConsumerEvent.LeaseLostReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,12 +42,13 @@ public final class VisibilityExtender {
     private static final Logger log = LoggerFactory.getLogger(VisibilityExtender.class);
     private static final long ONE_SECOND_NANOS = 1_000_000_000L;
 
-    /** Every message received and not yet settled, including those whose visibility ran out. */
-    private final Set<InFlightMessage> held = ConcurrentHashMap.newKeySet();
-    /** The held messages still being extended. */
-    private final Set<InFlightMessage> tracked = ConcurrentHashMap.newKeySet();
-    /** How many copies of each message id are held: more than one means SQS delivered it again meanwhile. */
-    private final ConcurrentHashMap<String, Integer> copiesHeld = new ConcurrentHashMap<>();
+    /**
+     * Every message received and not yet settled, including those whose visibility ran out (and so no longer
+     * extended: its lease is lost), by message id: the {@link InFlightMessage}, or {@link Copies} when SQS
+     * delivered it again while it was held. One map, so that tracking a message and untracking it cost one map
+     * operation each: every message passes through here.
+     */
+    private final ConcurrentHashMap<String, Object> heldById = new ConcurrentHashMap<>();
     private final AtomicLong redeliveries = new AtomicLong();
     /** The misconfiguration extensions are refused for now, or null: reported once per episode. */
     private final AtomicReference<Misconfiguration> refusal = new AtomicReference<>();
@@ -130,29 +130,55 @@ public final class VisibilityExtender {
 
     /** @param message a message just received */
     public void track(InFlightMessage message) {
-        held.add(message);
-        tracked.add(message);
-        if (copiesHeld.merge(message.view().messageId(), 1, Integer::sum) > 1) {
+        if (heldById.merge(message.view().messageId(), message, VisibilityExtender::withCopy) != message) {
             redelivered(message);
         }
     }
 
     /** @param message a settled message: stops tracking it now rather than at the next tick */
     public void untrack(InFlightMessage message) {
-        tracked.remove(message);
-        if (held.remove(message)) {
-            copiesHeld.computeIfPresent(message.view().messageId(), (id, copies) -> copies == 1 ? null : copies - 1);
+        String messageId = message.view().messageId();
+        // The common case, one copy held: removed only if it is this very message.
+        if (!heldById.remove(messageId, message)) {
+            heldById.computeIfPresent(messageId, (id, held) -> withoutCopy(held, message));
         }
     }
 
     /** @return every message received and not yet settled, whether or not its visibility is still extended */
     public List<InFlightMessage> trackedMessages() {
-        return List.copyOf(held);
+        List<InFlightMessage> messages = new ArrayList<>();
+        heldById.values().forEach(held -> messages.addAll(copiesOf(held)));
+        return List.copyOf(messages);
     }
 
     /** @return how many messages are still being extended */
     public int trackedCount() {
-        return tracked.size();
+        return (int) trackedMessages().stream().filter(message -> !message.isLeaseLost()).count();
+    }
+
+    /** Two or more copies of one message id, held at once. */
+    private record Copies(List<InFlightMessage> messages) {
+    }
+
+    /** The held value once {@code copy} joins {@code held}: both are an {@link InFlightMessage} or {@link Copies}. */
+    private static Object withCopy(Object held, Object copy) {
+        List<InFlightMessage> messages = new ArrayList<>(copiesOf(held));
+        messages.add((InFlightMessage) copy);
+        return new Copies(List.copyOf(messages));
+    }
+
+    /** The held value once {@code message} left {@code held}: one message stands for itself again. */
+    private static Object withoutCopy(Object held, InFlightMessage message) {
+        if (!(held instanceof Copies copies) || !copies.messages().contains(message)) {
+            return held; // a message untracked before; this id's value belongs to other copies
+        }
+        List<InFlightMessage> rest = new ArrayList<>(copies.messages());
+        rest.remove(message);
+        return rest.size() == 1 ? rest.get(0) : new Copies(List.copyOf(rest));
+    }
+
+    private static List<InFlightMessage> copiesOf(Object held) {
+        return held instanceof Copies copies ? copies.messages() : List.of((InFlightMessage) held);
     }
 
     private void redelivered(InFlightMessage copy) {
@@ -183,40 +209,11 @@ public final class VisibilityExtender {
         long now = nanoClock.getAsLong();
         List<InFlightMessage> due = new ArrayList<>();
         List<InFlightMessage> soon = new ArrayList<>();
-        for (InFlightMessage message : held) {
-            if (message.isSettled()) {
-                untrack(message);
-                continue;
-            }
-            if (!tracked.contains(message)) {
-                continue; // its visibility ran out; held only to recognise a copy of it
-            }
-            long remaining = message.visibleUntilNanos() - now;
-            long budget = message.leaseStartNanos() + maxHoldNanos - now;
-            if (remaining <= 0) {
-                message.markLeaseLost();
-                tracked.remove(message);
-                if (budget < ONE_SECOND_NANOS) {
-                    events.leaseLost(message.view(), LeaseLostReason.MAX_PROCESSING_TIME_REACHED, null);
-                    log.warn("message {} was held for its maximum processing time; it will be delivered again",
-                            message.view().messageId());
-                } else if (refusal.get() != null) {
-                    // Not this message's loss but the consumer's misconfiguration, which was reported once.
-                    log.debug("the visibility of message {} ran out while extensions are refused",
-                            message.view().messageId());
-                } else {
-                    // Every extension failed until the visibility ran out: SQS may already have redelivered it.
-                    events.leaseLost(message.view(), LeaseLostReason.EXTENSION_FAILED, null);
-                    log.warn("lost the lease of message {}: its visibility ran out before an extension succeeded",
-                            message.view().messageId());
-                }
-            } else if (message.visibleUntilNanos() > message.leaseStartNanos() + maxHoldNanos - ONE_SECOND_NANOS) {
-                // Already invisible until the processing-time limit: a further extension would change nothing.
-                continue;
-            } else if (remaining <= marginNanos) {
-                due.add(message);
-            } else if (remaining <= 2 * marginNanos) {
-                soon.add(message);
+        for (Object held : heldById.values()) {
+            if (held instanceof Copies copies) {
+                copies.messages().forEach(message -> review(message, now, due, soon));
+            } else {
+                review((InFlightMessage) held, now, due, soon);
             }
         }
         if (due.isEmpty()) {
@@ -227,6 +224,43 @@ public final class VisibilityExtender {
         due.addAll(soon.subList(0, Math.min(roomInLastBatch, soon.size())));
         for (InFlightMessage message : due) {
             extend(message, now);
+        }
+    }
+
+    /** Sorts a held message into those due for an extension, those due soon, or neither; reports a lost lease. */
+    private void review(InFlightMessage message, long now, List<InFlightMessage> due, List<InFlightMessage> soon) {
+        if (message.isSettled()) {
+            untrack(message);
+            return;
+        }
+        if (message.isLeaseLost()) {
+            return; // its visibility ran out; held only to recognise a copy of it
+        }
+        long remaining = message.visibleUntilNanos() - now;
+        long budget = message.leaseStartNanos() + maxHoldNanos - now;
+        if (remaining <= 0) {
+            message.markLeaseLost();
+            if (budget < ONE_SECOND_NANOS) {
+                events.leaseLost(message.view(), LeaseLostReason.MAX_PROCESSING_TIME_REACHED, null);
+                log.warn("message {} was held for its maximum processing time; it will be delivered again",
+                        message.view().messageId());
+            } else if (refusal.get() != null) {
+                // Not this message's loss but the consumer's misconfiguration, which was reported once.
+                log.debug("the visibility of message {} ran out while extensions are refused",
+                        message.view().messageId());
+            } else {
+                // Every extension failed until the visibility ran out: SQS may already have redelivered it.
+                events.leaseLost(message.view(), LeaseLostReason.EXTENSION_FAILED, null);
+                log.warn("lost the lease of message {}: its visibility ran out before an extension succeeded",
+                        message.view().messageId());
+            }
+        } else if (message.visibleUntilNanos() > message.leaseStartNanos() + maxHoldNanos - ONE_SECOND_NANOS) {
+            // Already invisible until the processing-time limit: a further extension would change nothing.
+            return;
+        } else if (remaining <= marginNanos) {
+            due.add(message);
+        } else if (remaining <= 2 * marginNanos) {
+            soon.add(message);
         }
     }
 
@@ -261,7 +295,6 @@ public final class VisibilityExtender {
                 refused(message, misconfiguration, cause);
             } else if (cause instanceof BatchEntryFailedException failure && failure.isReceiptHandleInvalid()) {
                 message.markLeaseLost();
-                tracked.remove(message);
                 events.leaseLost(message.view(), LeaseLostReason.RECEIPT_HANDLE_INVALID, failure);
                 log.warn("lost the lease of message {}: SQS refused its receipt handle ({})",
                         message.view().messageId(), failure.errorCode());

@@ -194,6 +194,11 @@ public final class InFlightMessage implements DispatchUnit {
         leaseLost = true;
     }
 
+    /** @return whether {@link #markLeaseLost()} was called: the message is held but no longer extended */
+    public synchronized boolean isLeaseLost() {
+        return leaseLost;
+    }
+
     /**
      * Settles the message: no extension starts after this call.
      *

@@ -60,7 +60,10 @@ public final class ConsumerEvents {
 
     public void received(SqsMessage message) {
         received.increment();
-        publish(l -> l.onReceived(new ConsumerEvent.MessageReceived(message)));
+        // On every message's path: with no listener, not even the lambda is made.
+        if (!listeners.isEmpty()) {
+            publish(l -> l.onReceived(new ConsumerEvent.MessageReceived(message)));
+        }
     }
 
     /**
@@ -80,7 +83,9 @@ public final class ConsumerEvents {
     public void succeeded(SqsMessage message, Duration handlerDuration) {
         succeeded.increment();
         handlerLatency.record(handlerDuration);
-        publish(l -> l.onSucceeded(new ConsumerEvent.MessageSucceeded(message, handlerDuration)));
+        if (!listeners.isEmpty()) {
+            publish(l -> l.onSucceeded(new ConsumerEvent.MessageSucceeded(message, handlerDuration)));
+        }
     }
 
     public void failed(SqsMessage message, Throwable error, Duration handlerDuration, FailureKind kind) {
@@ -117,7 +122,9 @@ public final class ConsumerEvents {
 
     public void deleted(SqsMessage message) {
         deleted.increment();
-        publish(l -> l.onDeleted(new ConsumerEvent.MessageDeleted(message)));
+        if (!listeners.isEmpty()) {
+            publish(l -> l.onDeleted(new ConsumerEvent.MessageDeleted(message)));
+        }
     }
 
     public void deleteFailed(SqsMessage message, Throwable cause) {

@@ -69,6 +69,8 @@ public final class Receiver {
     private final SqsAsyncClient client;
     private final String queueUrl;
     private final ReceiveMessageRequest baseRequest;
+    /** The request for each batch size, made once: a receive is sent for every 10 messages. Index: size - 1. */
+    private final ReceiveMessageRequest[] requestsBySize = new ReceiveMessageRequest[SqsLimits.MAX_RECEIVE_BATCH];
     private final ReceivePermits permits;
     private final ByteBudget bytes;
     private final long maxMessageBytes;
@@ -124,6 +126,9 @@ public final class Receiver {
             request.visibilityTimeout(SqsLimits.toSecondsRoundingUp(visibilityTimeout));
         }
         this.baseRequest = request.build();
+        for (int size = 1; size <= requestsBySize.length; size++) {
+            requestsBySize[size - 1] = baseRequest.toBuilder().maxNumberOfMessages(size).build();
+        }
         permits.onRelease(this::sendWhatFits);
         bytes.onRelease(this::sendWhatFits);
     }
@@ -225,7 +230,7 @@ public final class Receiver {
         long leaseStart = System.nanoTime();
         CompletableFuture<ReceiveMessageResponse> receive;
         try {
-            receive = client.receiveMessage(baseRequest.toBuilder().maxNumberOfMessages(taken).build());
+            receive = client.receiveMessage(request(taken));
         } catch (RuntimeException e) {
             // Some SDK failures (a bad endpoint, an interceptor) are thrown rather than returned.
             receive = CompletableFuture.failedFuture(e);
@@ -236,6 +241,11 @@ public final class Receiver {
             inFlight.remove(sent);
             handOn(taken, leaseStart, response, error);
         });
+    }
+
+    private ReceiveMessageRequest request(int messages) {
+        return messages >= 1 && messages <= requestsBySize.length ? requestsBySize[messages - 1]
+                : baseRequest.toBuilder().maxNumberOfMessages(messages).build();
     }
 
     /** On the SDK's thread: nothing but the hand-off. */

@@ -28,6 +28,9 @@ public final class PendingMoves {
 
     private final LongSupplier nanoClock;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    // Written under the lock after every change to entries; lets pending() answer without the lock, which every
+    // worker would otherwise take once per message although moves hardly ever fail.
+    private volatile boolean empty = true;
 
     public PendingMoves(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
@@ -52,6 +55,7 @@ public final class PendingMoves {
             eldest.next();
             eldest.remove();
         }
+        empty = false;
         return backoff;
     }
 
@@ -59,10 +63,15 @@ public final class PendingMoves {
      * @param messageId a received message's id
      * @return the move still to make for it, if one failed before
      */
-    public synchronized Optional<Outcome.Move> pending(String messageId) {
-        expire(nanoClock.getAsLong());
-        Entry entry = entries.get(messageId);
-        return entry == null ? Optional.empty() : Optional.of(entry.move());
+    public Optional<Outcome.Move> pending(String messageId) {
+        if (empty) {
+            return Optional.empty();
+        }
+        synchronized (this) {
+            expire(nanoClock.getAsLong());
+            Entry entry = entries.get(messageId);
+            return entry == null ? Optional.empty() : Optional.of(entry.move());
+        }
     }
 
     /** @return how many times the move of this message has failed so far, 0 if none is pending */
@@ -74,6 +83,7 @@ public final class PendingMoves {
     /** @param messageId a message whose move succeeded */
     public synchronized void moved(String messageId) {
         entries.remove(messageId);
+        empty = entries.isEmpty();
     }
 
     public synchronized int size() {
@@ -98,5 +108,6 @@ public final class PendingMoves {
             }
             oldest.remove();
         }
+        empty = entries.isEmpty();
     }
 }

@@ -47,6 +47,14 @@ public final class SqsBatcher {
     private static final Logger log = LoggerFactory.getLogger(SqsBatcher.class);
 
     static final int MAX_ATTEMPTS = 5;
+    /** The ids of a batch's entries, by position: made once rather than for each entry sent and answered. */
+    private static final String[] ENTRY_IDS = new String[SqsLimits.MAX_BATCH_ENTRIES];
+
+    static {
+        for (int i = 0; i < ENTRY_IDS.length; i++) {
+            ENTRY_IDS[i] = Integer.toString(i);
+        }
+    }
     private static final IntervalFunction RETRY_BACKOFF =
             IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(100), 2.0, 0.5, Duration.ofSeconds(2));
 
@@ -219,7 +227,7 @@ public final class SqsBatcher {
         }
         for (int i = 0; i < batch.size(); i++) {
             Entry entry = batch.get(i);
-            String id = Integer.toString(i);
+            String id = entryId(i);
             BatchResultErrorEntry failure = answer.failedById().get(id);
             if (failure == null && answer.succeededIds().contains(id)) {
                 succeed(entry);
@@ -290,10 +298,14 @@ public final class SqsBatcher {
         return cause;
     }
 
+    private static String entryId(int index) {
+        return index < ENTRY_IDS.length ? ENTRY_IDS[index] : Integer.toString(index);
+    }
+
     private static <T> List<T> indexed(List<Entry> entries, java.util.function.BiFunction<String, Entry, T> build) {
         List<T> built = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
-            built.add(build.apply(Integer.toString(i), entries.get(i)));
+            built.add(build.apply(entryId(i), entries.get(i)));
         }
         return built;
     }

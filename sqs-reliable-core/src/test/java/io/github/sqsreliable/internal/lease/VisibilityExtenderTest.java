@@ -486,6 +486,26 @@ class VisibilityExtenderTest {
     }
 
     @Test
+    void stillRecognisesCopiesOnceTheFirstCopyIsSettled() {
+        // given: two copies of a message held, the first one then settled
+        requestFailure = sqsError(403, "AccessDenied");
+        VisibilityExtender extender = extender(ONE_HOUR);
+        InFlightMessage first = message("m1", T0);
+        extender.track(first);
+        InFlightMessage second = copy("m1", T0 + seconds(31), "rh-m1-2");
+        extender.track(second);
+        first.settle();
+        extender.untrack(first);
+
+        // when: SQS delivers it once more while the second copy is held
+        extender.track(copy("m1", T0 + seconds(62), "rh-m1-3"));
+
+        // then: that is a copy too, and both unsettled copies stay held
+        assertThat(redeliveredEvents()).hasSize(2);
+        assertThat(extender.trackedMessages()).hasSize(2).doesNotContain(first);
+    }
+
+    @Test
     void forgetsACopyWhoseVisibilityRanOutOnceItIsSettled() {
         // given: a copy whose visibility ran out, settled without untrack (the tick notices)
         requestFailure = sqsError(403, "AccessDenied");
