@@ -131,7 +131,9 @@ public final class LatencyRows implements AutoCloseable {
         for (int chains : chains(RAW_CHAINS)) {
             rows.add(raw("raw-net-crt-" + chains, chains, false));
         }
-        rows.add(raw("raw-net-crt-32-workers", 32, true));
+        if (sizes.mode().equals("full")) { // quick mode stays under 3 minutes
+            rows.add(raw("raw-net-crt-32-workers", 32, true));
+        }
         rows.add(measuredRow("N", "N: no-op handler, default settings, ~20 ms per request (CRT client)", false,
                 (client, queue, n) -> new Outcome(bench.unwatched(n,
                         SqsConsumer.builder().sqsClient(client).queueUrl(queue), message -> { }), -1)));

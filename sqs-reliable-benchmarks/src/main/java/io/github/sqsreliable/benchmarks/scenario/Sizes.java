@@ -28,7 +28,7 @@ public record Sizes(String mode, int repetitions, int noOpMessages, int slowHand
      * take longer than the runs themselves.
      */
     public static Sizes quick() {
-        return new Sizes("quick", 3, 6_000, 6_000, 200, 1_000, 500, 1, false, 5_000);
+        return new Sizes("quick", 2, 4_000, 4_000, 200, 1_000, 250, 1, false, 5_000);
     }
 
     /**
