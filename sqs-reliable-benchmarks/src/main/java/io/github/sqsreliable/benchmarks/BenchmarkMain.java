@@ -196,7 +196,7 @@ public final class BenchmarkMain {
                     }
                     String id = "F" + suffix;
                     heldHeaps.put(id, new Targets.HeldHeap(bench.heapAfterCollectionMegabytes(id),
-                            bench.budgetBytes(id) / (1024.0 * 1024.0)));
+                            bench.heapAfterCollectionMegabytes(RAW_LARGE + suffix)));
                 }
             }
             System.out.println("scenarios measured on their own:");

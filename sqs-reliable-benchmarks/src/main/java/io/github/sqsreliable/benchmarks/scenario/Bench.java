@@ -529,11 +529,6 @@ public final class Bench implements AutoCloseable {
         return row.withNotes(List.of(note));
     }
 
-    /** The byte budget of a large-message row's consumer JVM. */
-    public long budgetBytes(String rowId) {
-        return largeMessageJvms.get(rowId).budgetBytes();
-    }
-
     /** A consumer JVM for one large-message row: each row has its own, so that its heap and JIT are its own. */
     private ConsumerJvm consumerJvm(String rowId) {
         ConsumerJvm jvm = ConsumerJvm.start(endpoint);
