@@ -402,17 +402,7 @@ public final class Bench implements AutoCloseable {
         SpringCloudAwsConsumer consumer = SpringCloudAwsConsumer.start(sqs, queue, settings,
                 "sca-" + id + "-" + containers.incrementAndGet(), handler, deletes::onDeletes);
         try {
-            if (!deletes.await(RUN_TIMEOUT.toMillis())) {
-                throw new IllegalStateException("a run stalled: " + deletes.deleted() + " of " + n
-                        + " messages deleted after " + RUN_TIMEOUT.toMinutes() + " minutes");
-            }
-            long tenth = deletes.tenthNanos();
-            long ninetieth = deletes.ninetiethNanos();
-            double steady = ninetieth <= tenth ? Double.NaN : (n * 8 / 10) / ((ninetieth - tenth) / 1e9);
-            return new LibraryRun(n / ((deletes.lastNanos() - start) / 1e9), steady);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            return awaitDeletes(deletes, n, start);
         } finally {
             // As the library's: stop() waits for the polls in flight, off the clock.
             closing.add(CompletableFuture.runAsync(consumer::close, closer));
@@ -602,23 +592,33 @@ public final class Bench implements AutoCloseable {
      * steady-state rate counts between the 10th and the 90th percentile of deletes. The wait is on a listener,
      * not a loop polling the metrics, so that the library pays no more for being watched than the raw loops do.
      */
+    /**
+     * Waits until {@code deletes} counted {@code n}: the rate from {@code start} to the last delete, and at steady
+     * state, between the 10th and the 90th percentile of deletes.
+     */
+    private static LibraryRun awaitDeletes(DeleteWatch deletes, int n, long start) {
+        try {
+            if (!deletes.await(RUN_TIMEOUT.toMillis())) {
+                throw new IllegalStateException("a run stalled: " + deletes.deleted() + " of " + n
+                        + " messages deleted after " + RUN_TIMEOUT.toMinutes() + " minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        long tenth = deletes.tenthNanos();
+        long ninetieth = deletes.ninetiethNanos();
+        double steady = ninetieth <= tenth ? Double.NaN : (n * 8 / 10) / ((ninetieth - tenth) / 1e9);
+        return new LibraryRun(n / ((deletes.lastNanos() - start) / 1e9), steady);
+    }
+
     private LibraryRun library(int n, SqsConsumer.Builder builder) {
         DeleteWatch deletes = new DeleteWatch(n);
         SqsConsumer consumer = builder.listener(deletes).build();
         long start = System.nanoTime();
         consumer.start();
         try {
-            if (!deletes.await(RUN_TIMEOUT.toMillis())) {
-                throw new IllegalStateException("a run stalled: " + deletes.deleted() + " of " + n
-                        + " messages deleted after " + RUN_TIMEOUT.toMinutes() + " minutes");
-            }
-            long tenth = deletes.tenthNanos();
-            long ninetieth = deletes.ninetiethNanos();
-            double steady = ninetieth <= tenth ? Double.NaN : (n * 8 / 10) / ((ninetieth - tenth) / 1e9);
-            return new LibraryRun(n / ((deletes.lastNanos() - start) / 1e9), steady);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            return awaitDeletes(deletes, n, start);
         } finally {
             // close() waits out the pollers' 20 s long polls on the now empty queue: off the clock, in the
             // background, and before the next measured run starts (see inTurns) and the clients are closed.
