@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
@@ -58,7 +57,7 @@ public final class AsyncFifoLoop {
                     return CompletableFuture.completedFuture(0);
                 }
                 violations.addAndGet(RawLoops.checkOrder(messages, nextInGroup));
-                return sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(deletes(messages)))
+                return sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(RawLoops.deletes(messages)))
                         .thenApply(ignored -> messages.size());
             }).whenComplete((messages, error) -> {
                 if (error != null) {
@@ -72,14 +71,5 @@ public final class AsyncFifoLoop {
                 next(chainDone);
             });
         }
-    }
-
-    private static List<DeleteMessageBatchRequestEntry> deletes(List<Message> messages) {
-        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
-        for (int i = 0; i < messages.size(); i++) {
-            entries.add(DeleteMessageBatchRequestEntry.builder().id("d" + i)
-                    .receiptHandle(messages.get(i).receiptHandle()).build());
-        }
-        return entries;
     }
 }

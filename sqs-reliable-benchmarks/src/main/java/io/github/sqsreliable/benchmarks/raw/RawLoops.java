@@ -163,7 +163,8 @@ public final class RawLoops {
         }
     }
 
-    private static List<DeleteMessageBatchRequestEntry> deletes(List<Message> messages) {
+    /** One DeleteMessageBatch entry per message, ids {@code d0} to {@code d9}; the raw loops share it. */
+    static List<DeleteMessageBatchRequestEntry> deletes(List<Message> messages) {
         List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
             entries.add(DeleteMessageBatchRequestEntry.builder().id("d" + i)

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
@@ -54,12 +53,7 @@ public final class StoppableRawLoop implements AutoCloseable {
                 return CompletableFuture.completedFuture(0);
             }
             handled.addAndGet(messages.size()); // the no-op handler
-            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
-            for (int i = 0; i < messages.size(); i++) {
-                entries.add(DeleteMessageBatchRequestEntry.builder().id("d" + i)
-                        .receiptHandle(messages.get(i).receiptHandle()).build());
-            }
-            return sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries))
+            return sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(RawLoops.deletes(messages)))
                     .thenApply(answer -> answer.successful().size());
         }).whenComplete((count, error) -> {
             if (error != null) {
